@@ -1,0 +1,62 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthGuard } from './core/auth/auth.guard';
+import { AppConfig } from './core/config/app-config';
+import { ConfigModule } from './core/config/config.module';
+import { DatabaseModule } from './core/database/database.module';
+import { GraphQLApiModule } from './core/graphql/graphql-api.module';
+import { InputValidationPipe } from './core/graphql/input-validation.pipe';
+import { HealthModule } from './core/health/health.module';
+import { LoggingModule } from './core/logging/logging.module';
+import { MetricsModule } from './core/metrics/metrics.module';
+import { PubSubModule } from './core/pubsub/pubsub.module';
+import { QueueModule } from './core/queue/queue.module';
+import { RedisModule } from './core/redis/redis.module';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module';
+import { ConfigsModule } from './modules/configs/configs.module';
+import { EnvironmentsModule } from './modules/environments/environments.module';
+import { EvaluationModule } from './modules/evaluation/evaluation.module';
+import { HistoryModule } from './modules/history/history.module';
+import { MaintenanceModule } from './modules/maintenance/maintenance.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The PostgreSQL URL: DATABASE_URL, or the embedded server's. */
+  databaseUrl: string;
+}
+
+/**
+ * Every role loads the same domains (so job handlers and services are complete everywhere);
+ * only `api` serves GraphQL, and only `worker` consumes queues (see QueueModule).
+ */
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule.forRoot(databaseUrl, config.embeddedDatabase),
+        RedisModule,
+        PubSubModule,
+        QueueModule,
+        MetricsModule,
+        HealthModule,
+        EnvironmentsModule,
+        ApiKeysModule,
+        MaintenanceModule,
+        RealtimeModule,
+        HistoryModule,
+        ConfigsModule,
+        EvaluationModule,
+        ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule)] : []),
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './core/config/app-config';
+import { EmbeddedPostgres } from './core/database/embedded-postgres';
+import { ShutdownState } from './core/health/shutdown-state';
+import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
+import { MetricsService } from './core/metrics/metrics.service';
+
+/** Request bodies larger than this get HTTP 413. */
+export const MAX_BODY = '1mb';
+
+export interface RunningApp {
+  app: INestApplication;
+  config: AppConfig;
+  embedded?: EmbeddedPostgres;
+  /** Closes the app (HTTP, websockets, jobs, connections), then the embedded database. */
+  close(): Promise<void>;
+}
+
+/** Builds the application for a config; starts the embedded database when DATABASE_URL is unset. */
+export async function createApp(
+  config: AppConfig,
+  options: { embeddedDataDir?: string } = {},
+): Promise<RunningApp> {
+  const embedded = config.embeddedDatabase
+    ? await EmbeddedPostgres.start(options.embeddedDataDir ?? config.DATA_DIR)
+    : undefined;
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ config, databaseUrl: config.DATABASE_URL ?? embedded!.url }),
+      { bufferLogs: true, bodyParser: false, abortOnError: false },
+    );
+    app.useLogger(app.get(Logger));
+    app.disable('x-powered-by');
+    app.use(httpMetricsMiddleware(app.get(MetricsService)));
+    app.useBodyParser('json', { limit: MAX_BODY });
+    app.useBodyParser('urlencoded', { limit: MAX_BODY, extended: false });
+    await app.init();
+    return {
+      app,
+      config,
+      embedded,
+      async close() {
+        app.get(ShutdownState).begin();
+        await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+export function describeMode(running: RunningApp): string {
+  const { config, embedded } = running;
+  const database = embedded ? `embedded PGlite (${embedded.dataDir})` : 'PostgreSQL (DATABASE_URL)';
+  const queue = config.embeddedQueue
+    ? 'in-process queue and pub/sub'
+    : 'Redis queue and pub/sub (REDIS_URL)';
+  return `role=${config.ROLE}; database: ${database}; ${queue}`;
+}

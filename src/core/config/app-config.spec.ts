@@ -1,0 +1,55 @@
+import { ConfigValidationError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 4000,
+      ROLE: 'all',
+      DATA_DIR: './.data',
+      LOG_LEVEL: 'info',
+    });
+    expect(config.embeddedDatabase).toBe(true);
+    expect(config.embeddedQueue).toBe(true);
+  });
+
+  it('reads typed values', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      ROLE: 'worker',
+      DATABASE_URL: 'postgres://u@h/db',
+      REDIS_URL: 'redis://h:6379',
+      MIGRATIONS_RUN: 'false',
+    });
+    expect(config).toMatchObject({ PORT: 8080, ROLE: 'worker', MIGRATIONS_RUN: false });
+    expect(config.runsWorker).toBe(true);
+    expect(config.runsApi).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid configuration: PORT="eighty"?/],
+    [{ ROLE: 'web' }, /ROLE="web": must be one of api, worker, all/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL="mysql:\/\/x": must be a postgres/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud": must be one of fatal, error/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN="short": must be at least 16 characters/],
+    [{ ROLE: 'api' }, /ROLE=api: needs DATABASE_URL/],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('introspects outside production unless told otherwise', () => {
+    expect(loadConfig({}).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).introspection,
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,175 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MinLength,
+  Min,
+  getMetadataStorage,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const ROLES = ['api', 'worker', 'all'] as const;
+export type ProcessRole = (typeof ROLES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === undefined || value === ''
+    ? undefined
+    : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every setting the process reads from its environment, validated once at start-up.
+ * Nothing else reads process.env.
+ */
+export class AppConfig {
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0)
+  @Max(65535)
+  PORT = 4000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
+  ROLE: ProcessRole = 'all';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  ADMIN_TOKEN?: string;
+
+  @IsString()
+  DATA_DIR = './.data';
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsIn(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  /** Runs pending migrations at start-up; turn off when a release step runs them. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  MIGRATIONS_RUN = true;
+
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1-32 letters, digits, _ or -' })
+  REDIS_PREFIX = 'bc';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  GRAPHQL_MAX_DEPTH = 12;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  GRAPHQL_MAX_COST = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  GRAPHQL_MAX_ALIASES = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** Revoked API keys are deleted by the maintenance job after this many days. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  REVOKED_KEY_RETENTION_DAYS = 90;
+
+  get embeddedDatabase(): boolean {
+    return !this.DATABASE_URL;
+  }
+
+  get embeddedQueue(): boolean {
+    return !this.REDIS_URL;
+  }
+
+  get runsApi(): boolean {
+    return this.ROLE === 'api' || this.ROLE === 'all';
+  }
+
+  get runsWorker(): boolean {
+    return this.ROLE === 'worker' || this.ROLE === 'all';
+  }
+
+  get introspection(): boolean {
+    return this.GRAPHQL_INTROSPECTION ?? this.NODE_ENV !== 'production';
+  }
+}
+
+export class ConfigValidationError extends Error {}
+
+/** Type checks say the most; a range check on a value that is not a number says little. */
+const FIRST_RULES = ['isInt', 'isIn', 'matches', 'isBoolean', 'isString'];
+
+function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
+  return errors.map((e) => {
+    const rules = Object.entries(e.constraints ?? {});
+    const [, message] = rules.find(([rule]) => FIRST_RULES.includes(rule)) ?? rules[0];
+    return `${e.property}=${JSON.stringify(raw[e.property])}: ${message.replace(`${e.property} `, '')}`;
+  });
+}
+
+/** Reads and validates the environment; throws one line per bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(AppConfig, '', true, false)
+      .map((m) => m.propertyName),
+  );
+  const picked = Object.fromEntries(Object.entries(env).filter(([key]) => known.has(key)));
+  const config = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
+  const problems = describe(validateSync(config), picked);
+  if (config.ROLE !== 'all' && config.embeddedDatabase) {
+    problems.push(
+      `ROLE=${config.ROLE}: needs DATABASE_URL; the embedded database serves one process (ROLE=all)`,
+    );
+  }
+  if (config.ROLE !== 'all' && config.embeddedQueue) {
+    problems.push(
+      `ROLE=${config.ROLE}: needs REDIS_URL; the in-process queue serves one process (ROLE=all)`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new ConfigValidationError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return config;
+}

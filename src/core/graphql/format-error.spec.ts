@@ -1,0 +1,48 @@
+import { GraphQLError } from 'graphql';
+import { AppError, ErrorCode } from '../errors/app-error';
+import { formatGraphQLError } from './format-error';
+
+describe('formatGraphQLError', () => {
+  const formatted = {
+    message: 'raw',
+    path: ['me'],
+    extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['x'] },
+  };
+
+  it('keeps an AppError code and details', () => {
+    const error = new GraphQLError('raw', {
+      originalError: AppError.conflict('Stale', { currentVersion: 3 }),
+    });
+    expect(formatGraphQLError(formatted, error)).toEqual({
+      message: 'Stale',
+      path: ['me'],
+      locations: undefined,
+      extensions: { code: ErrorCode.Conflict, currentVersion: 3 },
+    });
+  });
+
+  it('masks an unexpected error and hides its message', () => {
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const error = new GraphQLError('raw', {
+      originalError: new Error('password=hunter2 in connection string'),
+    });
+    const result = formatGraphQLError(formatted, error);
+    expect(result.message).toBe('Internal server error');
+    expect(result.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('passes request errors through without stack traces', () => {
+    const result = formatGraphQLError(
+      {
+        message: 'Cannot query field "x"',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['s'] },
+      },
+      new GraphQLError('Cannot query field "x"'),
+    );
+    expect(result).toEqual({
+      message: 'Cannot query field "x"',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+  });
+});

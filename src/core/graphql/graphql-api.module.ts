@@ -1,0 +1,102 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { Context as WsContext } from 'graphql-ws';
+import type { IncomingMessage } from 'node:http';
+import { Actor } from '../auth/actor';
+import { Authenticator } from '../auth/authenticator';
+import { parseBearer } from '../auth/token.util';
+import { AppConfig } from '../config/app-config';
+import { AppError } from '../errors/app-error';
+import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
+import { MetricsService } from '../metrics/metrics.service';
+import { formatGraphQLError } from './format-error';
+
+/** graphql-ws close codes: 4401 tells a client its credentials were refused. */
+export const WS_CLOSE_UNAUTHENTICATED = 4401;
+
+/** What graphql-ws's `ws` adapter puts in `ctx.extra`. */
+interface WsExtra {
+  request: IncomingMessage & { actor?: Actor };
+  socket: { close(code: number, reason: string): void };
+}
+
+/** Every GraphQL request carries the HTTP request, whose `actor` the auth guard fills. */
+export interface GraphQLContext {
+  req: { headers: IncomingMessage['headers']; actor?: Actor; id?: string | number };
+}
+
+/**
+ * Apollo on /graphql (HTTP and graphql-ws), with depth/cost/alias limits, CSRF prevention,
+ * no batching, introspection per config, masked internal errors and request metrics.
+ * `authModule` provides the Authenticator used for websocket connection_init.
+ */
+@Module({})
+export class GraphQLApiModule {
+  static forRoot(authModule: Type): DynamicModule {
+    return {
+      module: GraphQLApiModule,
+      imports: [
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [authModule],
+          inject: [AppConfig, Authenticator, MetricsService],
+          useFactory: (
+            config: AppConfig,
+            authenticator: Authenticator,
+            metrics: MetricsService,
+          ) => {
+            const armor = new ApolloArmor({
+              maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
+              costLimit: { maxCost: config.GRAPHQL_MAX_COST },
+              maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
+              maxDirectives: { n: 50 },
+              maxTokens: { n: 5000 },
+              blockFieldSuggestion: { enabled: !config.introspection },
+            }).protect();
+            return {
+              path: '/graphql',
+              autoSchemaFile: true,
+              sortSchema: true,
+              introspection: config.introspection,
+              playground: false,
+              graphiql: false,
+              csrfPrevention: true,
+              allowBatchedHttpRequests: false,
+              includeStacktraceInErrorResponses: false,
+              validationRules: armor.validationRules,
+              plugins: [...armor.plugins, graphqlMetricsPlugin(metrics)],
+              formatError: formatGraphQLError,
+              context: ({ req, extra }: { req?: GraphQLContext['req']; extra?: WsExtra }) => ({
+                req: req ?? extra?.request,
+              }),
+              subscriptions: {
+                'graphql-ws': {
+                  path: '/graphql',
+                  onConnect: async (ctx: WsContext<Record<string, unknown> | undefined>) => {
+                    const extra = ctx.extra as WsExtra;
+                    try {
+                      extra.request.actor = await authenticator.authenticate(
+                        parseBearer(ctx.connectionParams?.authorization),
+                      );
+                      return true;
+                    } catch (error) {
+                      const message =
+                        error instanceof AppError ? error.message : 'Authentication failed';
+                      extra.socket.close(
+                        WS_CLOSE_UNAUTHENTICATED,
+                        `UNAUTHENTICATED: ${message}`.slice(0, 120),
+                      );
+                      return false;
+                    }
+                  },
+                },
+              },
+            };
+          },
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { AppError } from '../errors/app-error';
+import { decodeCursor, encodeCursor, toConnection } from './pagination';
+
+describe('pagination', () => {
+  it('round-trips a cursor', () => {
+    const keyset = { sort: '2026-11-24T10:00:00.000Z', id: 'c0ffee00-0000-4000-8000-000000000000' };
+    expect(decodeCursor(encodeCursor(keyset))).toEqual(keyset);
+    expect(decodeCursor(undefined)).toBeUndefined();
+  });
+
+  it.each([
+    'garbage',
+    Buffer.from('[1,2]').toString('base64url'),
+    Buffer.from('{}').toString('base64url'),
+  ])('refuses the foreign cursor %s with BAD_USER_INPUT', (cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(AppError);
+  });
+
+  it('builds a page from first + 1 rows', () => {
+    const rows = [1, 2, 3].map((n) => ({ id: String(n) }));
+    const page = toConnection(rows, 2, (r) => ({ sort: r.id, id: r.id }));
+    expect(page.edges.map((e) => e.node.id)).toEqual(['1', '2']);
+    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: page.edges[1].cursor });
+    const last = toConnection(rows.slice(0, 1), 2, (r) => ({ sort: r.id, id: r.id }));
+    expect(last.pageInfo.hasNextPage).toBe(false);
+    expect(
+      toConnection([], 2, (r: { id: string }) => ({ sort: r.id, id: r.id })).pageInfo.endCursor,
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,124 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { RedisConnections } from '../redis/redis-connections';
+import { deliver, encodeMessage, MessageHandler, PubSub } from './pub-sub';
+
+interface Channel {
+  handlers: Set<MessageHandler>;
+  /** Settles when Redis has confirmed the SUBSCRIBE. */
+  subscribed: Promise<unknown>;
+}
+
+/**
+ * PubSub over Redis: one publisher and one subscriber connection per process, one Redis
+ * subscription per channel however many handlers listen, channels under REDIS_PREFIX.
+ */
+export class RedisPubSub extends PubSub implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisPubSub.name);
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly channels = new Map<string, Channel>();
+  private readonly reconnectHandlers = new Set<() => void>();
+  private dropped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    redis: RedisConnections,
+  ) {
+    super();
+    this.publisher = redis.create('pubsub:publisher');
+    this.subscriber = redis.create('pubsub:subscriber');
+    this.subscriber.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
+    this.subscriber.on('close', () => {
+      this.dropped = true;
+    });
+    this.subscriber.on('ready', () => {
+      if (!this.dropped) return;
+      this.dropped = false;
+      // 'ready' is emitted before ioredis re-sends SUBSCRIBE; a PING queued behind it
+      // answers only once the channels are subscribed again, so a reload starts after that.
+      void Promise.resolve()
+        .then(() => this.subscriber.ping())
+        .then(
+          () => this.notifyReconnected(),
+          () => undefined,
+        );
+    });
+  }
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    await this.publisher.publish(this.key(channel), encodeMessage(channel, message));
+  }
+
+  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    const key = this.key(channel);
+    let entry = this.channels.get(key);
+    if (!entry) {
+      entry = { handlers: new Set(), subscribed: this.subscriber.subscribe(key) };
+      this.channels.set(key, entry);
+    }
+    // Each subscription is its own entry, so one handler subscribed twice is removed once.
+    const own: MessageHandler = (message) => handler(message);
+    entry.handlers.add(own);
+    try {
+      await entry.subscribed;
+    } catch (error) {
+      entry.handlers.delete(own);
+      if (this.channels.get(key) === entry) this.channels.delete(key);
+      throw error;
+    }
+    const subscribed = entry;
+    return async () => {
+      if (!subscribed.handlers.delete(own) || subscribed.handlers.size > 0) return;
+      if (this.channels.get(key) !== subscribed) return;
+      this.channels.delete(key);
+      // Commands on one connection run in order, so a SUBSCRIBE sent after this still wins.
+      await this.subscriber.unsubscribe(key);
+    };
+  }
+
+  onReconnect(handler: () => void): () => void {
+    this.reconnectHandlers.add(handler);
+    return () => {
+      this.reconnectHandlers.delete(handler);
+    };
+  }
+
+  /** Stops delivering; RedisConnections closes the connections themselves. */
+  onApplicationShutdown(): void {
+    this.channels.clear();
+    this.reconnectHandlers.clear();
+  }
+
+  private key(channel: string): string {
+    return `${this.config.REDIS_PREFIX}:${channel}`;
+  }
+
+  private dispatch(key: string, raw: string): void {
+    const entry = this.channels.get(key);
+    if (!entry) return;
+    for (const handler of [...entry.handlers]) {
+      let message: unknown;
+      try {
+        message = JSON.parse(raw);
+      } catch {
+        this.logger.error(`Dropped a message on ${key} that is not JSON`);
+        return;
+      }
+      deliver(handler, message, (error) => this.report(key, error));
+    }
+  }
+
+  private notifyReconnected(): void {
+    this.logger.log('Subscriber reconnected to Redis');
+    for (const handler of [...this.reconnectHandlers]) {
+      deliver(handler, undefined, (error) => this.report('reconnect', error));
+    }
+  }
+
+  private report(channel: string, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.logger.error(`Handler of ${channel} failed: ${reason}`);
+  }
+}

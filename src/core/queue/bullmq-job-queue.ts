@@ -1,0 +1,100 @@
+import { OnApplicationShutdown } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { RedisConnections } from '../redis/redis-connections';
+import { DEFAULT_JOB_OPTIONS, JobClass, retryPolicy } from './job';
+import { AddJobOptions, assertDelay, assertInterval, assertJobId, JobQueue } from './job-queue';
+import { JobRegistry } from './job-registry';
+import { QueueName } from './queue-name';
+
+const DRAIN_POLL_MS = 50;
+
+/** BullMQ keeps each delayed job in a sorted set scored `dueAt * 0x1000 + counter`. */
+const DELAYED_SCORE_FACTOR = 0x1000;
+
+/** The production JobQueue: one BullMQ queue per QueueName, sharing one Redis connection. */
+export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
+  private readonly queues = new Map<QueueName, Queue>();
+  private connection?: Redis;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisConnections,
+    private readonly registry: JobRegistry,
+  ) {
+    super();
+  }
+
+  async add<T>(job: JobClass<T>, data: NoInfer<T>, options: AddJobOptions = {}): Promise<string> {
+    if (options.jobId !== undefined) assertJobId(options.jobId);
+    assertDelay(options.delayMs);
+    const { name, options: jobOptions } = this.registry.resolve(job);
+    const opts: JobsOptions = {
+      ...DEFAULT_JOB_OPTIONS,
+      ...retryPolicy(jobOptions),
+      delay: options.delayMs,
+      jobId: options.jobId,
+    };
+    if (options.jobId !== undefined) {
+      // BullMQ refuses an id while any record of it exists, finished ones included; dropping
+      // the record on finishing limits the idempotency to pending jobs, as the port promises.
+      opts.removeOnComplete = true;
+      opts.removeOnFail = true;
+    }
+    const added = await this.queue(jobOptions.queue).add(name, data, opts);
+    return added.id!;
+  }
+
+  async upsertRecurring<T>(
+    job: JobClass<T>,
+    schedulerId: string,
+    everyMs: number,
+    data: NoInfer<T>,
+  ): Promise<void> {
+    assertInterval(everyMs);
+    const { name, options } = this.registry.resolve(job);
+    await this.queue(options.queue).upsertJobScheduler(
+      schedulerId,
+      { every: everyMs },
+      { name, data, opts: { ...DEFAULT_JOB_OPTIONS, ...retryPolicy(options) } },
+    );
+  }
+
+  async drain(): Promise<void> {
+    while (!(await this.isIdle())) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.all(queues.map((queue) => queue.close()));
+  }
+
+  private async isIdle(): Promise<boolean> {
+    const dueScore = (Date.now() + 1) * DELAYED_SCORE_FACTOR - 1;
+    for (const name of Object.values(QueueName)) {
+      const queue = this.queue(name);
+      const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'paused');
+      if (Object.values(counts).some((count) => count > 0)) return false;
+      if ((await this.client().zcount(queue.keys.delayed, 0, dueScore)) > 0) return false;
+    }
+    return true;
+  }
+
+  private queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.client(), prefix: this.config.REDIS_PREFIX });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private client(): Redis {
+    this.connection ??= this.redis.create('queue');
+    return this.connection;
+  }
+}

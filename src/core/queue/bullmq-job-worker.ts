@@ -1,0 +1,72 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { RedisConnections } from '../redis/redis-connections';
+import { JobRegistry } from './job-registry';
+import { QueueName } from './queue-name';
+
+/**
+ * Consumes the BullMQ queues in processes that run the worker role: one Worker per queue
+ * that has handlers, dispatching each job by name to its @Job handler. Inert when
+ * REDIS_URL is unset (the in-process queue runs the handlers then).
+ */
+@Injectable()
+export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(BullMqJobWorker.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisConnections,
+    private readonly registry: JobRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.embeddedQueue || !this.config.runsWorker) return;
+    for (const [queue, concurrency] of this.registry.concurrencyByQueue()) {
+      this.workers.push(this.start(queue, concurrency));
+    }
+    const names = this.workers.map((worker) => worker.name).join(', ');
+    this.logger.log(`Consuming queues: ${names || 'none (no job handlers)'}`);
+  }
+
+  /** Lets in-flight jobs finish before the database and Redis connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((worker) => worker.close()));
+  }
+
+  private start(queue: QueueName, concurrency: number): Worker {
+    const worker = new Worker(queue, (job) => this.process(job), {
+      connection: this.redis.create(`worker:${queue}`),
+      prefix: this.config.REDIS_PREFIX,
+      concurrency,
+    });
+    // Ids, names and attempts only: payloads may hold data that does not belong in logs.
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const attempts = job.opts.attempts ?? 1;
+      const line = `Job ${job.name} ${job.id} failed (attempt ${job.attemptsMade}/${attempts})`;
+      if (job.attemptsMade >= attempts || error instanceof UnrecoverableError) {
+        this.logger.error(`${line}, giving up: ${error.message}`);
+      } else {
+        this.logger.warn(`${line}, will retry: ${error.message}`);
+      }
+    });
+    worker.on('error', (error) => this.logger.error(`Worker ${queue}: ${error.message}`));
+    return worker;
+  }
+
+  private async process(job: Job): Promise<void> {
+    const handler = this.registry.get(job.name);
+    if (!handler || handler.options.queue !== job.queueName) {
+      throw new UnrecoverableError(`No handler for job ${job.name} in queue ${job.queueName}`);
+    }
+    await handler.instance.handle(job.data, { jobId: job.id!, attempt: job.attemptsMade + 1 });
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis, { RedisOptions } from 'ioredis';
+import { AppConfig } from '../config/app-config';
+
+const PING_TIMEOUT_MS = 1000;
+const QUIT_TIMEOUT_MS = 2000;
+
+/**
+ * Hands out Redis connections (one per purpose: BullMQ blocks a connection per worker and
+ * a subscriber cannot send ordinary commands) and closes every one of them at shutdown.
+ * Constructing this is free; only `create` needs REDIS_URL.
+ */
+@Injectable()
+export class RedisConnections implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisConnections.name);
+  private readonly clients = new Set<Redis>();
+  private health?: Redis;
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** A new connection, named `${REDIS_PREFIX}:${purpose}` in CLIENT LIST. */
+  create(purpose: string): Redis {
+    return this.connect(purpose, {});
+  }
+
+  /** Whether Redis answers PING; false (never an exception) when it is down or slow. */
+  async ping(): Promise<boolean> {
+    try {
+      // A failed PING must not wait for reconnection forever, unlike BullMQ's commands.
+      this.health ??= this.connect('health', { maxRetriesPerRequest: 1 });
+      return (await withTimeout(this.health.ping(), PING_TIMEOUT_MS)) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const clients = [...this.clients];
+    this.clients.clear();
+    this.health = undefined;
+    await Promise.all(clients.map((client) => close(client)));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.closeAll();
+  }
+
+  private connect(purpose: string, overrides: RedisOptions): Redis {
+    const url = this.config.REDIS_URL;
+    if (!url) {
+      throw new Error(
+        `Redis connection "${purpose}" requested but REDIS_URL is not set (the embedded mode uses in-process adapters)`,
+      );
+    }
+    const client = new Redis(url, {
+      // BullMQ requires this: its blocking commands must survive a reconnection.
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+      connectionName: `${this.config.REDIS_PREFIX}:${purpose}`,
+      ...overrides,
+    });
+    // ioredis repeats the error on every reconnection attempt; one line per outage is enough.
+    let reported = false;
+    client.on('error', (error: Error) => {
+      if (reported) return;
+      reported = true;
+      this.logger.warn(`Redis connection ${purpose}: ${error.message}`);
+    });
+    client.on('ready', () => {
+      if (reported) this.logger.log(`Redis connection ${purpose} is back`);
+      reported = false;
+    });
+    client.once('end', () => this.clients.delete(client));
+    this.clients.add(client);
+    return client;
+  }
+}
+
+/** Resolves once the socket is closed, so nothing outlives shutdown. */
+async function close(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status === 'reconnecting' || client.status === 'close') {
+    // No socket left to close: cancelling the pending reconnection is all there is to do.
+    client.disconnect();
+    return;
+  }
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+  if (client.status === 'ready') {
+    client.quit().catch(() => client.disconnect());
+  } else {
+    // QUIT would wait in the offline queue for a connection that may never come back.
+    client.disconnect();
+  }
+  await withTimeout(ended, QUIT_TIMEOUT_MS).catch(() => client.disconnect());
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,47 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor } from '../../core/auth/actor';
+import { Allow, CurrentActor } from '../../core/auth/auth.decorators';
+import { Role } from '../../core/auth/role';
+import { ConnectionType, PageArgs } from '../../core/graphql/pagination';
+import { ApiKey } from './api-key.entity';
+import { ApiKeysService } from './api-keys.service';
+import {
+  CreateApiKeyInput,
+  CreateApiKeyPayload,
+  RevokeApiKeyInput,
+  RevokeApiKeyPayload,
+} from './dto/api-key.inputs';
+
+export const ApiKeyConnection = ConnectionType(ApiKey, 'ApiKey');
+
+@Resolver(() => ApiKey)
+export class ApiKeysResolver {
+  constructor(private readonly apiKeysService: ApiKeysService) {}
+
+  @Query(() => ApiKey, { description: 'The key making this request.' })
+  @Allow(Role.VIEWER, Role.APPROVER, Role.SDK)
+  me(@CurrentActor() actor: Actor): Promise<ApiKey> {
+    return this.apiKeysService.getById(actor.id);
+  }
+
+  @Query(() => ApiKeyConnection)
+  @Allow(Role.ADMIN)
+  apiKeys(@Args() page: PageArgs) {
+    return this.apiKeysService.list(page);
+  }
+
+  @Mutation(() => CreateApiKeyPayload)
+  @Allow(Role.ADMIN)
+  createApiKey(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CreateApiKeyInput,
+  ): Promise<CreateApiKeyPayload> {
+    return this.apiKeysService.create(actor, input);
+  }
+
+  @Mutation(() => RevokeApiKeyPayload)
+  @Allow(Role.ADMIN)
+  async revokeApiKey(@Args('input') input: RevokeApiKeyInput): Promise<RevokeApiKeyPayload> {
+    return { apiKey: await this.apiKeysService.revoke(input.id) };
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EnvironmentsModule } from '../environments/environments.module';
+import { HistoryModule } from '../history/history.module';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { BusinessConfig } from './business-config.entity';
+import { ConfigChangeEvents } from './config-change-events';
+import { ConfigChangeService } from './config-change.service';
+import { ConfigValidationFailure } from './config-validation-failure.entity';
+import { ConfigsResolver } from './configs.resolver';
+import { ConfigsService } from './configs.service';
+import { ValidationFailuresService } from './validation-failures.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([BusinessConfig, ConfigValidationFailure]),
+    EnvironmentsModule,
+    HistoryModule,
+    RealtimeModule,
+  ],
+  providers: [
+    ConfigsService,
+    ConfigChangeService,
+    ConfigChangeEvents,
+    ValidationFailuresService,
+    ConfigsResolver,
+  ],
+  exports: [ConfigsService, ConfigChangeService, ConfigChangeEvents, ValidationFailuresService],
+})
+export class ConfigsModule {}

@@ -1,0 +1,340 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Actor } from '../../core/auth/actor';
+import { AppError } from '../../core/errors/app-error';
+import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
+import { ConfigState, ValidationIssue } from '../../engine/config-state';
+import { validateConfigState } from '../../engine/validate';
+import { Environment } from '../environments/environment.entity';
+import { EnvironmentsService } from '../environments/environments.service';
+import { ChangeAction } from '../history/config-change-log.entity';
+import { HistoryService } from '../history/history.service';
+import { BusinessConfig } from './business-config.entity';
+import { ConfigChangeService } from './config-change.service';
+import { toConfigState } from './config-state.mapper';
+import {
+  ConfigFieldsInput,
+  ConfigStateChangeInput,
+  CreateConfigInput,
+  RollbackConfigInput,
+  UpdateConfigInput,
+  ValidateConfigInput,
+} from './dto/config.inputs';
+import { ConfigFilter } from './dto/configs.args';
+
+/** What a new config holds unless the input says otherwise. */
+const NEW_CONFIG: Omit<ConfigState, 'key' | 'valueType' | 'value' | 'defaultValue'> = {
+  description: '',
+  targetingRules: [],
+  rolloutPercentage: 100,
+  stickiness: null,
+  minValue: null,
+  maxValue: null,
+  minLength: null,
+  maxLength: null,
+  pattern: null,
+  allowedValues: null,
+  validationSchema: null,
+  deploymentStrategy: 'immediate',
+  deploymentConfig: {},
+  archived: false,
+};
+
+const FIELDS = [
+  'description',
+  'value',
+  'defaultValue',
+  'targetingRules',
+  'rolloutPercentage',
+  'stickiness',
+  'minValue',
+  'maxValue',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'allowedValues',
+  'validationSchema',
+  'deploymentStrategy',
+  'deploymentConfig',
+] as const;
+
+@Injectable()
+export class ConfigsService {
+  constructor(
+    @InjectRepository(BusinessConfig) private readonly configs: Repository<BusinessConfig>,
+    private readonly environments: EnvironmentsService,
+    private readonly history: HistoryService,
+    private readonly changes: ConfigChangeService,
+  ) {}
+
+  async get(actor: Actor, environmentKey: string, key: string): Promise<BusinessConfig> {
+    const environment = await this.environments.getForActor(actor, environmentKey);
+    return this.find(environment, key);
+  }
+
+  async list(
+    actor: Actor,
+    environmentKey: string,
+    filter: ConfigFilter,
+    page: PageArgs,
+  ): Promise<Connection<BusinessConfig>> {
+    const environment = await this.environments.getForActor(actor, environmentKey);
+    const after = decodeCursor(page.after);
+    const query = this.configs
+      .createQueryBuilder('c')
+      .where('c.environment_id = :environmentId', { environmentId: environment.id })
+      .orderBy('c.key', 'ASC')
+      .limit(page.first + 1);
+    if (after) query.andWhere('c.key > :afterKey', { afterKey: after.sort });
+    if (filter.keyPrefix)
+      query.andWhere('starts_with(c.key, :prefix)', { prefix: filter.keyPrefix });
+    if (filter.search) {
+      query.andWhere(
+        "(c.key ILIKE :search ESCAPE '\\' OR c.description ILIKE :search ESCAPE '\\')",
+        {
+          search: `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        },
+      );
+    }
+    if (filter.valueType)
+      query.andWhere('c.value_type = :valueType', { valueType: filter.valueType });
+    if (filter.archived !== undefined) {
+      query.andWhere(filter.archived ? 'c.archived_at IS NOT NULL' : 'c.archived_at IS NULL');
+    }
+    const rows = await query.getMany();
+    return toConnection(rows, page.first, (c) => ({ sort: c.key, id: c.id }));
+  }
+
+  async create(actor: Actor, input: CreateConfigInput): Promise<BusinessConfig> {
+    const environment = await this.environments.getForActor(actor, input.environment);
+    const next = draft(input, {
+      ...NEW_CONFIG,
+      key: input.key,
+      valueType: input.valueType,
+      value: undefined,
+      defaultValue: undefined,
+    });
+    const { config } = await this.changes.commit({
+      environmentId: environment.id,
+      action: ChangeAction.CREATE,
+      key: input.key,
+      next,
+      author: actor,
+      comment: input.comment,
+    });
+    return config!;
+  }
+
+  async update(actor: Actor, input: UpdateConfigInput): Promise<BusinessConfig> {
+    const { environment, current } = await this.load(
+      actor,
+      input.environment,
+      input.key,
+      input.expectedVersion,
+    );
+    return this.commit(
+      environment,
+      current,
+      ChangeAction.UPDATE,
+      draft(input, toConfigState(current)),
+      actor,
+      input,
+    );
+  }
+
+  async archive(actor: Actor, input: ConfigStateChangeInput): Promise<BusinessConfig> {
+    const { environment, current } = await this.load(
+      actor,
+      input.environment,
+      input.key,
+      input.expectedVersion,
+    );
+    if (current.archivedAt) return current;
+    return this.commit(
+      environment,
+      current,
+      ChangeAction.ARCHIVE,
+      { ...toConfigState(current), archived: true },
+      actor,
+      input,
+    );
+  }
+
+  async unarchive(actor: Actor, input: ConfigStateChangeInput): Promise<BusinessConfig> {
+    const { environment, current } = await this.load(
+      actor,
+      input.environment,
+      input.key,
+      input.expectedVersion,
+    );
+    if (!current.archivedAt) return current;
+    return this.commit(
+      environment,
+      current,
+      ChangeAction.UNARCHIVE,
+      { ...toConfigState(current), archived: false },
+      actor,
+      input,
+    );
+  }
+
+  /** Deletes an archived config; its history stays. */
+  async delete(actor: Actor, input: ConfigStateChangeInput): Promise<string> {
+    const { environment, current } = await this.load(
+      actor,
+      input.environment,
+      input.key,
+      input.expectedVersion,
+    );
+    if (!current.archivedAt) {
+      throw AppError.conflict(`Config "${input.key}" must be archived before it can be deleted`, {
+        key: input.key,
+      });
+    }
+    await this.changes.commit({
+      environmentId: environment.id,
+      action: ChangeAction.DELETE,
+      key: current.key,
+      current: { id: current.id, version: current.version, state: toConfigState(current) },
+      next: null,
+      author: actor,
+      comment: input.comment,
+    });
+    return current.id;
+  }
+
+  /**
+   * Restores what an earlier version served (value, default, rules, rollout, stickiness,
+   * description, deployment defaults) as a new version. Today's type and constraints stay
+   * and judge it, so a rollback cannot bring back a value a tightened constraint now
+   * forbids; the archived flag stays too (archiving has its own actions).
+   */
+  async rollback(actor: Actor, input: RollbackConfigInput): Promise<BusinessConfig> {
+    const { environment, current } = await this.load(
+      actor,
+      input.environment,
+      input.key,
+      input.expectedVersion,
+    );
+    if (input.toVersion >= current.version) {
+      throw AppError.badInput(
+        `toVersion must be earlier than the current version ${current.version}`,
+        [
+          {
+            path: 'toVersion',
+            rule: 'earlierVersion',
+            message: `must be less than ${current.version}`,
+          },
+        ],
+      );
+    }
+    const recorded = await this.history.findVersion(current.id, input.toVersion);
+    if (!recorded?.after) {
+      throw AppError.notFound(`Version ${input.toVersion} of config "${input.key}"`, {
+        key: input.key,
+        version: input.toVersion,
+      });
+    }
+    const today = toConfigState(current);
+    const then = recorded.after as unknown as ConfigState;
+    const restored: ConfigState = { ...today };
+    for (const field of RESTORED_BY_ROLLBACK) Object.assign(restored, { [field]: then[field] });
+    return this.commit(environment, current, ChangeAction.ROLLBACK, restored, actor, input);
+  }
+
+  /** The checks a save would run, without saving: as a create for a new key, else as an update. */
+  async validate(actor: Actor, input: ValidateConfigInput): Promise<ValidationIssue[]> {
+    const environment = await this.environments.getForActor(actor, input.environment);
+    const current = await this.configs.findOneBy({ environmentId: environment.id, key: input.key });
+    const base: ConfigState = current
+      ? toConfigState(current)
+      : {
+          ...NEW_CONFIG,
+          key: input.key,
+          valueType: input.valueType!,
+          value: undefined,
+          defaultValue: undefined,
+        };
+    return validateConfigState(draft(input, base));
+  }
+
+  private async load(
+    actor: Actor,
+    environmentKey: string,
+    key: string,
+    expectedVersion: number | undefined,
+  ) {
+    const environment = await this.environments.getForActor(actor, environmentKey);
+    const current = await this.find(environment, key);
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw AppError.conflict(
+        `Config "${key}" changed since version ${expectedVersion}; it is now at version ${current.version}`,
+        { key, expectedVersion, currentVersion: current.version },
+      );
+    }
+    return { environment, current };
+  }
+
+  private async find(environment: Environment, key: string): Promise<BusinessConfig> {
+    const config = await this.configs.findOneBy({ environmentId: environment.id, key });
+    if (!config)
+      throw AppError.notFound(`Config "${key}" in environment "${environment.key}"`, { key });
+    return config;
+  }
+
+  private async commit(
+    environment: Environment,
+    current: BusinessConfig,
+    action: ChangeAction,
+    next: ConfigState,
+    actor: Actor,
+    input: { comment?: string | null },
+  ): Promise<BusinessConfig> {
+    const { config } = await this.changes.commit({
+      environmentId: environment.id,
+      action,
+      key: current.key,
+      current: { id: current.id, version: current.version, state: toConfigState(current) },
+      next,
+      author: actor,
+      comment: input.comment,
+    });
+    return config!;
+  }
+}
+
+const RESTORED_BY_ROLLBACK = [
+  'description',
+  'value',
+  'defaultValue',
+  'targetingRules',
+  'rolloutPercentage',
+  'stickiness',
+  'deploymentStrategy',
+  'deploymentConfig',
+] as const satisfies readonly (keyof ConfigState)[];
+
+/** The state an input asks for: its fields over `base`; rules without an id get one. */
+function draft(input: ConfigFieldsInput & { valueType?: string }, base: ConfigState): ConfigState {
+  const next: Record<string, unknown> = { ...base };
+  if (input.valueType !== undefined) next.valueType = input.valueType;
+  for (const field of FIELDS) {
+    if (input[field] !== undefined) next[field] = input[field];
+  }
+  if (Array.isArray(next.targetingRules)) {
+    next.targetingRules = next.targetingRules.map((rule: unknown) =>
+      isPlainObject(rule) && rule.id === undefined ? { id: newRuleId(), ...rule } : rule,
+    );
+  }
+  return next as unknown as ConfigState;
+}
+
+function newRuleId(): string {
+  return `r_${randomBytes(6).toString('hex')}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

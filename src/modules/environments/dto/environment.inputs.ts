@@ -1,0 +1,49 @@
+import { Field, InputType, ObjectType } from '@nestjs/graphql';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Environment } from '../environment.entity';
+
+export const ENVIRONMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+@InputType()
+export class CreateEnvironmentInput {
+  @Field({ description: 'Lowercase letters, digits and dashes; 1-63 characters.' })
+  @IsString()
+  @Matches(ENVIRONMENT_KEY_PATTERN, {
+    message:
+      'key must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit',
+  })
+  key!: string;
+
+  @Field()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name!: string;
+}
+
+@InputType()
+export class UpdateEnvironmentInput {
+  @Field()
+  @IsString()
+  @MaxLength(63)
+  key!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
+}
+
+@ObjectType()
+export class CreateEnvironmentPayload {
+  @Field(() => Environment)
+  environment!: Environment;
+}
+
+@ObjectType()
+export class UpdateEnvironmentPayload {
+  @Field(() => Environment)
+  environment!: Environment;
+}

@@ -1,0 +1,41 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { bigintToNumber } from '../../core/database/transformers';
+
+@ObjectType('Environment', {
+  description: 'A namespace with its own configs, keys and revision counter.',
+})
+@Entity('environment')
+@Index('uq_environment_key', ['key'], { unique: true })
+export class Environment {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_environment' })
+  id!: string;
+
+  @Field({ description: 'Stable identifier used in APIs, e.g. `production`.' })
+  @Column('text')
+  key!: string;
+
+  @Field()
+  @Column('text')
+  name!: string;
+
+  @Field(() => Int, { description: 'Bumped by every committed config change in this environment.' })
+  @Column('bigint', { default: 0, transformer: bigintToNumber })
+  revision!: number;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Field()
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,46 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor } from '../../core/auth/actor';
+import { Allow, CurrentActor } from '../../core/auth/auth.decorators';
+import { Role } from '../../core/auth/role';
+import { Environment } from './environment.entity';
+import { EnvironmentsService } from './environments.service';
+import {
+  CreateEnvironmentInput,
+  CreateEnvironmentPayload,
+  UpdateEnvironmentInput,
+  UpdateEnvironmentPayload,
+} from './dto/environment.inputs';
+
+@Resolver(() => Environment)
+export class EnvironmentsResolver {
+  constructor(private readonly environmentsService: EnvironmentsService) {}
+
+  @Query(() => [Environment], { description: 'Environments visible to the caller.' })
+  @Allow(Role.VIEWER, Role.SDK)
+  environments(@CurrentActor() actor: Actor): Promise<Environment[]> {
+    return this.environmentsService.list(actor);
+  }
+
+  @Query(() => Environment)
+  @Allow(Role.VIEWER, Role.SDK)
+  environment(@CurrentActor() actor: Actor, @Args('key') key: string): Promise<Environment> {
+    return this.environmentsService.getForActor(actor, key);
+  }
+
+  @Mutation(() => CreateEnvironmentPayload)
+  @Allow(Role.ADMIN)
+  async createEnvironment(
+    @Args('input') input: CreateEnvironmentInput,
+  ): Promise<CreateEnvironmentPayload> {
+    return { environment: await this.environmentsService.create(input) };
+  }
+
+  @Mutation(() => UpdateEnvironmentPayload)
+  @Allow(Role.ADMIN)
+  async updateEnvironment(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: UpdateEnvironmentInput,
+  ): Promise<UpdateEnvironmentPayload> {
+    return { environment: await this.environmentsService.update(actor, input) };
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { Actor } from '../../core/auth/actor';
+import { AppError } from '../../core/errors/app-error';
+import { Environment } from './environment.entity';
+import { CreateEnvironmentInput, UpdateEnvironmentInput } from './dto/environment.inputs';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class EnvironmentsService {
+  private readonly identities = new Map<string, { id: string; key: string }>();
+
+  constructor(
+    @InjectRepository(Environment) private readonly environments: Repository<Environment>,
+  ) {}
+
+  /** Environments the actor may see: all, or its one environment for a scoped key. */
+  list(actor: Actor): Promise<Environment[]> {
+    return this.environments.find({
+      where: actor.environmentId ? { id: actor.environmentId } : {},
+      order: { key: 'ASC' },
+    });
+  }
+
+  /** The environment named by `key`, checked against the actor's environment scope. */
+  async getForActor(actor: Actor, key: string): Promise<Environment> {
+    const environment = await this.environments.findOneBy({ key });
+    if (!environment) throw AppError.notFound(`Environment "${key}"`, { key });
+    assertEnvironmentScope(actor, environment);
+    this.identities.set(key, { id: environment.id, key });
+    return environment;
+  }
+
+  /**
+   * Like getForActor, for hot paths that need only the id: keys never change and
+   * environments are never deleted, so the identity is cached after the first lookup.
+   */
+  async resolveForActor(actor: Actor, key: string): Promise<{ id: string; key: string }> {
+    const identity = this.identities.get(key) ?? (await this.getForActor(actor, key));
+    assertEnvironmentScope(actor, identity);
+    return identity;
+  }
+
+  async findByKey(key: string): Promise<Environment | null> {
+    return this.environments.findOneBy({ key });
+  }
+
+  async findById(id: string): Promise<Environment | null> {
+    return this.environments.findOneBy({ id });
+  }
+
+  async create(input: CreateEnvironmentInput): Promise<Environment> {
+    try {
+      return await this.environments.save(
+        this.environments.create({ key: input.key, name: input.name }),
+      );
+    } catch (error) {
+      if (error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION) {
+        throw AppError.conflict(`Environment "${input.key}" already exists`, { key: input.key });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Bumps the revision inside the caller's transaction and returns the new one. The row lock
+   * it takes serialises the environment's changes until commit, which keeps the change log's
+   * hash chain linear.
+   */
+  async bumpRevision(manager: EntityManager, environmentId: string): Promise<number> {
+    const [rows] = await manager.query(
+      'UPDATE environment SET revision = revision + 1 WHERE id = $1 RETURNING revision',
+      [environmentId],
+    );
+    if (!rows?.[0]) throw AppError.notFound('Environment', { id: environmentId });
+    return Number(rows[0].revision);
+  }
+
+  async update(actor: Actor, input: UpdateEnvironmentInput): Promise<Environment> {
+    const environment = await this.getForActor(actor, input.key);
+    if (input.name !== undefined) environment.name = input.name;
+    return this.environments.save(environment);
+  }
+}
+
+/** A key scoped to one environment acts in that environment only. */
+export function assertEnvironmentScope(
+  actor: Actor,
+  environment: { id: string; key: string },
+): void {
+  if (actor.environmentId && actor.environmentId !== environment.id) {
+    throw AppError.forbidden(
+      `This API key is scoped to another environment and may not act in "${environment.key}"`,
+      {
+        environment: environment.key,
+      },
+    );
+  }
+}

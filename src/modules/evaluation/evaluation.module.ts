@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ConfigsModule } from '../configs/configs.module';
+import { EnvironmentsModule } from '../environments/environments.module';
+import { EvaluationSnapshots } from './evaluation-snapshots.service';
+import { EvaluationResolver } from './evaluation.resolver';
+import { EvaluationService } from './evaluation.service';
+
+@Module({
+  imports: [ConfigsModule, EnvironmentsModule],
+  providers: [EvaluationSnapshots, EvaluationService, EvaluationResolver],
+  exports: [EvaluationService, EvaluationSnapshots],
+})
+export class EvaluationModule {}

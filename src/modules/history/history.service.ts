@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { compare } from 'fast-json-patch';
+import { EntityManager, Repository } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Actor } from '../../core/auth/actor';
+import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
+import { ChangeAction, ConfigChangeLog } from './config-change-log.entity';
+import { ChainCheck, chainHash, ChainedEntry, StoredEntry, verifyChain } from './hash-chain.util';
+import { ConfigChangeFilter } from './dto/config-changes.args';
+
+export interface NewChange {
+  environmentId: string;
+  environmentRevision: number;
+  configId: string;
+  configKey: string;
+  action: ChangeAction;
+  before: object | null;
+  after: object | null;
+  actor: Pick<Actor, 'id' | 'name' | 'kind'>;
+  comment: string | null;
+  configVersion: number;
+}
+
+const VERIFY_BATCH = 1000;
+
+@Injectable()
+export class HistoryService {
+  constructor(
+    @InjectRepository(ConfigChangeLog) private readonly entries: Repository<ConfigChangeLog>,
+  ) {}
+
+  /**
+   * Appends an entry inside the caller's transaction. The caller holds the environment's
+   * revision lock, so the newest entry read here is the chain's head.
+   */
+  async append(manager: EntityManager, change: NewChange): Promise<ConfigChangeLog> {
+    const [head] = await manager.query(
+      'SELECT hash FROM config_change_log WHERE environment_id = $1 ORDER BY environment_revision DESC LIMIT 1',
+      [change.environmentId],
+    );
+    // Stored and hashed exactly as JSON will read back: no undefined members.
+    const before = toJson(change.before);
+    const after = toJson(change.after);
+    const fields: ChainedEntry = {
+      id: randomUUID(),
+      environmentId: change.environmentId,
+      configId: change.configId,
+      configKey: change.configKey,
+      action: change.action,
+      before,
+      after,
+      diff: compare(before ?? {}, after ?? {}),
+      actorId: change.actor.id,
+      actorName: change.actor.name,
+      actorKind: change.actor.kind,
+      comment: change.comment,
+      configVersion: change.configVersion,
+      environmentRevision: change.environmentRevision,
+      createdAt: new Date().toISOString(),
+    };
+    const prevHash: string | null = head?.hash ?? null;
+    const entry = Object.assign(new ConfigChangeLog(), {
+      ...fields,
+      action: change.action,
+      diff: fields.diff as unknown[],
+      before,
+      after,
+      createdAt: new Date(fields.createdAt),
+      prevHash,
+      hash: chainHash(prevHash, fields),
+    });
+    await manager.insert(ConfigChangeLog, entry as QueryDeepPartialEntity<ConfigChangeLog>);
+    return entry;
+  }
+
+  /** Newest first. */
+  async list(
+    environmentId: string,
+    filter: ConfigChangeFilter,
+    page: PageArgs,
+  ): Promise<Connection<ConfigChangeLog>> {
+    const after = decodeCursor(page.after);
+    const query = this.entries
+      .createQueryBuilder('c')
+      .where('c.environment_id = :environmentId', { environmentId })
+      .orderBy('c.environment_revision', 'DESC')
+      .limit(page.first + 1);
+    if (after) query.andWhere('c.environment_revision < :revision', { revision: after.sort });
+    if (filter.configKey)
+      query.andWhere('c.config_key = :configKey', { configKey: filter.configKey });
+    if (filter.actor) {
+      query.andWhere('(c.actor_name = :actor OR c.actor_id::text = :actor)', {
+        actor: filter.actor,
+      });
+    }
+    if (filter.action) query.andWhere('c.action = :action', { action: filter.action });
+    if (filter.from) query.andWhere('c.created_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('c.created_at < :to', { to: filter.to });
+    const rows = await query.getMany();
+    return toConnection(rows, page.first, (c) => ({
+      sort: String(c.environmentRevision),
+      id: c.id,
+    }));
+  }
+
+  /** The entry that recorded `version` of a config, if any. */
+  findVersion(configId: string, version: number): Promise<ConfigChangeLog | null> {
+    return this.entries.findOneBy({ configId, configVersion: version });
+  }
+
+  /** Recomputes the whole chain of an environment, in batches. */
+  verify(environmentId: string): Promise<ChainCheck> {
+    return verifyChain(this.stream(environmentId));
+  }
+
+  private async *stream(environmentId: string): AsyncIterable<StoredEntry> {
+    let lastRevision = -1;
+    for (;;) {
+      const batch = await this.entries
+        .createQueryBuilder('c')
+        .where('c.environment_id = :environmentId AND c.environment_revision > :lastRevision', {
+          environmentId,
+          lastRevision,
+        })
+        .orderBy('c.environment_revision', 'ASC')
+        .limit(VERIFY_BATCH)
+        .getMany();
+      for (const entry of batch) yield toStored(entry);
+      if (batch.length < VERIFY_BATCH) return;
+      lastRevision = batch[batch.length - 1].environmentRevision;
+    }
+  }
+}
+
+function toJson(value: object | null): Record<string, unknown> | null {
+  return value === null ? null : (JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
+}
+
+function toStored(entry: ConfigChangeLog): StoredEntry {
+  return {
+    id: entry.id,
+    environmentId: entry.environmentId,
+    configId: entry.configId,
+    configKey: entry.configKey,
+    action: entry.action,
+    before: entry.before,
+    after: entry.after,
+    diff: entry.diff,
+    actorId: entry.actorId,
+    actorName: entry.actorName,
+    actorKind: entry.actorKind,
+    comment: entry.comment,
+    configVersion: entry.configVersion,
+    environmentRevision: entry.environmentRevision,
+    createdAt: entry.createdAt.toISOString(),
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+  };
+}

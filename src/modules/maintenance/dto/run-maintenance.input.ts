@@ -1,0 +1,28 @@
+import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export enum MaintenanceTask {
+  PRUNE_REVOKED_API_KEYS = 'prune_revoked_api_keys',
+}
+
+registerEnumType(MaintenanceTask, { name: 'MaintenanceTask' });
+
+@InputType()
+export class RunMaintenanceInput {
+  @Field(() => MaintenanceTask)
+  @IsEnum(MaintenanceTask)
+  task!: MaintenanceTask;
+
+  @Field(() => Int, { nullable: true, description: 'Overrides the configured retention, in days.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  retentionDays?: number;
+}
+
+@ObjectType()
+export class RunMaintenancePayload {
+  @Field({ description: 'The queued job; a worker runs it.' })
+  jobId!: string;
+}

@@ -1,0 +1,16 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Allow } from '../../core/auth/auth.decorators';
+import { Role } from '../../core/auth/role';
+import { RunMaintenanceInput, RunMaintenancePayload } from './dto/run-maintenance.input';
+import { MaintenanceService } from './maintenance.service';
+
+@Resolver()
+export class MaintenanceResolver {
+  constructor(private readonly maintenance: MaintenanceService) {}
+
+  @Mutation(() => RunMaintenancePayload, { description: 'Queues a housekeeping task now.' })
+  @Allow(Role.ADMIN)
+  async runMaintenance(@Args('input') input: RunMaintenanceInput): Promise<RunMaintenancePayload> {
+    return { jobId: await this.maintenance.run(input) };
+  }
+}

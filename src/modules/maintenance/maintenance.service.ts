@@ -1,0 +1,33 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../../core/config/app-config';
+import { JobQueue } from '../../core/queue/job-queue';
+import { PruneRevokedApiKeysJob } from '../api-keys/jobs/prune-revoked-api-keys.job';
+import { MaintenanceTask, RunMaintenanceInput } from './dto/run-maintenance.input';
+
+const DAILY_MS = 24 * 60 * 60 * 1000;
+
+/** Schedules recurring housekeeping on workers and runs a task on demand. */
+@Injectable()
+export class MaintenanceService implements OnApplicationBootstrap {
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.runsWorker) return;
+    await this.queue.upsertRecurring(
+      PruneRevokedApiKeysJob,
+      'maintenance:prune-revoked-api-keys',
+      DAILY_MS,
+      {},
+    );
+  }
+
+  async run(input: RunMaintenanceInput): Promise<string> {
+    switch (input.task) {
+      case MaintenanceTask.PRUNE_REVOKED_API_KEYS:
+        return this.queue.add(PruneRevokedApiKeysJob, { retentionDays: input.retentionDays });
+    }
+  }
+}

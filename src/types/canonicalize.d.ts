@@ -1,0 +1,4 @@
+declare module 'canonicalize' {
+  /** RFC 8785 JSON Canonicalization Scheme. */
+  export default function canonicalize(input: unknown): string | undefined;
+}

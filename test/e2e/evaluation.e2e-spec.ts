@@ -1,0 +1,148 @@
+import { DataSource } from 'typeorm';
+import { createApiKey } from '../factories/api-key.factory';
+import { createConfig, updateConfig } from '../factories/config.factory';
+import { errorCode, startTestApp, TestApp } from '../support/test-app';
+
+const EVALUATE = `query ($environment: String, $context: JSON!, $keys: [String!]) {
+  evaluate(environment: $environment, context: $context, keys: $keys) { key value reason ruleId version errorCode } }`;
+type Result = {
+  key: string;
+  value: unknown;
+  reason: string;
+  ruleId: string | null;
+  version: number;
+  errorCode: string | null;
+};
+
+describe('evaluate', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('serves targeting matches, the rollout and the default, with reasons', async () => {
+    const config = await createConfig(app, {
+      environment: 'production',
+      value: 'rollout',
+      defaultValue: 'default',
+      rolloutPercentage: 0,
+      targetingRules: [
+        {
+          id: 'pro-in-eu',
+          condition: {
+            all: [
+              { attribute: 'user.plan', operator: 'equals', value: 'pro' },
+              { attribute: 'user.country', operator: 'in', values: ['DE', 'FR'] },
+            ],
+          },
+          value: 'eu-pro',
+        },
+      ],
+    });
+    const sdk = await createApiKey(app, { roles: ['SDK'], environment: 'production' });
+    const evaluate = async (context: unknown) =>
+      (await app.gql<{ evaluate: Result[] }>(EVALUATE, { context, keys: [config.key] }, sdk.token))
+        .data!.evaluate[0];
+    expect(await evaluate({ user: { id: 'u1', plan: 'pro', country: 'DE' } })).toMatchObject({
+      value: 'eu-pro',
+      reason: 'TARGETING_MATCH',
+      ruleId: 'pro-in-eu',
+      version: 1,
+    });
+    expect(await evaluate({ user: { id: 'u1', plan: 'free', country: 'DE' } })).toMatchObject({
+      value: 'default',
+      reason: 'DEFAULT',
+      ruleId: null,
+    });
+  });
+
+  it('answers FLAG_NOT_FOUND for an unknown key and evaluates all configs when no keys are given', async () => {
+    const a = await createConfig(app, { environment: 'development' });
+    const all = await app.gql<{ evaluate: Result[] }>(EVALUATE, {
+      environment: 'development',
+      context: { user: { id: '1' } },
+    });
+    expect(all.data!.evaluate.map((r) => r.key)).toContain(a.key);
+    const unknown = await app.gql<{ evaluate: Result[] }>(EVALUATE, {
+      environment: 'development',
+      context: {},
+      keys: ['no.such.flag'],
+    });
+    expect(unknown.data!.evaluate).toEqual([
+      {
+        key: 'no.such.flag',
+        value: null,
+        reason: 'ERROR',
+        ruleId: null,
+        version: 0,
+        errorCode: 'FLAG_NOT_FOUND',
+      },
+    ]);
+  });
+
+  it('serves a committed change at once', async () => {
+    const config = await createConfig(app, { environment: 'development', value: 'v1' });
+    const read = async () =>
+      (
+        await app.gql<{ evaluate: Result[] }>(EVALUATE, {
+          environment: 'development',
+          context: {},
+          keys: [config.key],
+        })
+      ).data!.evaluate[0];
+    expect(await read()).toMatchObject({ value: 'v1', version: 1, reason: 'FALLTHROUGH' });
+    await updateConfig(app, { key: config.key, expectedVersion: 1, value: 'v2' });
+    expect(await read()).toMatchObject({ value: 'v2', version: 2 });
+    await app.gql(
+      `mutation ($input: ArchiveConfigInput!) { archiveConfig(input: $input) { config { id } } }`,
+      {
+        input: { environment: 'development', key: config.key },
+      },
+    );
+    expect(await read()).toMatchObject({ value: 'off', reason: 'DISABLED', version: 3 });
+  });
+
+  it('reads the in-memory snapshot: no database round trip per evaluation', async () => {
+    const config = await createConfig(app, { environment: 'development' });
+    const sdk = await createApiKey(app, { roles: ['SDK'], environment: 'development' });
+    const context = { user: { id: 'warm' } };
+    // Warm up: the snapshot loads, and the key's last-used time is written (once a minute).
+    await app.gql(EVALUATE, { context, keys: [config.key] }, sdk.token);
+    await app.gql(EVALUATE, { context, keys: [config.key] }, sdk.token);
+    const pool = (
+      app.running.app.get(DataSource).driver as unknown as { master: NodeJS.EventEmitter }
+    ).master;
+    let acquired = 0;
+    const count = () => (acquired += 1);
+    pool.on('acquire', count);
+    try {
+      for (let i = 0; i < 50; i += 1) {
+        const response = await app.gql<{ evaluate: Result[] }>(
+          EVALUATE,
+          { context: { user: { id: `u${i}` } } },
+          sdk.token,
+        );
+        expect(response.data!.evaluate.length).toBeGreaterThan(0);
+      }
+    } finally {
+      pool.off('acquire', count);
+    }
+    expect(acquired).toBe(0);
+  });
+
+  it('keeps sdk keys in their environment and asks other keys to name one', async () => {
+    const sdk = await createApiKey(app, { roles: ['SDK'], environment: 'development' });
+    expect(
+      errorCode(await app.gql(EVALUATE, { environment: 'production', context: {} }, sdk.token)),
+    ).toBe('FORBIDDEN');
+    expect(errorCode(await app.gql(EVALUATE, { context: {} }))).toBe('BAD_USER_INPUT');
+    expect(
+      errorCode(await app.gql(EVALUATE, { environment: 'development', context: [1, 2] })),
+    ).toBe('BAD_USER_INPUT');
+  });
+});

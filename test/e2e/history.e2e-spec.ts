@@ -1,0 +1,178 @@
+import { DataSource } from 'typeorm';
+import { createApiKey } from '../factories/api-key.factory';
+import { createConfig, updateConfig } from '../factories/config.factory';
+import { errorCode, startTestApp, TestApp } from '../support/test-app';
+
+const CHANGES = `query ($environment: String!, $filter: ConfigChangeFilter, $first: Int, $after: String) {
+  configChanges(environment: $environment, filter: $filter, first: $first, after: $after) {
+    edges { node { id configKey action before after diff comment configVersion environmentRevision prevHash hash
+      actor { id name kind } createdAt } }
+    pageInfo { hasNextPage endCursor } } }`;
+const VERIFY = `query ($environment: String!) {
+  verifyChangeHistory(environment: $environment) { valid checkedEntries firstBrokenEntryId } }`;
+
+type Change = {
+  id: string;
+  configKey: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  diff: { op: string; path: string; value?: unknown }[];
+  comment: string | null;
+  configVersion: number;
+  environmentRevision: number;
+  prevHash: string | null;
+  hash: string;
+  actor: { id: string; name: string; kind: string };
+};
+type Changes = {
+  configChanges: {
+    edges: { node: Change }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string };
+  };
+};
+type Verification = {
+  verifyChangeHistory: {
+    valid: boolean;
+    checkedEntries: number;
+    firstBrokenEntryId: string | null;
+  };
+};
+
+describe('change history', () => {
+  let app: TestApp;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    db = app.running.app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('records each change newest first with snapshots, an RFC 6902 diff, the actor and the comment', async () => {
+    const editor = await createApiKey(app, { name: 'release bot', roles: ['EDITOR'] });
+    const created = await createConfig(
+      app,
+      { environment: 'production', comment: 'first cut' },
+      editor.token,
+    );
+    await app.gql(
+      `mutation ($input: UpdateConfigInput!) { updateConfig(input: $input) { config { id } } }`,
+      {
+        input: {
+          environment: 'production',
+          key: created.key,
+          expectedVersion: 1,
+          value: 'new',
+          comment: 'flip',
+        },
+      },
+      editor.token,
+    );
+    const response = await app.gql<Changes>(CHANGES, {
+      environment: 'production',
+      filter: { configKey: created.key },
+    });
+    const [update, create] = response.data!.configChanges.edges.map((e) => e.node);
+    expect(create).toMatchObject({
+      action: 'CREATE',
+      before: null,
+      configVersion: 1,
+      comment: 'first cut',
+      actor: { id: editor.id, name: 'release bot', kind: 'api_key' },
+    });
+    expect(create.after).toMatchObject({ key: created.key, value: 'on', valueType: 'string' });
+    expect(update).toMatchObject({ action: 'UPDATE', configVersion: 2, comment: 'flip' });
+    expect(update.diff).toEqual([{ op: 'replace', path: '/value', value: 'new' }]);
+    expect(update.environmentRevision).toBe(create.environmentRevision + 1);
+    expect(update.prevHash).toBe(create.hash);
+  });
+
+  it('filters by actor and action, and pages', async () => {
+    const bot = await createApiKey(app, { name: 'filter bot', roles: ['EDITOR'] });
+    const config = await createConfig(app, {}, bot.token);
+    await updateConfig(app, { key: config.key, expectedVersion: 1, value: 'b' }, bot.token);
+    await updateConfig(app, { key: config.key, expectedVersion: 2, value: 'c' }, bot.token);
+    const byActor = await app.gql<Changes>(CHANGES, {
+      environment: 'development',
+      filter: { actor: 'filter bot' },
+    });
+    expect(byActor.data!.configChanges.edges.map((e) => e.node.action)).toEqual([
+      'UPDATE',
+      'UPDATE',
+      'CREATE',
+    ]);
+    const updates = await app.gql<Changes>(CHANGES, {
+      environment: 'development',
+      filter: { configKey: config.key, action: 'UPDATE' },
+      first: 1,
+    });
+    expect(updates.data!.configChanges.edges.map((e) => e.node.configVersion)).toEqual([3]);
+    const next = await app.gql<Changes>(CHANGES, {
+      environment: 'development',
+      filter: { configKey: config.key, action: 'UPDATE' },
+      first: 1,
+      after: updates.data!.configChanges.pageInfo.endCursor,
+    });
+    expect(next.data!.configChanges.edges.map((e) => e.node.configVersion)).toEqual([2]);
+    const future = await app.gql<Changes>(CHANGES, {
+      environment: 'development',
+      filter: { from: '2999-01-01T00:00:00Z' },
+    });
+    expect(future.data!.configChanges.edges).toEqual([]);
+  });
+
+  it('is append-only: the database refuses UPDATE and DELETE', async () => {
+    await createConfig(app);
+    await expect(db.query(`UPDATE config_change_log SET comment = 'rewritten'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.query('DELETE FROM config_change_log')).rejects.toThrow(/append-only/);
+  });
+
+  it('verifies the hash chain, and names the first entry altered behind its back', async () => {
+    const config = await createConfig(app, { environment: 'production' });
+    await app.gql(
+      `mutation ($input: UpdateConfigInput!) { updateConfig(input: $input) { config { id } } }`,
+      {
+        input: { environment: 'production', key: config.key, expectedVersion: 1, value: 'v2' },
+      },
+    );
+    const intact = await app.gql<Verification>(VERIFY, { environment: 'production' });
+    expect(intact.data!.verifyChangeHistory.valid).toBe(true);
+    const total = await db.query(
+      `SELECT count(*)::int AS n FROM config_change_log l JOIN environment e ON e.id = l.environment_id WHERE e.key = 'production'`,
+    );
+    expect(intact.data!.verifyChangeHistory.checkedEntries).toBe(total[0].n);
+
+    const [target] = await db.query(
+      `SELECT id FROM config_change_log WHERE config_id = $1 AND config_version = 1`,
+      [config.id],
+    );
+    await db.query('ALTER TABLE config_change_log DISABLE TRIGGER config_change_log_no_rewrite');
+    await db.query(
+      `UPDATE config_change_log SET after = jsonb_set(after, '{value}', '"forged"') WHERE id = $1`,
+      [target.id],
+    );
+    await db.query('ALTER TABLE config_change_log ENABLE TRIGGER config_change_log_no_rewrite');
+
+    const broken = await app.gql<Verification>(VERIFY, { environment: 'production' });
+    expect(broken.data!.verifyChangeHistory).toMatchObject({
+      valid: false,
+      firstBrokenEntryId: target.id,
+    });
+  });
+
+  it('keeps history readers in their environment scope', async () => {
+    const scoped = await createApiKey(app, { roles: ['VIEWER'], environment: 'development' });
+    expect(errorCode(await app.gql(CHANGES, { environment: 'production' }, scoped.token))).toBe(
+      'FORBIDDEN',
+    );
+    expect(errorCode(await app.gql(VERIFY, { environment: 'production' }, scoped.token))).toBe(
+      'FORBIDDEN',
+    );
+  });
+});

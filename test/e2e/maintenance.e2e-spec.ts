@@ -1,0 +1,81 @@
+import { DataSource } from 'typeorm';
+import { createApiKey } from '../factories/api-key.factory';
+import { describeWithRedis, eventually, startTestApp, TestApp } from '../support/test-app';
+
+const RUN = `mutation ($input: RunMaintenanceInput!) { runMaintenance(input: $input) { jobId } }`;
+const REVOKE = `mutation ($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { id } } }`;
+
+/** Two revoked keys, one revoked 100 days ago and one just now. */
+async function revokedKeys(app: TestApp): Promise<{ old: string; recent: string }> {
+  const old = await createApiKey(app, { name: 'old' });
+  const recent = await createApiKey(app, { name: 'recent' });
+  for (const id of [old.id, recent.id]) await app.gql(REVOKE, { input: { id } });
+  await app.running.app
+    .get(DataSource)
+    .query(`UPDATE api_key SET revoked_at = now() - interval '100 days' WHERE id = $1`, [old.id]);
+  return { old: old.id, recent: recent.id };
+}
+
+async function keyExists(app: TestApp, id: string): Promise<boolean> {
+  const rows = await app.running.app
+    .get(DataSource)
+    .query('SELECT 1 FROM api_key WHERE id = $1', [id]);
+  return rows.length > 0;
+}
+
+async function expectPruned(enqueuer: TestApp, observer: TestApp): Promise<void> {
+  const keys = await revokedKeys(enqueuer);
+  const response = await enqueuer.gql<{ runMaintenance: { jobId: string } }>(RUN, {
+    input: { task: 'PRUNE_REVOKED_API_KEYS', retentionDays: 30 },
+  });
+  expect(response.errors).toBeUndefined();
+  expect(response.data?.runMaintenance.jobId).toEqual(expect.any(String));
+  await eventually(async () => !(await keyExists(observer, keys.old)), {
+    what: 'the old revoked key to be pruned',
+  });
+  expect(await keyExists(observer, keys.recent)).toBe(true);
+}
+
+describe('maintenance on the in-process queue (embedded default)', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { REDIS_URL: undefined } });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('prunes keys revoked before the retention period', async () => {
+    await expectPruned(app, app);
+  });
+});
+
+describeWithRedis('maintenance on BullMQ: enqueued by an api process, run by a worker', () => {
+  let api: TestApp;
+  let worker: TestApp;
+
+  beforeAll(async () => {
+    api = await startTestApp({ env: { ROLE: 'api' } });
+    worker = await startTestApp({ shareWith: api, env: { ROLE: 'worker' } });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+  });
+
+  it('serves no GraphQL on the worker', async () => {
+    const response = await fetch(`${worker.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ me { id } }"}',
+    });
+    expect(response.status).toBe(404);
+  });
+
+  it('prunes keys revoked before the retention period', async () => {
+    await expectPruned(api, worker);
+  });
+});
