@@ -36,7 +36,9 @@ export async function freshDatabase(name: string): Promise<{ url: string; drop()
 
 /** Starts the built service as its own process and waits until it is ready. */
 export async function startService(env: Record<string, string>, port: number): Promise<Service> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof" profiles the server under load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -34,6 +34,8 @@ export class Configs1764100000000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "config_change_log" ADD CONSTRAINT "fk_config_change_log_environment" FOREIGN KEY ("environment_id") REFERENCES "environment"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
     );
+    await queryRunner.query(`ALTER TABLE "environment" ADD "chain_head" text`);
+    await queryRunner.query(`ALTER TABLE "environment" ADD "chain_prev" text`);
     // The change log is append-only: the database itself refuses to rewrite history.
     await queryRunner.query(`CREATE FUNCTION config_change_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -59,6 +61,8 @@ export class Configs1764100000000 implements MigrationInterface {
       `ALTER TABLE "business_config" DROP CONSTRAINT "fk_business_config_environment"`,
     );
     await queryRunner.query(`DROP TABLE "config_validation_failure"`);
+    await queryRunner.query(`ALTER TABLE "environment" DROP COLUMN "chain_head"`);
+    await queryRunner.query(`ALTER TABLE "environment" DROP COLUMN "chain_prev"`);
     await queryRunner.query(`DROP INDEX "public"."ix_outbox_event_unpublished"`);
     await queryRunner.query(`DROP TABLE "outbox_event"`);
     await queryRunner.query(`DROP INDEX "public"."ix_config_change_log_config"`);

@@ -101,3 +101,23 @@ export interface ValidationIssue {
   rule: string;
   message: string;
 }
+
+/** What a new config holds unless the input says otherwise. */
+export const CONFIG_DEFAULTS: Readonly<
+  Omit<ConfigState, 'key' | 'valueType' | 'value' | 'defaultValue'>
+> = {
+  description: '',
+  targetingRules: [],
+  rolloutPercentage: 100,
+  stickiness: null,
+  minValue: null,
+  maxValue: null,
+  minLength: null,
+  maxLength: null,
+  pattern: null,
+  allowedValues: null,
+  validationSchema: null,
+  deploymentStrategy: 'immediate',
+  deploymentConfig: {},
+  archived: false,
+};

@@ -135,12 +135,22 @@ describe('change history', () => {
 
   it('verifies the hash chain, and names the first entry altered behind its back', async () => {
     const config = await createConfig(app, { environment: 'production' });
-    await app.gql(
-      `mutation ($input: UpdateConfigInput!) { updateConfig(input: $input) { config { id } } }`,
-      {
-        input: { environment: 'production', key: config.key, expectedVersion: 1, value: 'v2' },
-      },
-    );
+    // Concurrent writers in one environment, and text beyond ASCII: the chain stays whole.
+    await Promise.all([
+      app.gql(
+        `mutation ($input: UpdateConfigInput!) { updateConfig(input: $input) { config { id } } }`,
+        {
+          input: {
+            environment: 'production',
+            key: config.key,
+            expectedVersion: 1,
+            value: 'v2 — größer 😀',
+            comment: 'Grüße, 世界',
+          },
+        },
+      ),
+      ...Array.from({ length: 8 }, () => createConfig(app, { environment: 'production' })),
+    ]);
     const intact = await app.gql<Verification>(VERIFY, { environment: 'production' });
     expect(intact.data!.verifyChangeHistory.valid).toBe(true);
     const total = await db.query(

@@ -1,16 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { ConfigState, ValidationIssue } from '../../engine/config-state';
 import { validateConfigState } from '../../engine/validate';
-import { EnvironmentsService } from '../environments/environments.service';
 import { ChangeAction } from '../history/config-change-log.entity';
 import { HistoryService } from '../history/history.service';
-import { OutboxService } from '../realtime/outbox.service';
 import { BusinessConfig } from './business-config.entity';
+import { changeStatement, Statement } from './change-statement';
 import { ConfigChangeEvents } from './config-change-events';
 import { stateColumns } from './config-state.mapper';
 import { ValidationFailuresService } from './validation-failures.service';
@@ -40,6 +40,15 @@ export interface CommittedChange {
 /** Columns a write sets, returned so the entity is built without reading the row again. */
 const RETURNED = 'id, version, archived_at, created_at, updated_at';
 
+interface ChangedRow {
+  id: string;
+  version: number;
+  archived_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  revision: string;
+}
+
 /**
  * The one way config state changes. In one transaction: the expected-version check,
  * validation, the write, the change-log entry, the environment revision bump and the outbox
@@ -49,48 +58,40 @@ const RETURNED = 'id, version, archived_at, created_at, updated_at';
 export class ConfigChangeService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly environments: EnvironmentsService,
     private readonly history: HistoryService,
-    private readonly outbox: OutboxService,
     private readonly failures: ValidationFailuresService,
     private readonly events: ConfigChangeEvents,
   ) {}
 
   async commit(change: ConfigChange): Promise<CommittedChange> {
     if (change.next) await this.assertValid(change.environmentId, change.key, change.next);
-    const committed = await this.dataSource.transaction(async (manager) => {
-      const written = await this.write(manager, change);
-      const revision = await this.environments.bumpRevision(manager, change.environmentId);
-      await this.history.append(manager, {
-        environmentId: change.environmentId,
-        environmentRevision: revision,
-        configId: written.configId,
-        configKey: change.key,
-        action: change.action,
-        before: change.current?.state ?? null,
-        after: change.next,
-        actor: change.author,
-        comment: change.comment ?? null,
-        configVersion: written.version,
-      });
-      await this.outbox.append(manager, {
-        environmentId: change.environmentId,
-        revision,
-        type: 'config.changed',
-        payload: {
-          configId: written.configId,
-          key: change.key,
-          action: change.action,
-          version: written.version,
-        },
-      });
-      return { ...written, revision };
+    const { current, next } = change;
+    const configId = current?.id ?? randomUUID();
+    const version = !current ? 1 : next ? current.version + 1 : current.version;
+    const entry = this.history.prepare({
+      environmentId: change.environmentId,
+      configId,
+      configKey: change.key,
+      action: change.action,
+      before: current?.state ?? null,
+      after: next,
+      actor: change.author,
+      comment: change.comment ?? null,
+      configVersion: version,
     });
+    const statement = changeStatement(this.writeStatement(change, configId), entry, {
+      type: 'config.changed',
+      payload: { configId, key: change.key, action: change.action, version },
+    });
+    const [row]: ChangedRow[] = await this.dataSource.query(statement.sql, statement.params);
+    if (!row) return this.refuse(change);
+    const config = next && this.built(change.environmentId, next, change.author, row);
+    const committed = { config, configId, version, revision: Number(row.revision) };
     this.events.emit({
       environmentId: change.environmentId,
       revision: committed.revision,
       key: change.key,
-      config: committed.config,
+      config,
     });
     return committed;
   }
@@ -109,84 +110,70 @@ export class ConfigChangeService {
     );
   }
 
-  private async write(
-    manager: EntityManager,
-    change: ConfigChange,
-  ): Promise<{ config: BusinessConfig | null; configId: string; version: number }> {
+  /** The config write of a change, built by TypeORM, returning the written row. */
+  private writeStatement(change: ConfigChange, configId: string): Statement {
     const { current, next } = change;
+    const builder = this.dataSource.createQueryBuilder();
+    let query;
     if (!current) {
       if (!next) throw new Error('A create needs a state');
-      return this.insert(manager, change.environmentId, next, change.author);
-    }
-    if (!next) {
-      const deleted = await manager
-        .createQueryBuilder()
+      const { archivedAt: _archivedAt, ...columns } = stateColumns(next);
+      query = builder
+        .insert()
+        .into(BusinessConfig)
+        .values({
+          ...columns,
+          id: configId,
+          environmentId: change.environmentId,
+          updatedBy: change.author.name,
+          version: 1,
+        } as QueryDeepPartialEntity<BusinessConfig>)
+        .orIgnore();
+    } else if (!next) {
+      query = builder
         .delete()
         .from(BusinessConfig)
-        .where('id = :id AND version = :version', { id: current.id, version: current.version })
-        .execute();
-      if (!deleted.affected) await this.refuseStale(manager, current, change.key);
-      return { config: null, configId: current.id, version: current.version };
+        .where('id = :id AND version = :version', { id: current.id, version: current.version });
+    } else {
+      const { archivedAt: _archivedAt, ...columns } = stateColumns(next);
+      query = builder
+        .update(BusinessConfig)
+        .set({
+          ...(columns as QueryDeepPartialEntity<BusinessConfig>),
+          updatedBy: change.author.name,
+          version: () => 'version + 1',
+          // Keep the first archive time while a config stays archived.
+          archivedAt: () => (next.archived ? 'coalesce(archived_at, now())' : 'NULL'),
+        })
+        .where('id = :id AND version = :version', { id: current.id, version: current.version });
     }
-    const { archivedAt: _archivedAt, ...columns } = stateColumns(next);
-    const updated = await manager
-      .createQueryBuilder()
-      .update(BusinessConfig)
-      .set({
-        ...(columns as QueryDeepPartialEntity<BusinessConfig>),
-        updatedBy: change.author.name,
-        version: () => 'version + 1',
-        // Keep the first archive time while a config stays archived.
-        archivedAt: () => (next.archived ? 'coalesce(archived_at, now())' : 'NULL'),
-      })
-      .where('id = :id AND version = :version', { id: current.id, version: current.version })
-      .returning(RETURNED)
-      .execute();
-    if (!updated.affected) await this.refuseStale(manager, current, change.key);
-    return this.built(change.environmentId, next, change.author, updated.raw[0]);
+    const [sql, params] = query.returning(RETURNED).getQueryAndParameters();
+    return { sql, params };
   }
 
-  private async insert(
-    manager: EntityManager,
-    environmentId: string,
-    next: ConfigState,
-    author: ChangeAuthor,
-  ) {
-    const { archivedAt: _archivedAt, ...columns } = stateColumns(next);
-    const inserted = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(BusinessConfig)
-      .values({
-        ...columns,
-        environmentId,
-        updatedBy: author.name,
-        version: 1,
-      } as QueryDeepPartialEntity<BusinessConfig>)
-      .orIgnore()
-      .returning(RETURNED)
-      .execute();
-    if (!inserted.raw[0]) {
-      throw AppError.conflict(`Config "${next.key}" already exists in this environment`, {
-        key: next.key,
-      });
+  /** Why a change wrote nothing: the key exists already, or the version moved on. */
+  private async refuse(change: ConfigChange): Promise<never> {
+    const { current, key } = change;
+    if (!current) {
+      throw AppError.conflict(`Config "${key}" already exists in this environment`, { key });
     }
-    return this.built(environmentId, next, author, inserted.raw[0]);
+    const [row] = await this.dataSource.query('SELECT version FROM business_config WHERE id = $1', [
+      current.id,
+    ]);
+    if (!row) throw AppError.notFound(`Config "${key}"`, { key });
+    throw AppError.conflict(
+      `Config "${key}" changed since version ${current.version}; it is now at version ${row.version}`,
+      { key, expectedVersion: current.version, currentVersion: row.version },
+    );
   }
 
   private built(
     environmentId: string,
     state: ConfigState,
     author: ChangeAuthor,
-    row: {
-      id: string;
-      version: number;
-      archived_at: Date | null;
-      created_at: Date;
-      updated_at: Date;
-    },
-  ) {
-    const config = Object.assign(new BusinessConfig(), stateColumns(state), {
+    row: ChangedRow,
+  ): BusinessConfig {
+    return Object.assign(new BusinessConfig(), stateColumns(state), {
       id: row.id,
       environmentId,
       version: row.version,
@@ -195,21 +182,5 @@ export class ConfigChangeService {
       updatedAt: row.updated_at,
       updatedBy: author.name,
     });
-    return { config, configId: row.id, version: row.version };
-  }
-
-  private async refuseStale(
-    manager: EntityManager,
-    current: { id: string; version: number },
-    key: string,
-  ): Promise<never> {
-    const [row] = await manager.query('SELECT version FROM business_config WHERE id = $1', [
-      current.id,
-    ]);
-    if (!row) throw AppError.notFound(`Config "${key}"`, { key });
-    throw AppError.conflict(
-      `Config "${key}" changed since version ${current.version}; it is now at version ${row.version}`,
-      { key, expectedVersion: current.version, currentVersion: row.version },
-    );
   }
 }

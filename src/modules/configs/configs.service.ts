@@ -5,9 +5,9 @@ import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
-import { ConfigState, ValidationIssue } from '../../engine/config-state';
+import { CONFIG_DEFAULTS, ConfigState, ValidationIssue } from '../../engine/config-state';
 import { validateConfigState } from '../../engine/validate';
-import { Environment } from '../environments/environment.entity';
+import { EnvironmentIdentity } from '../environments/environments.service';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ChangeAction } from '../history/config-change-log.entity';
 import { HistoryService } from '../history/history.service';
@@ -23,24 +23,6 @@ import {
   ValidateConfigInput,
 } from './dto/config.inputs';
 import { ConfigFilter } from './dto/configs.args';
-
-/** What a new config holds unless the input says otherwise. */
-const NEW_CONFIG: Omit<ConfigState, 'key' | 'valueType' | 'value' | 'defaultValue'> = {
-  description: '',
-  targetingRules: [],
-  rolloutPercentage: 100,
-  stickiness: null,
-  minValue: null,
-  maxValue: null,
-  minLength: null,
-  maxLength: null,
-  pattern: null,
-  allowedValues: null,
-  validationSchema: null,
-  deploymentStrategy: 'immediate',
-  deploymentConfig: {},
-  archived: false,
-};
 
 const FIELDS = [
   'description',
@@ -70,7 +52,7 @@ export class ConfigsService {
   ) {}
 
   async get(actor: Actor, environmentKey: string, key: string): Promise<BusinessConfig> {
-    const environment = await this.environments.getForActor(actor, environmentKey);
+    const environment = await this.environments.resolveForActor(actor, environmentKey);
     return this.find(environment, key);
   }
 
@@ -80,7 +62,7 @@ export class ConfigsService {
     filter: ConfigFilter,
     page: PageArgs,
   ): Promise<Connection<BusinessConfig>> {
-    const environment = await this.environments.getForActor(actor, environmentKey);
+    const environment = await this.environments.resolveForActor(actor, environmentKey);
     const after = decodeCursor(page.after);
     const query = this.configs
       .createQueryBuilder('c')
@@ -108,9 +90,9 @@ export class ConfigsService {
   }
 
   async create(actor: Actor, input: CreateConfigInput): Promise<BusinessConfig> {
-    const environment = await this.environments.getForActor(actor, input.environment);
+    const environment = await this.environments.resolveForActor(actor, input.environment);
     const next = draft(input, {
-      ...NEW_CONFIG,
+      ...CONFIG_DEFAULTS,
       key: input.key,
       valueType: input.valueType,
       value: undefined,
@@ -246,12 +228,12 @@ export class ConfigsService {
 
   /** The checks a save would run, without saving: as a create for a new key, else as an update. */
   async validate(actor: Actor, input: ValidateConfigInput): Promise<ValidationIssue[]> {
-    const environment = await this.environments.getForActor(actor, input.environment);
+    const environment = await this.environments.resolveForActor(actor, input.environment);
     const current = await this.configs.findOneBy({ environmentId: environment.id, key: input.key });
     const base: ConfigState = current
       ? toConfigState(current)
       : {
-          ...NEW_CONFIG,
+          ...CONFIG_DEFAULTS,
           key: input.key,
           valueType: input.valueType!,
           value: undefined,
@@ -266,7 +248,7 @@ export class ConfigsService {
     key: string,
     expectedVersion: number | undefined,
   ) {
-    const environment = await this.environments.getForActor(actor, environmentKey);
+    const environment = await this.environments.resolveForActor(actor, environmentKey);
     const current = await this.find(environment, key);
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
       throw AppError.conflict(
@@ -277,7 +259,7 @@ export class ConfigsService {
     return { environment, current };
   }
 
-  private async find(environment: Environment, key: string): Promise<BusinessConfig> {
+  private async find(environment: EnvironmentIdentity, key: string): Promise<BusinessConfig> {
     const config = await this.configs.findOneBy({ environmentId: environment.id, key });
     if (!config)
       throw AppError.notFound(`Config "${key}" in environment "${environment.key}"`, { key });
@@ -285,7 +267,7 @@ export class ConfigsService {
   }
 
   private async commit(
-    environment: Environment,
+    environment: EnvironmentIdentity,
     current: BusinessConfig,
     action: ChangeAction,
     next: ConfigState,

@@ -31,6 +31,14 @@ export class Environment {
   @Column('bigint', { default: 0, transformer: bigintToNumber })
   revision!: number;
 
+  /** The hash of the newest change-log entry: the head of this environment's hash chain. */
+  @Column('text', { nullable: true, select: false })
+  chainHead!: string | null;
+
+  /** The head before the newest entry, so the statement that moves the head can return it. */
+  @Column('text', { nullable: true, select: false })
+  chainPrev!: string | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

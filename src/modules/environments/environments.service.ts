@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { Environment } from './environment.entity';
@@ -8,9 +8,15 @@ import { CreateEnvironmentInput, UpdateEnvironmentInput } from './dto/environmen
 
 const UNIQUE_VIOLATION = '23505';
 
+/** What hot paths need of an environment; both never change once it exists. */
+export interface EnvironmentIdentity {
+  id: string;
+  key: string;
+}
+
 @Injectable()
 export class EnvironmentsService {
-  private readonly identities = new Map<string, { id: string; key: string }>();
+  private readonly identities = new Map<string, EnvironmentIdentity>();
 
   constructor(
     @InjectRepository(Environment) private readonly environments: Repository<Environment>,
@@ -37,7 +43,7 @@ export class EnvironmentsService {
    * Like getForActor, for hot paths that need only the id: keys never change and
    * environments are never deleted, so the identity is cached after the first lookup.
    */
-  async resolveForActor(actor: Actor, key: string): Promise<{ id: string; key: string }> {
+  async resolveForActor(actor: Actor, key: string): Promise<EnvironmentIdentity> {
     const identity = this.identities.get(key) ?? (await this.getForActor(actor, key));
     assertEnvironmentScope(actor, identity);
     return identity;
@@ -69,15 +75,6 @@ export class EnvironmentsService {
    * it takes serialises the environment's changes until commit, which keeps the change log's
    * hash chain linear.
    */
-  async bumpRevision(manager: EntityManager, environmentId: string): Promise<number> {
-    const [rows] = await manager.query(
-      'UPDATE environment SET revision = revision + 1 WHERE id = $1 RETURNING revision',
-      [environmentId],
-    );
-    if (!rows?.[0]) throw AppError.notFound('Environment', { id: environmentId });
-    return Number(rows[0].revision);
-  }
-
   async update(actor: Actor, input: UpdateEnvironmentInput): Promise<Environment> {
     const environment = await this.getForActor(actor, input.key);
     if (input.name !== undefined) environment.name = input.name;

@@ -52,3 +52,26 @@ export async function verifyChain(entries: AsyncIterable<StoredEntry>): Promise<
   }
   return { valid: true, checkedEntries: checked, firstBrokenEntryId: null };
 }
+
+/**
+ * The canonical JSON of an entry whose revision is not known yet, split where the revision
+ * goes: `head + revision + tail` is `canonicalize(entry)`. The change path lets PostgreSQL
+ * finish the hash under the environment's row lock, in the same statement that assigns the
+ * revision, so no lock is held across a round trip to the application.
+ */
+export function canonicalAroundRevision(entry: Omit<ChainedEntry, 'environmentRevision'>): {
+  head: string;
+  tail: string;
+} {
+  const parts = { head: '{', tail: '' };
+  let side: 'head' | 'tail' = 'head';
+  // RFC 8785 orders members by UTF-16 code units, which is JavaScript's default sort.
+  const keys = [...Object.keys(entry), 'environmentRevision'].sort();
+  keys.forEach((key, i) => {
+    parts[side] += `${i > 0 ? ',' : ''}${JSON.stringify(key)}:`;
+    if (key === 'environmentRevision') side = 'tail';
+    else parts[side] += canonicalize(entry[key as keyof typeof entry]);
+  });
+  parts.tail += '}';
+  return parts;
+}

@@ -2,17 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { compare } from 'fast-json-patch';
-import { EntityManager, Repository } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
 import { ChangeAction, ConfigChangeLog } from './config-change-log.entity';
-import { ChainCheck, chainHash, ChainedEntry, StoredEntry, verifyChain } from './hash-chain.util';
+import {
+  canonicalAroundRevision,
+  ChainCheck,
+  ChainedEntry,
+  StoredEntry,
+  verifyChain,
+} from './hash-chain.util';
 import { ConfigChangeFilter } from './dto/config-changes.args';
 
 export interface NewChange {
   environmentId: string;
-  environmentRevision: number;
   configId: string;
   configKey: string;
   action: ChangeAction;
@@ -21,6 +25,12 @@ export interface NewChange {
   actor: Pick<Actor, 'id' | 'name' | 'kind'>;
   comment: string | null;
   configVersion: number;
+}
+
+export interface PreparedEntry {
+  fields: Omit<ChainedEntry, 'environmentRevision'>;
+  hashHead: string;
+  hashTail: string;
 }
 
 const VERIFY_BATCH = 1000;
@@ -32,18 +42,15 @@ export class HistoryService {
   ) {}
 
   /**
-   * Appends an entry inside the caller's transaction. The caller holds the environment's
-   * revision lock, so the newest entry read here is the chain's head.
+   * Everything of a new entry except its place in the chain (revision, prevHash, hash),
+   * which the change path's statement assigns under the environment's row lock. `hashHead`
+   * and `hashTail` surround the revision in the entry's canonical JSON.
    */
-  async append(manager: EntityManager, change: NewChange): Promise<ConfigChangeLog> {
-    const [head] = await manager.query(
-      'SELECT hash FROM config_change_log WHERE environment_id = $1 ORDER BY environment_revision DESC LIMIT 1',
-      [change.environmentId],
-    );
+  prepare(change: NewChange): PreparedEntry {
     // Stored and hashed exactly as JSON will read back: no undefined members.
     const before = toJson(change.before);
     const after = toJson(change.after);
-    const fields: ChainedEntry = {
+    const fields: Omit<ChainedEntry, 'environmentRevision'> = {
       id: randomUUID(),
       environmentId: change.environmentId,
       configId: change.configId,
@@ -52,27 +59,15 @@ export class HistoryService {
       before,
       after,
       diff: compare(before ?? {}, after ?? {}),
-      actorId: change.actor.id,
+      actorId: change.actor.id ?? null,
       actorName: change.actor.name,
       actorKind: change.actor.kind,
       comment: change.comment,
       configVersion: change.configVersion,
-      environmentRevision: change.environmentRevision,
       createdAt: new Date().toISOString(),
     };
-    const prevHash: string | null = head?.hash ?? null;
-    const entry = Object.assign(new ConfigChangeLog(), {
-      ...fields,
-      action: change.action,
-      diff: fields.diff as unknown[],
-      before,
-      after,
-      createdAt: new Date(fields.createdAt),
-      prevHash,
-      hash: chainHash(prevHash, fields),
-    });
-    await manager.insert(ConfigChangeLog, entry as QueryDeepPartialEntity<ConfigChangeLog>);
-    return entry;
+    const { head, tail } = canonicalAroundRevision(fields);
+    return { fields, hashHead: head, hashTail: tail };
   }
 
   /** Newest first. */

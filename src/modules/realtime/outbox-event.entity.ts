@@ -34,3 +34,11 @@ export class OutboxEvent {
   @Column('timestamptz', { nullable: true })
   publishedAt!: Date | null;
 }
+
+/** What a writer puts in the outbox: one event per committed change. */
+export interface ChangeEvent {
+  environmentId: string;
+  revision: number;
+  type: string;
+  payload: Record<string, unknown>;
+}

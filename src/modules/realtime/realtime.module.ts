@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxEvent } from './outbox-event.entity';
-import { OutboxService } from './outbox.service';
 
+/** The outbox: rows are written by the change path's own statement; the relay comes here. */
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEvent])],
-  providers: [OutboxService],
-  exports: [OutboxService],
 })
 export class RealtimeModule {}

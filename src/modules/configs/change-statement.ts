@@ -1,0 +1,57 @@
+import { PreparedEntry } from '../history/history.service';
+import { ChangeEvent } from '../realtime/outbox-event.entity';
+
+/** A parameterised SQL statement ($1, $2, …). */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The whole of a config change as one statement, so it commits on its own and holds the
+ * environment's row lock only while PostgreSQL runs it, never across a round trip to the
+ * application: the config write (`write`, which must RETURN the row), then — only if it
+ * wrote a row — the revision bump, which also extends the environment's hash chain
+ * (hash = sha256(prevHash + canonical JSON), the canonical JSON completed with the revision
+ * it assigns), the change-log entry and the outbox event. Returns the written row with
+ * `revision`, or no row when the write matched nothing (stale version, duplicate key).
+ */
+export function changeStatement(
+  write: Statement,
+  entry: PreparedEntry,
+  event: Pick<ChangeEvent, 'type' | 'payload'>,
+): Statement {
+  const params = [...write.params];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const f = entry.fields;
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  const sql = `WITH config AS (${write.sql}),
+revision AS (
+  UPDATE environment
+  SET revision = revision + 1,
+      chain_prev = chain_head,
+      chain_head = encode(sha256(convert_to(
+        coalesce(chain_head, '') || ${p(entry.hashHead)}::text || (revision + 1)::text || ${p(entry.hashTail)}::text,
+        'UTF8')), 'hex')
+  WHERE id = ${p(f.environmentId)}::uuid AND EXISTS (SELECT 1 FROM config)
+  RETURNING id, revision, chain_prev, chain_head),
+entry AS (
+  INSERT INTO config_change_log (id, environment_id, config_id, config_key, action, before,
+    after, diff, actor_id, actor_name, actor_kind, comment, config_version, created_at,
+    environment_revision, prev_hash, hash)
+  SELECT ${p(f.id)}::uuid, r.id, ${p(f.configId)}::uuid, ${p(f.configKey)}::text,
+    ${p(f.action)}::text, ${p(json(f.before))}::jsonb, ${p(json(f.after))}::jsonb,
+    ${p(json(f.diff))}::jsonb, ${p(f.actorId)}::uuid, ${p(f.actorName)}::text,
+    ${p(f.actorKind)}::text, ${p(f.comment)}::text, ${p(f.configVersion)}::integer,
+    ${p(f.createdAt)}::timestamptz, r.revision, r.chain_prev, r.chain_head
+  FROM revision r),
+event AS (
+  INSERT INTO outbox_event (environment_id, revision, type, payload)
+  SELECT r.id, r.revision, ${p(event.type)}::text, ${p(json(event.payload))}::jsonb
+  FROM revision r)
+SELECT config.*, r.revision FROM config, revision r`;
+  return { sql, params };
+}
