@@ -17,6 +17,7 @@ import { ConfigsModule } from './modules/configs/configs.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { EvaluationModule } from './modules/evaluation/evaluation.module';
 import { HistoryModule } from './modules/history/history.module';
+import { OfrepModule } from './modules/ofrep/ofrep.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 
@@ -51,7 +52,7 @@ export class AppModule {
         HistoryModule,
         ConfigsModule,
         EvaluationModule,
-        ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule)] : []),
+        ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule), OfrepModule] : []),
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

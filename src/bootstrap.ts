@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
@@ -8,6 +9,7 @@ import { EmbeddedPostgres } from './core/database/embedded-postgres';
 import { ShutdownState } from './core/health/shutdown-state';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { MetricsService } from './core/metrics/metrics.service';
+import { ofrepError } from './modules/ofrep/ofrep-exception.filter';
 
 /** Request bodies larger than this get HTTP 413. */
 export const MAX_BODY = '1mb';
@@ -38,6 +40,14 @@ export async function createApp(
     app.use(httpMetricsMiddleware(app.get(MetricsService)));
     app.useBodyParser('json', { limit: MAX_BODY });
     app.useBodyParser('urlencoded', { limit: MAX_BODY, extended: false });
+    // OFREP clients expect its error shape even when the body cannot be read.
+    app.use(
+      '/ofrep',
+      (error: unknown, request: Request, response: Response, _next: NextFunction) => {
+        const { status, body } = ofrepError(error, request);
+        response.status(status).json(body);
+      },
+    );
     await app.init();
     return {
       app,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import vectors from '../../test/fixtures/bucketing-vectors.json';
-import { bucketOf, BUCKETS, isInPercentage } from './bucketing';
+import { bucketOf, BUCKETS, compileBucketing, isInPercentage } from './bucketing';
 
 /**
  * A second MurmurHash3 x86_32, written from the reference C++ and kept here only to check
@@ -58,6 +58,7 @@ describe('bucketing', () => {
     for (const { salt, id, bucket } of vectors) {
       expect([salt, id, bucketOf(salt, id)]).toEqual([salt, id, bucket]);
       expect([salt, id, referenceBucket(salt, id)]).toEqual([salt, id, bucket]);
+      expect([salt, id, compileBucketing(salt)(id)]).toEqual([salt, id, bucket]);
     }
   });
 
@@ -73,6 +74,29 @@ describe('bucketing', () => {
         expect(bucketOf(salt, id)).toBe(referenceBucket(salt, id));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('gives the same buckets through the compiled, allocation-free path', () => {
+    const long = 'x'.repeat(5000);
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.array(
+          fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constant(long), fc.constant('')),
+          { maxLength: 5 },
+        ),
+        (salt, ids) => {
+          const bucket = compileBucketing(salt);
+          // Interleaved salts share one scratch buffer: each call must write its own prefix.
+          const other = compileBucketing(`${salt}-other`);
+          for (const id of ids) {
+            expect(bucket(id)).toBe(referenceBucket(salt, id));
+            expect(other(id)).toBe(referenceBucket(`${salt}-other`, id));
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

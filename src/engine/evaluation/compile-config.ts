@@ -1,5 +1,5 @@
-import { bucketOf, isInPercentage } from '../bucketing';
-import { ConfigState } from '../config-state';
+import { compileBucketing } from '../bucketing';
+import { ConfigState, ValueType } from '../config-state';
 import { compileAttribute, AttributeGetter } from './attribute';
 import { compileCondition, Predicate } from './conditions';
 import { deepFreeze, EvaluationResult } from './result';
@@ -13,8 +13,12 @@ export interface StoredConfig {
 export interface CompiledConfig {
   readonly key: string;
   readonly version: number;
-  /** Never throws, whatever the context. The result is shared and frozen. */
-  evaluate(context: unknown): EvaluationResult;
+  readonly valueType: ValueType;
+  /**
+   * Never throws, whatever the context. The result is shared and frozen. A `targetingKey`
+   * (OpenFeature's subject id) is the stickiness value of every rollout when given.
+   */
+  evaluate(context: unknown, targetingKey?: string): EvaluationResult;
 }
 
 /** The stickiness used when a config names none: the user, then the device. */
@@ -24,11 +28,10 @@ export const DEFAULT_STICKINESS = ['user.id', 'device.id'];
  * The subject's stickiness value: the first of the paths that holds a non-empty string or a
  * finite number (numbers in their JavaScript string form), else undefined.
  */
-export function compileStickiness(
-  paths: readonly string[],
-): (context: unknown) => string | undefined {
+export function compileStickiness(paths: readonly string[]): Stickiness {
   const getters: AttributeGetter[] = paths.map(compileAttribute);
-  return (context) => {
+  return (context, targetingKey) => {
+    if (targetingKey !== undefined) return targetingKey;
     for (const get of getters) {
       const value = get(context);
       if (typeof value === 'string' && value !== '') return value;
@@ -38,8 +41,11 @@ export function compileStickiness(
   };
 }
 
+/** The subject's stickiness value, or undefined when the context has none. */
+export type Stickiness = (context: unknown, targetingKey?: string) => string | undefined;
+
 /** Inside a rollout, outside it, or undecidable for want of a stickiness value. */
-export type RolloutTest = (context: unknown) => boolean | undefined;
+export type RolloutTest = (context: unknown, targetingKey?: string) => boolean | undefined;
 
 /**
  * `percentage` of subjects by `salt`: 100 takes everyone and 0 no one, with or without a
@@ -49,13 +55,15 @@ export type RolloutTest = (context: unknown) => boolean | undefined;
 export function compileRollout(
   percentage: number,
   salt: string,
-  stickiness: (context: unknown) => string | undefined,
+  stickiness: Stickiness,
 ): RolloutTest {
   if (percentage >= 100) return () => true;
   if (percentage <= 0) return () => false;
-  return (context) => {
-    const subject = stickiness(context);
-    return subject === undefined ? undefined : isInPercentage(bucketOf(salt, subject), percentage);
+  const bucketOf = compileBucketing(salt);
+  const threshold = Math.round(percentage * 100); // isInPercentage: bucket < p * 100
+  return (context, targetingKey) => {
+    const subject = stickiness(context, targetingKey);
+    return subject === undefined ? undefined : bucketOf(subject) < threshold;
   };
 }
 
@@ -75,7 +83,7 @@ export function compileConfig({ key, version, state }: StoredConfig): CompiledCo
 
   if (state.archived) {
     const disabled = outcome(state.defaultValue, 'DISABLED');
-    return { key, version, evaluate: () => disabled };
+    return { key, version, valueType: state.valueType, evaluate: () => disabled };
   }
 
   const stickiness = compileStickiness(state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS);
@@ -92,11 +100,13 @@ export function compileConfig({ key, version, state }: StoredConfig): CompiledCo
   return {
     key,
     version,
-    evaluate(context) {
+    valueType: state.valueType,
+    evaluate(context, targetingKey) {
       for (const rule of rules) {
-        if (rule.matches(context) && rule.inRollout(context) === true) return rule.result;
+        if (rule.matches(context) && rule.inRollout(context, targetingKey) === true)
+          return rule.result;
       }
-      const inside = inRollout(context);
+      const inside = inRollout(context, targetingKey);
       return inside === true ? served : inside === false ? fallback : noSubject;
     },
   };

@@ -3,7 +3,8 @@ import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
-import { EvaluationSnapshots } from './evaluation-snapshots.service';
+import { isPlainObject } from '../../engine/validate/issues';
+import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
 
 @Injectable()
 export class EvaluationService {
@@ -22,7 +23,7 @@ export class EvaluationService {
     context: unknown,
     keys?: string[],
   ): Promise<EvaluationResult[]> {
-    if (typeof context !== 'object' || context === null || Array.isArray(context)) {
+    if (!isPlainObject(context)) {
       throw AppError.badInput('context must be an object', [
         {
           path: 'context',
@@ -31,10 +32,17 @@ export class EvaluationService {
         },
       ]);
     }
-    const environmentId = await this.environmentIdFor(actor, environmentKey);
-    const snapshot = await this.snapshots.get(environmentId);
+    const snapshot = await this.snapshotFor(actor, environmentKey);
     if (keys) return keys.map((key) => snapshot.get(key)?.evaluate(context) ?? flagNotFound(key));
     return Array.from(snapshot.all(), (config) => config.evaluate(context));
+  }
+
+  /** The serving snapshot of the environment an actor evaluates in. */
+  async snapshotFor(
+    actor: Actor,
+    environmentKey: string | undefined,
+  ): Promise<EnvironmentSnapshot> {
+    return this.snapshots.get(await this.environmentIdFor(actor, environmentKey));
   }
 
   /** A scoped key evaluates in its environment; others name one. */

@@ -1,0 +1,225 @@
+// npm run bench:engine — evaluation throughput of the engine against flagd-core, GrowthBook and
+// Unleash in one process: 100 configs, each with one rule
+//   (user.country in 3 values AND user.plan = "pro") OR (user.age > 30 AND device.os contains "ios")
+// serving its value to a 25% rollout on user.id, else the default; every config evaluated for
+// each of BENCH_CONTEXTS (default 100,000) contexts. First a correctness check (all engines agree
+// on which pairs match; each serves 25% ± 1% of them), then one warm-up round per engine and
+// BENCH_ROUNDS (default 5) timed rounds, interleaved across engines; the median round counts.
+// Slow peers evaluate only the first BENCH_<PEER>_CONTEXTS contexts, so the whole run stays at a
+// few minutes; the table says how many each engine took.
+import { cpus } from 'node:os';
+import { CONFIG_DEFAULTS, ConfigState } from '../src/engine/config-state';
+import { compileConfig } from '../src/engine/evaluation/compile-config';
+import {
+  BenchConfig,
+  buildWorkload,
+  Engine,
+  flagdEngine,
+  growthbookEngine,
+  ROLLOUT_PERCENT,
+  Subject,
+  unleashEngine,
+} from './engine-peers';
+
+const CONFIGS = 100;
+const CONTEXTS = Number(process.env.BENCH_CONTEXTS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** Per-engine caps on the contexts, for engines too slow for 10 M evaluations a round. */
+const CAPS = {
+  flagd: Number(process.env.BENCH_FLAGD_CONTEXTS ?? 100_000),
+  growthbook: Number(process.env.BENCH_GROWTHBOOK_CONTEXTS ?? 100_000),
+  unleash: Number(process.env.BENCH_UNLEASH_CONTEXTS ?? 100_000),
+};
+/** The served share of matched pairs must be within this of ROLLOUT_PERCENT. */
+const SHARE_TOLERANCE = 1;
+const SPEED_TARGET = 5;
+
+/** Our config for the rule: its value (true) to `percent`% of matches, else the default. */
+function configState({ key, countries }: BenchConfig, percent: number): ConfigState {
+  return {
+    ...CONFIG_DEFAULTS,
+    key,
+    valueType: 'boolean',
+    value: true,
+    defaultValue: false,
+    // No one outside the rule gets the value: non-matching contexts get DEFAULT.
+    rolloutPercentage: 0,
+    targetingRules: [
+      {
+        id: 'r1',
+        condition: {
+          any: [
+            {
+              all: [
+                { attribute: 'user.country', operator: 'in', values: countries },
+                { attribute: 'user.plan', operator: 'equals', value: 'pro' },
+              ],
+            },
+            {
+              all: [
+                { attribute: 'user.age', operator: 'greater_than', value: 30 },
+                { attribute: 'device.os', operator: 'contains', value: 'ios' },
+              ],
+            },
+          ],
+        },
+        value: true,
+        rolloutPercentage: percent,
+      },
+    ],
+  };
+}
+
+/** Our engine; the stickiness is the default one, `user.id` then `device.id`. */
+function oursEngine(configs: BenchConfig[], subjects: Subject[], contexts: number): Engine {
+  const compile = (percent: number) =>
+    configs.map((config) =>
+      compileConfig({ key: config.key, version: 1, state: configState(config, percent) }),
+    );
+  const compiled = compile(ROLLOUT_PERCENT);
+  const everyone = compile(100);
+  const evalContexts = subjects.slice(0, contexts).map((s) => ({
+    user: { id: s.userId, country: s.country, plan: s.plan, age: s.age },
+    device: { id: s.deviceId, os: s.os },
+  }));
+  return {
+    name: 'ours',
+    contexts,
+    round() {
+      let served = 0;
+      for (const context of evalContexts) {
+        for (const config of compiled) {
+          if (config.evaluate(context).value === true) served += 1;
+        }
+      }
+      return served;
+    },
+    served: (config, subject) => compiled[config].evaluate(evalContexts[subject]).value === true,
+    matched: (config, subject) => {
+      const result = everyone[config].evaluate(evalContexts[subject]);
+      return result.reason === 'TARGETING_MATCH' && result.value === true;
+    },
+  };
+}
+
+interface Checked {
+  matched: number;
+  served: number;
+  mismatches: number;
+}
+
+/**
+ * Every (config, context) pair an engine evaluates: whether the targeting held must agree with
+ * `reference` (ours, computed by our engine at a 100% rollout; the peers answer from their own
+ * 100% copies), and nothing may be served outside the targeting.
+ */
+function check(engine: Engine, reference: Uint8Array): Checked {
+  const result: Checked = { matched: 0, served: 0, mismatches: 0 };
+  for (let subject = 0; subject < engine.contexts; subject += 1) {
+    for (let config = 0; config < CONFIGS; config += 1) {
+      const matched = engine.matched(config, subject);
+      const served = engine.served(config, subject);
+      if (matched !== (reference[subject * CONFIGS + config] === 1)) result.mismatches += 1;
+      if (served && !matched) result.mismatches += 1;
+      if (matched) result.matched += 1;
+      if (served) result.served += 1;
+    }
+  }
+  return result;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const percent = (part: number, whole: number) => ((100 * part) / whole).toFixed(2);
+
+async function main(): Promise<void> {
+  const { configs, subjects } = buildWorkload(CONFIGS, CONTEXTS);
+  const engines: Engine[] = [
+    oursEngine(configs, subjects, CONTEXTS),
+    flagdEngine(configs, subjects, Math.min(CONTEXTS, CAPS.flagd)),
+    growthbookEngine(configs, subjects, Math.min(CONTEXTS, CAPS.growthbook)),
+    await unleashEngine(configs, subjects, Math.min(CONTEXTS, CAPS.unleash)),
+  ];
+  console.log(
+    `bench:engine — ${CONFIGS} configs x ${CONTEXTS} contexts, one rule of 4 leaves each, ` +
+      `${ROLLOUT_PERCENT}% rollout on user.id; node ${process.version}, ${cpus()[0]?.model ?? '?'}`,
+  );
+  console.log(`median of ${ROUNDS} rounds after 1 warm-up round, rounds interleaved across engines`);
+  for (const engine of engines) {
+    if (engine.contexts < CONTEXTS) {
+      console.log(`${engine.name} evaluates only the first ${engine.contexts} contexts (too slow)`);
+    }
+  }
+
+  // Correctness, before any timing: our matches are the reference for every engine.
+  const reference = new Uint8Array(CONTEXTS * CONFIGS);
+  for (let subject = 0; subject < CONTEXTS; subject += 1) {
+    for (let config = 0; config < CONFIGS; config += 1) {
+      reference[subject * CONFIGS + config] = engines[0].matched(config, subject) ? 1 : 0;
+    }
+  }
+  const checked = new Map<Engine, Checked>();
+  for (const engine of engines) checked.set(engine, check(engine, reference));
+
+  // Timing: a warm-up round each, then ROUNDS rounds, each going through every engine in turn.
+  const times = new Map<Engine, number[]>(engines.map((engine) => [engine, []]));
+  let consistent = true;
+  for (let round = 0; round <= ROUNDS; round += 1) {
+    for (const engine of engines) {
+      const started = process.hrtime.bigint();
+      const served = engine.round();
+      const elapsed = Number(process.hrtime.bigint() - started);
+      // The timed loop serves exactly what the check saw served.
+      if (served !== checked.get(engine)!.served) consistent = false;
+      if (round > 0) times.get(engine)!.push(elapsed);
+    }
+  }
+  for (const engine of engines) engine.close?.();
+
+  const rows = engines.map((engine) => {
+    const evaluations = engine.contexts * CONFIGS;
+    const nsPerEvaluation = median(times.get(engine)!) / evaluations;
+    const { matched, served, mismatches } = checked.get(engine)!;
+    return { engine, evaluations, nsPerEvaluation, matched, served, mismatches };
+  });
+  console.log();
+  console.log(
+    'engine          contexts   evaluations/s   ns/evaluation   matched   served of matched   mismatches',
+  );
+  let failed = !consistent;
+  for (const row of rows) {
+    const share = (100 * row.served) / row.matched;
+    const shareOk = Math.abs(share - ROLLOUT_PERCENT) <= SHARE_TOLERANCE;
+    if (!shareOk || row.mismatches > 0) failed = true;
+    console.log(
+      `${row.engine.name.padEnd(14)} ${String(row.engine.contexts).padStart(9)}   ` +
+        `${(1e3 / row.nsPerEvaluation).toFixed(2).padStart(8)} M/s   ` +
+        `${row.nsPerEvaluation.toFixed(1).padStart(13)}   ` +
+        `${percent(row.matched, row.evaluations).padStart(6)}%   ` +
+        `${share.toFixed(2).padStart(16)}%${shareOk ? ' ' : '!'}   ${String(row.mismatches).padStart(10)}`,
+    );
+  }
+  const [ours, ...peers] = rows;
+  const fastest = peers.reduce((a, b) => (a.nsPerEvaluation <= b.nsPerEvaluation ? a : b));
+  const speedUp = fastest.nsPerEvaluation / ours.nsPerEvaluation;
+  console.log();
+  console.log(
+    `ours / fastest peer (${fastest.engine.name}): ${speedUp.toFixed(1)}x (target >= ${SPEED_TARGET}x)`,
+  );
+  if (!consistent) console.error('FAILED: a timed round served other pairs than the check');
+  if (failed) {
+    console.error(
+      `FAILED: engines disagree on the targeting, or serve outside ${ROLLOUT_PERCENT}% ± ` +
+        `${SHARE_TOLERANCE}% of the matched pairs`,
+    );
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
