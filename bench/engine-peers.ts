@@ -113,7 +113,15 @@ function flagdConfiguration(configs: BenchConfig[], percent: number): string {
         },
       ],
     };
-    const rollout = percent >= 100 ? 'on' : { fractional: [['on', percent], ['off', 100 - percent]] };
+    const rollout =
+      percent >= 100
+        ? 'on'
+        : {
+            fractional: [
+              ['on', percent],
+              ['off', 100 - percent],
+            ],
+          };
     flags[key] = {
       state: 'ENABLED',
       variants: { on: true, off: false },
@@ -248,10 +256,7 @@ function unleashFeatures(configs: BenchConfig[], percent: number): FeatureInterf
         {
           name: 'flexibleRollout',
           parameters,
-          constraints: [
-            constraint('country', 'IN', countries),
-            constraint('plan', 'IN', ['pro']),
-          ],
+          constraints: [constraint('country', 'IN', countries), constraint('plan', 'IN', ['pro'])],
         },
         {
           name: 'flexibleRollout',

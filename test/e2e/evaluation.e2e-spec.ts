@@ -145,4 +145,150 @@ describe('evaluate', () => {
       errorCode(await app.gql(EVALUATE, { environment: 'development', context: [1, 2] })),
     ).toBe('BAD_USER_INPUT');
   });
+
+  describe('previewEvaluation', () => {
+    const PREVIEW = `query ($input: PreviewEvaluationInput!) {
+      previewEvaluation(input: $input) {
+        context
+        result { key value reason ruleId version }
+        explain { path kind outcome ruleId attribute operator actual detail }
+      } }`;
+    type Preview = {
+      context: unknown;
+      result: Result;
+      explain: {
+        path: string;
+        kind: string;
+        outcome: boolean;
+        ruleId: string | null;
+        attribute: string | null;
+        operator: string | null;
+        actual: unknown;
+        detail: string | null;
+      }[];
+    };
+    const draft = {
+      environment: 'development',
+      key: 'preview.draft',
+      valueType: 'STRING',
+      value: 'everyone',
+      defaultValue: 'nobody',
+      rolloutPercentage: 0,
+      targetingRules: [
+        {
+          id: 'eu-pro',
+          condition: {
+            all: [
+              { attribute: 'user.plan', operator: 'equals', value: 'pro' },
+              {
+                any: [
+                  { attribute: 'user.country', operator: 'in', values: ['DE', 'FR'] },
+                  { attribute: 'app.version', operator: 'semver_greater_than', value: '2.0' },
+                ],
+              },
+            ],
+          },
+          value: 'eu-pro',
+        },
+      ],
+    };
+
+    it('evaluates an unsaved draft per context and explains every rule and condition', async () => {
+      const response = await app.gql<{ previewEvaluation: Preview[] }>(PREVIEW, {
+        input: {
+          config: draft,
+          contexts: [
+            { user: { id: 'a', plan: 'pro', country: 'DE' } },
+            { user: { id: 'b', plan: 'free', country: 'DE' } },
+          ],
+        },
+      });
+      if (!response.data) throw new Error(JSON.stringify(response.errors));
+      const [match, miss] = response.data.previewEvaluation;
+      expect(match.result).toMatchObject({
+        value: 'eu-pro',
+        reason: 'TARGETING_MATCH',
+        ruleId: 'eu-pro',
+        version: 0,
+      });
+      expect(match.explain.map((s) => [s.path, s.kind, s.outcome])).toEqual([
+        ['targetingRules[0]', 'RULE', true],
+        ['targetingRules[0].condition', 'ALL', true],
+        ['targetingRules[0].condition.all[0]', 'CONDITION', true],
+        ['targetingRules[0].condition.all[1]', 'ANY', true],
+        ['targetingRules[0].condition.all[1].any[0]', 'CONDITION', true],
+        ['targetingRules[0].condition.all[1].any[1]', 'CONDITION', false],
+        ['targetingRules[0].rolloutPercentage', 'ROLLOUT', true],
+        ['rolloutPercentage', 'ROLLOUT', false],
+      ]);
+      expect(match.explain[2]).toMatchObject({
+        attribute: 'user.plan',
+        operator: 'equals',
+        actual: 'pro',
+      });
+      expect(match.explain[5]).toMatchObject({
+        attribute: 'app.version',
+        actual: null,
+        detail: 'attribute missing',
+      });
+      expect(miss.result).toMatchObject({ value: 'nobody', reason: 'DEFAULT' });
+      expect(miss.explain[0]).toMatchObject({ kind: 'RULE', outcome: false });
+      expect(miss.explain[2]).toMatchObject({ outcome: false, actual: 'free' });
+      // Nothing was saved.
+      const stored = await app.gql(
+        `query { config(environment: "development", key: "preview.draft") { id } }`,
+      );
+      expect(errorCode(stored)).toBe('NOT_FOUND');
+    });
+
+    it('previews changes over a stored config and explains rollout buckets', async () => {
+      const config = await createConfig(app, { environment: 'development', value: 'stored' });
+      const response = await app.gql<{ previewEvaluation: Preview[] }>(PREVIEW, {
+        input: {
+          config: { environment: 'development', key: config.key, rolloutPercentage: 50 },
+          contexts: [{ user: { id: 'someone' } }, {}],
+        },
+      });
+      const [withId, withoutId] = response.data!.previewEvaluation;
+      expect(withId.result.version).toBe(1);
+      expect(withId.explain).toEqual([
+        expect.objectContaining({
+          kind: 'ROLLOUT',
+          detail: expect.stringMatching(/^bucket \d+ of 10000 for "someone"/),
+        }),
+      ]);
+      expect(withId.result.value).toBe(withId.explain[0].outcome ? 'stored' : 'off');
+      expect(withoutId.explain[0]).toMatchObject({
+        outcome: false,
+        detail: expect.stringMatching(/no stickiness value/),
+      });
+    });
+
+    it('refuses an invalid draft or context with every problem named', async () => {
+      const response = await app.gql(PREVIEW, {
+        input: {
+          config: {
+            ...draft,
+            targetingRules: [
+              { id: 'x', condition: { attribute: 'a', operator: 'nope' }, value: 1 },
+            ],
+          },
+          contexts: [{}, 'not an object'],
+        },
+      });
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      const paths = (response.errors![0].extensions!.validationErrors as { path: string }[]).map(
+        (e) => e.path,
+      );
+      expect(paths).toEqual([
+        'input.contexts[1]',
+        'input.config.targetingRules[0].condition.operator',
+        'input.config.targetingRules[0].value',
+      ]);
+      const tooMany = await app.gql(PREVIEW, {
+        input: { config: draft, contexts: Array.from({ length: 101 }, () => ({})) },
+      });
+      expect(errorCode(tooMany)).toBe('BAD_USER_INPUT');
+    });
+  });
 });

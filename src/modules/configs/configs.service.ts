@@ -7,8 +7,8 @@ import { AppError } from '../../core/errors/app-error';
 import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
 import { CONFIG_DEFAULTS, ConfigState, ValidationIssue } from '../../engine/config-state';
 import { validateConfigState } from '../../engine/validate';
-import { EnvironmentIdentity } from '../environments/environments.service';
-import { EnvironmentsService } from '../environments/environments.service';
+import { isPlainObject } from '../../engine/validate/issues';
+import { EnvironmentIdentity, EnvironmentsService } from '../environments/environments.service';
 import { ChangeAction } from '../history/config-change-log.entity';
 import { HistoryService } from '../history/history.service';
 import { BusinessConfig } from './business-config.entity';
@@ -228,6 +228,17 @@ export class ConfigsService {
 
   /** The checks a save would run, without saving: as a create for a new key, else as an update. */
   async validate(actor: Actor, input: ValidateConfigInput): Promise<ValidationIssue[]> {
+    return validateConfigState((await this.draft(actor, input)).state);
+  }
+
+  /**
+   * An unsaved state: the input over the stored config of that key, or over the defaults
+   * for a new key. `version` is the stored one (0 for a new key).
+   */
+  async draft(
+    actor: Actor,
+    input: ValidateConfigInput,
+  ): Promise<{ state: ConfigState; version: number }> {
     const environment = await this.environments.resolveForActor(actor, input.environment);
     const current = await this.configs.findOneBy({ environmentId: environment.id, key: input.key });
     const base: ConfigState = current
@@ -239,7 +250,7 @@ export class ConfigsService {
           value: undefined,
           defaultValue: undefined,
         };
-    return validateConfigState(draft(input, base));
+    return { state: draft(input, base), version: current?.version ?? 0 };
   }
 
   private async load(
@@ -315,8 +326,4 @@ function draft(input: ConfigFieldsInput & { valueType?: string }, base: ConfigSt
 
 function newRuleId(): string {
   return `r_${randomBytes(6).toString('hex')}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,14 +3,26 @@ import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
+import { ValidationIssue } from '../../engine/config-state';
+import { explainConfig, Explanation } from '../../engine/evaluation/explain';
+import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
+import { ConfigsService } from '../configs/configs.service';
+import { PreviewEvaluationInput } from './dto/evaluation.types';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
+
+export interface Explained {
+  context: unknown;
+  result: Explanation['result'];
+  explain: Explanation['steps'];
+}
 
 @Injectable()
 export class EvaluationService {
   constructor(
     private readonly environments: EnvironmentsService,
     private readonly snapshots: EvaluationSnapshots,
+    private readonly configs: ConfigsService,
   ) {}
 
   /**
@@ -35,6 +47,32 @@ export class EvaluationService {
     const snapshot = await this.snapshotFor(actor, environmentKey);
     if (keys) return keys.map((key) => snapshot.get(key)?.evaluate(context) ?? flagNotFound(key));
     return Array.from(snapshot.all(), (config) => config.evaluate(context));
+  }
+
+  /**
+   * Evaluates an unsaved draft against up to 100 contexts and explains each result: the
+   * seed's "test targeting rules". The draft is validated like a save.
+   */
+  async preview(actor: Actor, input: PreviewEvaluationInput): Promise<Explained[]> {
+    const issues: ValidationIssue[] = [];
+    input.contexts.forEach((context, i) => {
+      if (!isPlainObject(context)) {
+        issues.push({
+          path: `input.contexts[${i}]`,
+          rule: 'type',
+          message: 'must be a JSON object',
+        });
+      }
+    });
+    const { state, version } = await this.configs.draft(actor, input.config);
+    for (const issue of validateConfigState(state)) {
+      issues.push({ ...issue, path: `input.config.${issue.path}` });
+    }
+    if (issues.length > 0) throw AppError.badInput('The preview input is invalid', issues);
+    return input.contexts.map((context) => {
+      const { result, steps } = explainConfig({ key: state.key, version, state }, context);
+      return { context, result, explain: steps };
+    });
   }
 
   /** The serving snapshot of the environment an actor evaluates in. */

@@ -1,5 +1,15 @@
-import { ArgsType, Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Allow, ArrayMaxSize, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { ValidateConfigInput } from '../../configs/dto/config.inputs';
 import { GraphQLJSON } from 'graphql-scalars';
 
 export enum EvaluationReasonType {
@@ -66,4 +76,74 @@ export class EvaluateArgs {
   @IsString({ each: true })
   @MaxLength(128, { each: true })
   keys?: string[];
+}
+
+export enum ExplainKindType {
+  ARCHIVED = 'ARCHIVED',
+  RULE = 'RULE',
+  ALL = 'ALL',
+  ANY = 'ANY',
+  CONDITION = 'CONDITION',
+  ROLLOUT = 'ROLLOUT',
+}
+registerEnumType(ExplainKindType, { name: 'ExplainKind' });
+
+@ObjectType('ExplainStep', {
+  description:
+    'One node of an explanation, in tree order: a rule, a group, a condition or a rollout.',
+})
+export class ExplainStepType {
+  @Field({ description: 'Where in the config, e.g. targetingRules[0].condition.all[1].' })
+  path!: string;
+
+  @Field(() => ExplainKindType)
+  kind!: ExplainKindType;
+
+  @Field({ description: 'Whether it held for this context.' })
+  outcome!: boolean;
+
+  @Field(() => String, { nullable: true })
+  ruleId?: string;
+
+  @Field(() => String, { nullable: true })
+  attribute?: string;
+
+  @Field(() => String, { nullable: true })
+  operator?: string;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: "The context's value there." })
+  actual?: unknown;
+
+  @Field(() => String, { nullable: true })
+  detail?: string;
+}
+
+@ObjectType('PreviewResult')
+export class PreviewResultType {
+  @Field(() => GraphQLJSON)
+  context!: unknown;
+
+  @Field(() => EvaluationResultType)
+  result!: EvaluationResultType;
+
+  @Field(() => [ExplainStepType])
+  explain!: ExplainStepType[];
+}
+
+export const MAX_PREVIEW_CONTEXTS = 100;
+
+@InputType()
+export class PreviewEvaluationInput {
+  @Field(() => ValidateConfigInput, {
+    description: 'The draft: a new key, or changes over the stored config of that key.',
+  })
+  @ValidateNested()
+  @Type(() => ValidateConfigInput)
+  config!: ValidateConfigInput;
+
+  @Field(() => [GraphQLJSON], { description: `Up to ${MAX_PREVIEW_CONTEXTS} contexts.` })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PREVIEW_CONTEXTS)
+  @Allow()
+  contexts!: unknown[];
 }
