@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS, ConfigState } from '../src/engine/config-state';
 // The workload of `npm run bench:engine` and the comparison engines, each given the same rule
 // in its own format and its contexts in its own native form, prebuilt before any timing.
 import { once } from 'node:events';
@@ -58,6 +59,45 @@ const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE', 'JP', 'BR'];
 const PLANS = ['free', 'pro', 'team'];
 // "iPadOS" and "macos" hold "OS"/"os" but not "ios": the contains test is case-sensitive.
 const OSES = ['ios 17.2', 'ios 16.7', 'android 14', 'android 13', 'iPadOS 17.1', 'macos 14'];
+
+/** Our config for the rule: its value (true) to `percent`% of matches, else the default. */
+export function benchConfigState(
+  { key, countries }: BenchConfig,
+  percent = ROLLOUT_PERCENT,
+): ConfigState {
+  return {
+    ...CONFIG_DEFAULTS,
+    key,
+    valueType: 'boolean',
+    value: true,
+    defaultValue: false,
+    // No one outside the rule gets the value: non-matching contexts get DEFAULT.
+    rolloutPercentage: 0,
+    targetingRules: [
+      {
+        id: 'r1',
+        condition: {
+          any: [
+            {
+              all: [
+                { attribute: 'user.country', operator: 'in', values: countries },
+                { attribute: 'user.plan', operator: 'equals', value: 'pro' },
+              ],
+            },
+            {
+              all: [
+                { attribute: 'user.age', operator: 'greater_than', value: 30 },
+                { attribute: 'device.os', operator: 'contains', value: 'ios' },
+              ],
+            },
+          ],
+        },
+        value: true,
+        rolloutPercentage: percent,
+      },
+    ],
+  };
+}
 
 /**
  * `configs` configs, each with three distinct countries, and `subjects` subjects; about 37%

@@ -8,10 +8,11 @@
 // Slow peers evaluate only the first BENCH_<PEER>_CONTEXTS contexts, so the whole run stays at a
 // few minutes; the table says how many each engine took.
 import { cpus } from 'node:os';
-import { CONFIG_DEFAULTS, ConfigState } from '../src/engine/config-state';
-import { compileConfig } from '../src/engine/evaluation/compile-config';
+import { compileConfig, evaluateAll } from '../src/engine/evaluation/compile-config';
+import { SharedConditions } from '../src/engine/evaluation/shared';
 import {
   BenchConfig,
+  benchConfigState,
   buildWorkload,
   Engine,
   flagdEngine,
@@ -38,48 +39,18 @@ const CAPS = {
 const SHARE_TOLERANCE = 1;
 const SPEED_TARGET = 5;
 
-/** Our config for the rule: its value (true) to `percent`% of matches, else the default. */
-function configState({ key, countries }: BenchConfig, percent: number): ConfigState {
-  return {
-    ...CONFIG_DEFAULTS,
-    key,
-    valueType: 'boolean',
-    value: true,
-    defaultValue: false,
-    // No one outside the rule gets the value: non-matching contexts get DEFAULT.
-    rolloutPercentage: 0,
-    targetingRules: [
-      {
-        id: 'r1',
-        condition: {
-          any: [
-            {
-              all: [
-                { attribute: 'user.country', operator: 'in', values: countries },
-                { attribute: 'user.plan', operator: 'equals', value: 'pro' },
-              ],
-            },
-            {
-              all: [
-                { attribute: 'user.age', operator: 'greater_than', value: 30 },
-                { attribute: 'device.os', operator: 'contains', value: 'ios' },
-              ],
-            },
-          ],
-        },
-        value: true,
-        rolloutPercentage: percent,
-      },
-    ],
-  };
-}
-
 /** Our engine; the stickiness is the default one, `user.id` then `device.id`. */
 function oursEngine(configs: BenchConfig[], subjects: Subject[], contexts: number): Engine {
-  const compile = (percent: number) =>
-    configs.map((config) =>
-      compileConfig({ key: config.key, version: 1, state: configState(config, percent) }),
+  // As the server's snapshot does: one interning table per set of configs.
+  const compile = (percent: number) => {
+    const shared = new SharedConditions();
+    return configs.map((config) =>
+      compileConfig(
+        { key: config.key, version: 1, state: benchConfigState(config, percent) },
+        shared,
+      ),
     );
+  };
   const compiled = compile(ROLLOUT_PERCENT);
   const everyone = compile(100);
   const evalContexts = subjects.slice(0, contexts).map((s) => ({
@@ -92,8 +63,8 @@ function oursEngine(configs: BenchConfig[], subjects: Subject[], contexts: numbe
     round() {
       let served = 0;
       for (const context of evalContexts) {
-        for (const config of compiled) {
-          if (config.evaluate(context).value === true) served += 1;
+        for (const result of evaluateAll(compiled, context)) {
+          if (result.value === true) served += 1;
         }
       }
       return served;

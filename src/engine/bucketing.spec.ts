@@ -88,7 +88,7 @@ describe('bucketing', () => {
         ),
         (salt, ids) => {
           const bucket = compileBucketing(salt);
-          // Interleaved salts share one scratch buffer: each call must write its own prefix.
+          // Interleaved salts: each keeps its own buffer and cached views.
           const other = compileBucketing(`${salt}-other`);
           for (const id of ids) {
             expect(bucket(id)).toBe(referenceBucket(salt, id));

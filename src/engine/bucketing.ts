@@ -17,35 +17,36 @@ export function bucketOf(salt: string, stickinessValue: string): number {
   return murmur.x86.hash32(utf8.encode(`${salt}:${stickinessValue}`), 0) % BUCKETS;
 }
 
-/**
- * The hash input is assembled in one reused buffer (evaluation is synchronous, so no two
- * callers share it at once), through views cached by length: bucketing a subject allocates
- * nothing. Subjects too long for it take `bucketOf`.
- */
-const scratch = new Uint8Array(1024);
-const views: Uint8Array[] = [];
-const viewOf = (length: number) => (views[length] ??= scratch.subarray(0, length));
+/** Subjects up to this many UTF-8 bytes are bucketed without allocating. */
+const SUBJECT_BYTES = 256;
 
-/** `bucketOf` for one salt, the salt's bytes encoded once. Same buckets, no allocation. */
+/**
+ * `bucketOf` for one salt, with no allocation per call: the hash input is assembled in a
+ * buffer of this salt's own that holds `salt:` once, read through views cached by length.
+ * ASCII subjects are copied byte by byte; others go through the UTF-8 encoder. Longer
+ * subjects take `bucketOf`.
+ */
 export function compileBucketing(salt: string): (stickinessValue: string) => number {
   const prefix = utf8.encode(`${salt}:`);
   const start = prefix.length;
-  const tail = scratch.subarray(start);
+  const buffer = new Uint8Array(start + SUBJECT_BYTES);
+  buffer.set(prefix);
+  const tail = buffer.subarray(start);
+  const views: Uint8Array[] = [];
   return (subject) => {
-    if (start + subject.length * 3 > scratch.length) return bucketOf(salt, subject);
-    scratch.set(prefix);
+    if (subject.length * 3 > SUBJECT_BYTES) return bucketOf(salt, subject);
     let length = start;
     for (let i = 0; i < subject.length; i += 1) {
       const code = subject.charCodeAt(i);
       if (code >= 0x80) {
-        // Not ASCII: let the encoder produce the UTF-8 bytes.
         length = start + utf8.encodeInto(subject, tail).written;
         break;
       }
-      scratch[length] = code;
+      buffer[length] = code;
       length += 1;
     }
-    return murmur.x86.hash32(viewOf(length), 0) % BUCKETS;
+    const view = (views[length] ??= buffer.subarray(0, length));
+    return murmur.x86.hash32(view, 0) % BUCKETS;
   };
 }
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { bucketOf } from '../bucketing';
 import { CONFIG_DEFAULTS, ConfigState, LeafCondition } from '../config-state';
-import { compileConfig } from './compile-config';
+import { compileConfig, evaluateAll } from './compile-config';
+import { SharedConditions } from './shared';
 import { explainConfig } from './explain';
 
 function stored(overrides: Partial<ConfigState> = {}) {
@@ -159,6 +160,64 @@ describe('compileConfig: order and reasons', () => {
       'TARGETING_MATCH',
     );
     expect(({} as Record<string, unknown>).plan).toBeUndefined();
+  });
+});
+
+describe('shared conditions and evaluateAll', () => {
+  it('serve exactly what each config serves on its own, context after context', () => {
+    const plan = (value: string): LeafCondition => ({
+      attribute: 'user.plan',
+      operator: 'equals',
+      value,
+    });
+    const states = ['a', 'b', 'c', 'd'].map((key, i) =>
+      stored({
+        key,
+        rolloutPercentage: 50,
+        targetingRules: [
+          { id: 'r1', condition: { any: [plan('pro'), de] }, value: `${key}-1` },
+          { id: 'r2', condition: { all: [plan(i % 2 ? 'pro' : 'free'), de] }, value: `${key}-2` },
+        ],
+      }),
+    );
+    const shared = new SharedConditions();
+    const together = states.map((state) => compileConfig(state, shared));
+    const alone = states.map((state) => compileConfig(state));
+    const user = fc.record(
+      {
+        id: fc.string({ maxLength: 3 }),
+        plan: fc.constantFrom('pro', 'free', 7),
+        country: fc.constantFrom('DE', 'FR'),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(user, { minLength: 1, maxLength: 5 }), fc.nat(3), (users, one) => {
+        // Several contexts in a row: no answer may leak from one context's session to the next.
+        for (const u of users) {
+          const expected = alone.map((config) => config.evaluate({ user: u }));
+          expect(evaluateAll(together, { user: u })).toEqual(expected);
+          expect(together[one].evaluate({ user: u })).toEqual(expected[one]);
+          expect(together[one].evaluate({ user: u }, 'tk')).toEqual(
+            alone[one].evaluate({ user: u }, 'tk'),
+          );
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('starts a fresh table past its limit without changing any answer', () => {
+    const shared = new SharedConditions(2);
+    const configs = ['x', 'y', 'z'].map((key) =>
+      compileConfig(
+        stored({ key, targetingRules: [{ id: 'r', condition: { all: [pro, de] }, value: key }] }),
+        shared,
+      ),
+    );
+    expect(
+      evaluateAll(configs, { user: { plan: 'pro', country: 'DE' } }).map((r) => r.value),
+    ).toEqual(['x', 'y', 'z']);
   });
 });
 

@@ -3,6 +3,7 @@ import { ConfigState, ValueType } from '../config-state';
 import { compileAttribute, AttributeGetter } from './attribute';
 import { compileCondition, Predicate } from './conditions';
 import { deepFreeze, EvaluationResult } from './result';
+import { beginSession, memoize, SharedConditions } from './shared';
 
 export interface StoredConfig {
   key: string;
@@ -19,6 +20,8 @@ export interface CompiledConfig {
    * (OpenFeature's subject id) is the stickiness value of every rollout when given.
    */
   evaluate(context: unknown, targetingKey?: string): EvaluationResult;
+  /** `evaluate` inside the caller's session (see `evaluateAll`). */
+  evaluateInSession(context: unknown, targetingKey?: string): EvaluationResult;
 }
 
 /** The stickiness used when a config names none: the user, then the device. */
@@ -73,8 +76,14 @@ interface CompiledRule {
   result: EvaluationResult;
 }
 
-/** Compiles a stored config version once into closures; evaluation allocates nothing. */
-export function compileConfig({ key, version, state }: StoredConfig): CompiledConfig {
+/**
+ * Compiles a stored config version once into closures; evaluation allocates nothing.
+ * Configs compiled with the same `shared` table share equal conditions (see shared.ts).
+ */
+export function compileConfig(
+  { key, version, state }: StoredConfig,
+  shared?: SharedConditions,
+): CompiledConfig {
   const outcome = (
     value: unknown,
     reason: EvaluationResult['reason'],
@@ -83,12 +92,16 @@ export function compileConfig({ key, version, state }: StoredConfig): CompiledCo
 
   if (state.archived) {
     const disabled = outcome(state.defaultValue, 'DISABLED');
-    return { key, version, valueType: state.valueType, evaluate: () => disabled };
+    const evaluate = () => disabled;
+    return { key, version, valueType: state.valueType, evaluate, evaluateInSession: evaluate };
   }
 
-  const stickiness = compileStickiness(state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS);
+  const paths = state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS;
+  const stickiness = shared
+    ? shared.intern('stickiness', paths, () => memoize(compileStickiness(paths)))
+    : compileStickiness(paths);
   const rules: CompiledRule[] = state.targetingRules.map((rule) => ({
-    matches: compileCondition(rule.condition),
+    matches: compileCondition(rule.condition, shared),
     inRollout: compileRollout(rule.rolloutPercentage ?? 100, `${key}:${rule.id}`, stickiness),
     result: outcome(rule.value, 'TARGETING_MATCH', { ruleId: rule.id }),
   }));
@@ -97,17 +110,37 @@ export function compileConfig({ key, version, state }: StoredConfig): CompiledCo
   const fallback = outcome(state.defaultValue, 'DEFAULT');
   const noSubject = outcome(state.defaultValue, 'DEFAULT', { errorCode: 'TARGETING_KEY_MISSING' });
 
+  const evaluateInSession = (context: unknown, targetingKey?: string): EvaluationResult => {
+    for (const rule of rules) {
+      if (rule.matches(context) && rule.inRollout(context, targetingKey) === true)
+        return rule.result;
+    }
+    const inside = inRollout(context, targetingKey);
+    return inside === true ? served : inside === false ? fallback : noSubject;
+  };
   return {
     key,
     version,
     valueType: state.valueType,
+    evaluateInSession,
     evaluate(context, targetingKey) {
-      for (const rule of rules) {
-        if (rule.matches(context) && rule.inRollout(context, targetingKey) === true)
-          return rule.result;
-      }
-      const inside = inRollout(context, targetingKey);
-      return inside === true ? served : inside === false ? fallback : noSubject;
+      beginSession();
+      return evaluateInSession(context, targetingKey);
     },
   };
+}
+
+/**
+ * Evaluates configs for one context in one session, so the conditions they share are
+ * computed once. Results come in the order of `configs`.
+ */
+export function evaluateAll(
+  configs: Iterable<CompiledConfig>,
+  context: unknown,
+  targetingKey?: string,
+): EvaluationResult[] {
+  beginSession();
+  const results: EvaluationResult[] = [];
+  for (const config of configs) results.push(config.evaluateInSession(context, targetingKey));
+  return results;
 }

@@ -6,6 +6,7 @@ import { compileRe2 } from '../regex';
 import { parseLooseSemver } from '../semver';
 import { compileAttribute, isMissing } from './attribute';
 import { ScalarSet, toNumber } from './operands';
+import { memoize, SharedConditions } from './shared';
 
 /** A compiled condition: true when it holds for the context. Never throws. */
 export type Predicate = (context: unknown) => boolean;
@@ -13,22 +14,36 @@ export type Predicate = (context: unknown) => boolean;
 /** The comparison of a leaf on a present value: true, false, or undefined for a type mismatch. */
 type Test = (value: unknown) => boolean | undefined;
 
-export function compileCondition(condition: Condition): Predicate {
-  if ('all' in condition) {
-    const children = condition.all.map(compileCondition);
-    return (context) => {
-      for (const child of children) if (!child(context)) return false;
-      return true;
-    };
-  }
-  if ('any' in condition) {
-    const children = condition.any.map(compileCondition);
-    return (context) => {
-      for (const child of children) if (child(context)) return true;
-      return false;
-    };
-  }
-  return compileLeaf(condition);
+export function compileCondition(condition: Condition, shared?: SharedConditions): Predicate {
+  if ('all' in condition) return every(condition.all.map((c) => compileCondition(c, shared)));
+  if ('any' in condition) return some(condition.any.map((c) => compileCondition(c, shared)));
+  if (!shared) return compileLeaf(condition);
+  // Interned: configs compiled with the same table share this leaf, answered once per session.
+  return shared.intern('leaf', condition, () => memoize(compileLeaf(condition)));
+}
+
+/** AND of children; the common two- and three-child groups avoid a loop. */
+function every(children: Predicate[]): Predicate {
+  const [a, b, c] = children;
+  if (children.length === 1) return a;
+  if (children.length === 2) return (context) => a(context) && b(context);
+  if (children.length === 3) return (context) => a(context) && b(context) && c(context);
+  return (context) => {
+    for (const child of children) if (!child(context)) return false;
+    return true;
+  };
+}
+
+/** OR of children, likewise. */
+function some(children: Predicate[]): Predicate {
+  const [a, b, c] = children;
+  if (children.length === 1) return a;
+  if (children.length === 2) return (context) => a(context) || b(context);
+  if (children.length === 3) return (context) => a(context) || b(context) || c(context);
+  return (context) => {
+    for (const child of children) if (child(context)) return true;
+    return false;
+  };
 }
 
 /**
@@ -62,10 +77,8 @@ function compileTest(leaf: LeafCondition): Test {
   const ignoreCase = leaf.ignoreCase === true;
   switch (leaf.operator) {
     case 'equals':
-    case 'in': {
-      const set = new ScalarSet(operands(leaf), ignoreCase);
-      return (value) => set.has(value);
-    }
+    case 'in':
+      return new ScalarSet(operands(leaf), ignoreCase).compile();
     case 'not_equals':
     case 'not_in': {
       const set = new ScalarSet(operands(leaf), ignoreCase);

@@ -9,6 +9,8 @@ export function toNumber(value: unknown): number | undefined {
 
 export type Scalar = string | number | boolean;
 
+const SMALL_SET = 8;
+
 export function isScalar(value: unknown): value is Scalar {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
@@ -33,6 +35,23 @@ export class ScalarSet {
       else if (typeof operand === 'number') this.numbers.add(operand);
       else if (typeof operand === 'boolean') this.booleans.add(operand);
     }
+  }
+
+  /**
+   * `has` for this set, specialised: most sets hold strings only, compared exactly, and their
+   * test is one typeof and one Set lookup.
+   */
+  compile(): (value: unknown) => boolean | undefined {
+    const { strings, numbers, booleans, ignoreCase } = this;
+    if (!ignoreCase && numbers.size === 0 && booleans.size === 0) {
+      if (strings.size > SMALL_SET) {
+        return (value) => (typeof value === 'string' ? strings.has(value) : undefined);
+      }
+      // A few strings compare faster one by one than through a hash lookup.
+      const list = [...strings];
+      return (value) => (typeof value === 'string' ? list.includes(value) : undefined);
+    }
+    return (value) => this.has(value);
   }
 
   /** true/false, or undefined for a type mismatch. */

@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { compileConfig, CompiledConfig } from '../../engine/evaluation/compile-config';
+import { SharedConditions } from '../../engine/evaluation/shared';
 import { BusinessConfig } from '../configs/business-config.entity';
 import { CommittedConfigChange, ConfigChangeEvents } from '../configs/config-change-events';
 import { toConfigState } from '../configs/config-state.mapper';
@@ -13,6 +14,8 @@ import { toConfigState } from '../configs/config-state.mapper';
  */
 export class EnvironmentSnapshot {
   private readonly configs = new Map<string, CompiledConfig>();
+  /** Conditions equal across this environment's configs are compiled, and answered, once. */
+  readonly shared = new SharedConditions();
   private readonly revisions = new Map<string, number>();
 
   constructor(
@@ -79,10 +82,11 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
   private async onChange(change: CommittedConfigChange): Promise<void> {
     const snapshot = this.snapshots.get(change.environmentId);
     if (!snapshot) return; // loaded later, from the database, with this change in it
-    (await snapshot).apply({
+    const resolved = await snapshot;
+    resolved.apply({
       key: change.key,
       revision: change.revision,
-      compiled: change.config && compile(change.config),
+      compiled: change.config && compile(change.config, resolved.shared),
     });
   }
 
@@ -94,12 +98,15 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
       ]);
       const configs = await manager.findBy(BusinessConfig, { environmentId });
       const snapshot = new EnvironmentSnapshot(environmentId, Number(environment?.revision ?? 0));
-      for (const config of configs) snapshot.load(compile(config));
+      for (const config of configs) snapshot.load(compile(config, snapshot.shared));
       return snapshot;
     });
   }
 }
 
-function compile(config: BusinessConfig): CompiledConfig {
-  return compileConfig({ key: config.key, version: config.version, state: toConfigState(config) });
+function compile(config: BusinessConfig, shared: SharedConditions): CompiledConfig {
+  return compileConfig(
+    { key: config.key, version: config.version, state: toConfigState(config) },
+    shared,
+  );
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors/app-error';
 import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ValidationIssue } from '../../engine/config-state';
+import { evaluateAll } from '../../engine/evaluation/compile-config';
 import { explainConfig, Explanation } from '../../engine/evaluation/explain';
 import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
@@ -46,7 +47,7 @@ export class EvaluationService {
     }
     const snapshot = await this.snapshotFor(actor, environmentKey);
     if (keys) return keys.map((key) => snapshot.get(key)?.evaluate(context) ?? flagNotFound(key));
-    return Array.from(snapshot.all(), (config) => config.evaluate(context));
+    return evaluateAll(snapshot.all(), context);
   }
 
   /**

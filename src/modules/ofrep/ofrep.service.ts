@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
+import { evaluateAll } from '../../engine/evaluation/compile-config';
 import { flagNotFound } from '../../engine/evaluation/result';
 import { isPlainObject } from '../../engine/validate/issues';
 import { EvaluationService } from '../evaluation/evaluation.service';
-import { isFailure, OfrepFailure, OfrepSuccess, toOfrep } from './ofrep.mapper';
+import { isFailure, OfrepFailure, toOfrep } from './ofrep.mapper';
 
 /** An OFREP answer: the HTTP status and the JSON body. */
 export interface OfrepResponse {
@@ -78,10 +79,9 @@ export class OfrepService {
     const request = readContext(body);
     if (isFailure(request)) return { status: 400, body: request };
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
-    const flags: (OfrepSuccess | OfrepFailure)[] = [];
-    for (const config of snapshot.all()) {
-      flags.push(toOfrep(config.evaluate(request.context, request.targetingKey), config.valueType));
-    }
+    const configs = Array.from(snapshot.all());
+    const results = evaluateAll(configs, request.context, request.targetingKey);
+    const flags = results.map((result, i) => toOfrep(result, configs[i].valueType));
     const json = JSON.stringify({ flags });
     const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
     if (ifNoneMatch && matchesEtag(ifNoneMatch, etag))

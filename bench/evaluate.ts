@@ -1,0 +1,166 @@
+// npm run bench:evaluate — the evaluate APIs under load: the service on the real PostgreSQL
+// with the 100 configs of bench:engine, autocannon on loopback (same cores) at concurrency 50,
+// a different context per request, every config evaluated per request. GraphQL `evaluate`
+// first, then OFREP bulk; each gets a warm-up and BENCH_ROUNDS (3) rounds of BENCH_SECONDS (20).
+import autocannon from 'autocannon';
+import { benchConfigState, buildWorkload, Subject } from './engine-peers';
+import {
+  ADMIN_TOKEN,
+  BENCH_REDIS_URL,
+  freshDatabase,
+  gql,
+  processStats,
+  Service,
+  startService,
+} from './support';
+
+const CONFIGS = 100;
+const SUBJECTS = 10_000;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+
+const EVALUATE = 'query ($context: JSON!) { evaluate(context: $context) { key value reason } }';
+
+interface Target {
+  name: string;
+  path: string;
+  /** One request body per subject, serialised up front so the load generator stays light. */
+  bodies: string[];
+  /** Checks one answer before the load: every config evaluated. */
+  check(body: unknown): boolean;
+}
+
+function contextOf(s: Subject) {
+  return {
+    user: { id: s.userId, country: s.country, plan: s.plan, age: s.age },
+    device: { id: s.deviceId, os: s.os },
+  };
+}
+
+async function setUp(baseUrl: string): Promise<string> {
+  const { configs } = buildWorkload(CONFIGS, 0);
+  for (const config of configs) {
+    const state = benchConfigState(config);
+    await gql(
+      baseUrl,
+      'mutation ($input: CreateConfigInput!) { createConfig(input: $input) { config { id } } }',
+      {
+        input: {
+          environment: 'production',
+          key: state.key,
+          valueType: 'BOOLEAN',
+          value: state.value,
+          defaultValue: state.defaultValue,
+          rolloutPercentage: state.rolloutPercentage,
+          targetingRules: state.targetingRules,
+        },
+      },
+    );
+  }
+  const key = await gql<{ createApiKey: { token: string } }>(
+    baseUrl,
+    'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }',
+    { input: { name: 'bench sdk', roles: ['SDK'], environment: 'production' } },
+  );
+  return key.createApiKey.token;
+}
+
+function run(
+  baseUrl: string,
+  token: string,
+  target: Target,
+  seconds: number,
+): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: `${baseUrl}${target.path}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    requests: [
+      {
+        setupRequest: (request) => {
+          next = (next + 1) % target.bodies.length;
+          return { ...request, body: target.bodies[next] };
+        },
+      },
+    ],
+  });
+}
+
+async function measure(service: Service, token: string, target: Target): Promise<void> {
+  const probe = await fetch(`${service.baseUrl}${target.path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: target.bodies[0],
+  });
+  if (!probe.ok || !target.check(await probe.json())) {
+    throw new Error(`${target.name}: the probe request did not evaluate every config`);
+  }
+  await run(service.baseUrl, token, target, WARMUP_SECONDS);
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    const before = processStats(service.child.pid!);
+    const result = await run(service.baseUrl, token, target, SECONDS);
+    const after = processStats(service.child.pid!);
+    const cpu = ((after.cpuSeconds - before.cpuSeconds) / SECONDS) * 100;
+    const failed = result.non2xx + result.errors + result.timeouts;
+    console.log(
+      `${target.name.padEnd(14)} round ${round}: ${result.requests.average.toFixed(0).padStart(6)} req/s   ` +
+        `p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   ` +
+        `server CPU ${cpu.toFixed(0)}%  RSS ${after.rssMb.toFixed(0)} MB` +
+        (failed ? `   FAILED ${failed}` : ''),
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const database = await freshDatabase('bc_bench_evaluate');
+  const service = await startService(
+    {
+      DATABASE_URL: database.url,
+      REDIS_URL: BENCH_REDIS_URL,
+      REDIS_PREFIX: 'bench-evaluate',
+      ADMIN_TOKEN,
+    },
+    4813,
+  );
+  try {
+    const token = await setUp(service.baseUrl);
+    const contexts = buildWorkload(CONFIGS, SUBJECTS).subjects.map(contextOf);
+    console.log(
+      `bench:evaluate — ${CONFIGS} configs, ${SUBJECTS} distinct contexts, ${CONNECTIONS} connections, ` +
+        `${ROUNDS} × ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, node ${process.version}`,
+    );
+    const targets: Target[] = [
+      {
+        name: 'GraphQL',
+        path: '/graphql',
+        bodies: contexts.map((context) =>
+          JSON.stringify({ query: EVALUATE, variables: { context } }),
+        ),
+        check: (body) =>
+          (body as { data?: { evaluate?: unknown[] } }).data?.evaluate?.length === CONFIGS,
+      },
+      {
+        name: 'OFREP bulk',
+        path: '/ofrep/v1/evaluate/flags',
+        bodies: contexts.map((context) =>
+          JSON.stringify({ context: { targetingKey: context.user.id, ...context } }),
+        ),
+        check: (body) => (body as { flags?: unknown[] }).flags?.length === CONFIGS,
+      },
+    ];
+    for (const target of targets) await measure(service, token, target);
+  } finally {
+    await service.stop();
+    await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
