@@ -39,7 +39,6 @@ export async function createApp(
     app.disable('x-powered-by');
     app.use(httpMetricsMiddleware(app.get(MetricsService)));
     app.useBodyParser('json', { limit: MAX_BODY });
-    app.useBodyParser('urlencoded', { limit: MAX_BODY, extended: false });
     // OFREP clients expect its error shape even when the body cannot be read.
     app.use(
       '/ofrep',

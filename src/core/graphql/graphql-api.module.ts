@@ -1,6 +1,10 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { Context as WsContext } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
@@ -66,7 +70,13 @@ export class GraphQLApiModule {
               allowBatchedHttpRequests: false,
               includeStacktraceInErrorResponses: false,
               validationRules: armor.validationRules,
-              plugins: [...armor.plugins, graphqlMetricsPlugin(metrics)],
+              plugins: [
+                ...armor.plugins,
+                graphqlMetricsPlugin(metrics),
+                // We set no cache hints; without this plugin no resolver is wrapped per field.
+                ApolloServerPluginCacheControlDisabled(),
+                ApolloServerPluginInlineTraceDisabled(),
+              ],
               formatError: formatGraphQLError,
               context: ({ req, extra }: { req?: GraphQLContext['req']; extra?: WsExtra }) => ({
                 req: req ?? extra?.request,
