@@ -356,12 +356,22 @@ describe('configs', () => {
       {
         revision: before + 1,
         type: 'config.changed',
-        payload: { configId: created.id, key: created.key, action: 'create', version: 1 },
+        payload: expect.objectContaining({
+          configId: created.id,
+          key: created.key,
+          action: 'create',
+          version: 1,
+          state: expect.objectContaining({ key: created.key, value: 'on' }),
+        }),
       },
       {
         revision: before + 2,
         type: 'config.changed',
-        payload: { configId: created.id, key: created.key, action: 'update', version: 2 },
+        payload: expect.objectContaining({
+          action: 'update',
+          version: 2,
+          state: expect.objectContaining({ value: 'x' }),
+        }),
       },
     ]);
   });

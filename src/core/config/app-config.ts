@@ -107,6 +107,13 @@ export class AppConfig {
   @Max(120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** The outbox relay's safety-net sweep for events no commit woke it for. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  OUTBOX_SWEEP_MS = 5000;
+
   /** Revoked API keys are deleted by the maintenance job after this many days. */
   @Transform(toInt)
   @IsInt()

@@ -1,19 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { BusinessConfig } from './business-config.entity';
-
-export interface CommittedConfigChange {
-  environmentId: string;
-  revision: number;
-  key: string;
-  /** The config as committed; null when it was deleted. */
-  config: BusinessConfig | null;
-}
-
-type Listener = (change: CommittedConfigChange) => void;
+import { ConfigState } from '../../engine/config-state';
 
 /**
- * Tells this instance's readers (the serving snapshot) about a change right after it
- * commits, without the writer knowing who reads. Other instances learn through the outbox.
+ * A committed change as every reader sees it: in this instance right after commit, and in
+ * every instance through the outbox relay and pub/sub (the same JSON). `revision` is the
+ * environment revision the change was given; readers drop a revision they have seen.
+ */
+export interface ConfigChangedEvent {
+  environmentId: string;
+  revision: number;
+  configId: string;
+  key: string;
+  action: string;
+  version: number;
+  /** The state as committed; null when the config was deleted. */
+  state: ConfigState | null;
+}
+
+/** The pub/sub channel of an environment's change events. */
+export function changesChannel(environmentId: string): string {
+  return `config-changes:${environmentId}`;
+}
+
+type Listener = (change: ConfigChangedEvent) => void;
+
+/**
+ * Tells this instance's readers (the serving snapshot, subscriptions) about a change right
+ * after it commits, without the writer knowing who reads; other instances get the same event
+ * from the outbox relay a moment later.
  */
 @Injectable()
 export class ConfigChangeEvents {
@@ -24,7 +38,7 @@ export class ConfigChangeEvents {
     return () => this.listeners.delete(listener);
   }
 
-  emit(change: CommittedConfigChange): void {
+  emit(change: ConfigChangedEvent): void {
     for (const listener of this.listeners) listener(change);
   }
 }

@@ -81,7 +81,7 @@ export class ConfigChangeService {
     });
     const statement = changeStatement(this.writeStatement(change, configId), entry, {
       type: 'config.changed',
-      payload: { configId, key: change.key, action: change.action, version },
+      payload: { configId, key: change.key, action: change.action, version, state: next },
     });
     const [row]: ChangedRow[] = await this.dataSource.query(statement.sql, statement.params);
     if (!row) return this.refuse(change);
@@ -90,8 +90,11 @@ export class ConfigChangeService {
     this.events.emit({
       environmentId: change.environmentId,
       revision: committed.revision,
+      configId,
       key: change.key,
-      config,
+      action: change.action,
+      version,
+      state: next,
     });
     return committed;
   }

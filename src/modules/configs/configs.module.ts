@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { HistoryModule } from '../history/history.module';
-import { RealtimeModule } from '../realtime/realtime.module';
 import { BusinessConfig } from './business-config.entity';
 import { ConfigChangeEvents } from './config-change-events';
 import { ConfigChangeService } from './config-change.service';
@@ -16,7 +15,6 @@ import { ValidationFailuresService } from './validation-failures.service';
     TypeOrmModule.forFeature([BusinessConfig, ConfigValidationFailure]),
     EnvironmentsModule,
     HistoryModule,
-    RealtimeModule,
   ],
   providers: [
     ConfigsService,

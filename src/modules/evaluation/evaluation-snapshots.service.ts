@@ -1,30 +1,50 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { compileConfig, CompiledConfig } from '../../engine/evaluation/compile-config';
 import { SharedConditions } from '../../engine/evaluation/shared';
+import { PubSub } from '../../core/pubsub/pub-sub';
 import { BusinessConfig } from '../configs/business-config.entity';
-import { CommittedConfigChange, ConfigChangeEvents } from '../configs/config-change-events';
+import {
+  changesChannel,
+  ConfigChangedEvent,
+  ConfigChangeEvents,
+} from '../configs/config-change-events';
 import { toConfigState } from '../configs/config-state.mapper';
+
+/** How long a missing revision may stay missing before the environment is reloaded. */
+export const GAP_TIMEOUT_MS = 2000;
+/** Recent events kept per environment, replayed onto a snapshot that was reloaded meanwhile. */
+const RECENT_EVENTS = 1000;
 
 /**
  * One environment's configs, compiled, in memory. Evaluation reads it synchronously, so a
- * request sees one consistent set. Each key remembers the environment revision of the
- * change it reflects: changes that commit concurrently may be reported out of order.
+ * request sees one consistent set. Each key remembers the environment revision of the change
+ * it reflects: changes reach an instance from its own commits and from the relay, in any
+ * order and possibly twice; an older or repeated one is dropped.
  */
 export class EnvironmentSnapshot {
   private readonly configs = new Map<string, CompiledConfig>();
+  private readonly revisions = new Map<string, number>();
   /** Conditions equal across this environment's configs are compiled, and answered, once. */
   readonly shared = new SharedConditions();
-  private readonly revisions = new Map<string, number>();
+  /** Every revision up to this one has been seen. */
+  private contiguous: number;
+  /** Revisions seen above `contiguous`: a hole below them is a change not seen yet. */
+  private readonly ahead = new Set<number>();
+  /** When the oldest hole was noticed, if there is one. */
+  gapSince: number | undefined;
 
   constructor(
     readonly environmentId: string,
-    private loadedRevision: number,
-  ) {}
+    private readonly loadedRevision: number,
+  ) {
+    this.contiguous = loadedRevision;
+  }
 
+  /** The newest revision this snapshot reflects without a hole below it. */
   get revision(): number {
-    return this.loadedRevision;
+    return this.contiguous;
   }
 
   get(key: string): CompiledConfig | undefined {
@@ -35,59 +55,131 @@ export class EnvironmentSnapshot {
     return this.configs.values();
   }
 
-  /** Applies a committed change unless this snapshot already reflects a later one. */
-  apply(change: { key: string; revision: number; compiled: CompiledConfig | null }): void {
+  /** Applies a committed change unless this snapshot already reflects it or a later one. */
+  apply(change: ConfigChangedEvent, now = Date.now()): boolean {
+    this.track(change.revision, now);
     const seen = this.revisions.get(change.key) ?? this.loadedRevision;
-    if (change.revision <= seen) return;
+    if (change.revision <= seen) return false;
     this.revisions.set(change.key, change.revision);
-    if (change.compiled) this.configs.set(change.key, change.compiled);
+    if (change.state) this.configs.set(change.key, this.compile(change));
     else this.configs.delete(change.key);
-    this.loadedRevision = Math.max(this.loadedRevision, change.revision);
+    return true;
   }
 
-  load(config: CompiledConfig): void {
-    this.configs.set(config.key, config);
+  load(config: BusinessConfig): void {
+    this.configs.set(
+      config.key,
+      compileConfig(
+        { key: config.key, version: config.version, state: toConfigState(config) },
+        this.shared,
+      ),
+    );
+  }
+
+  private compile(change: ConfigChangedEvent): CompiledConfig {
+    return compileConfig(
+      { key: change.key, version: change.version, state: change.state! },
+      this.shared,
+    );
+  }
+
+  private track(revision: number, now: number): void {
+    if (revision <= this.contiguous) return;
+    this.ahead.add(revision);
+    while (this.ahead.delete(this.contiguous + 1)) this.contiguous += 1;
+    if (this.ahead.size === 0) this.gapSince = undefined;
+    else this.gapSince ??= now;
   }
 }
 
-/** The serving snapshots of this instance: loaded on first use, then kept current. */
+/**
+ * The serving snapshots of this instance: loaded on first use, then kept current by the
+ * change events of this instance's commits and of the outbox relay (every instance). A
+ * revision that stays missing, or a reconnect to the broker (messages may have been lost),
+ * reloads the environment from PostgreSQL.
+ */
 @Injectable()
 export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(EvaluationSnapshots.name);
   private readonly snapshots = new Map<string, Promise<EnvironmentSnapshot>>();
-  private unsubscribe?: () => void;
+  private readonly recent = new Map<string, ConfigChangedEvent[]>();
+  private readonly unsubscribes: (() => unknown)[] = [];
+  private gapTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: ConfigChangeEvents,
+    private readonly pubsub: PubSub,
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.events.subscribe((change) => void this.onChange(change));
+    this.unsubscribes.push(
+      this.events.subscribe((change) => void this.onChange(change)),
+      this.pubsub.onReconnect(() => {
+        for (const environmentId of this.snapshots.keys()) void this.reload(environmentId);
+      }),
+    );
+    this.gapTimer = setInterval(() => this.checkGaps(), GAP_TIMEOUT_MS / 2);
+    this.gapTimer.unref();
   }
 
-  onModuleDestroy(): void {
-    this.unsubscribe?.();
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.gapTimer);
+    await Promise.all(this.unsubscribes.map((unsubscribe) => unsubscribe()));
   }
 
   get(environmentId: string): Promise<EnvironmentSnapshot> {
     let snapshot = this.snapshots.get(environmentId);
     if (!snapshot) {
-      snapshot = this.load(environmentId);
+      snapshot = this.subscribeAndLoad(environmentId);
       this.snapshots.set(environmentId, snapshot);
       snapshot.catch(() => this.snapshots.delete(environmentId));
     }
     return snapshot;
   }
 
-  private async onChange(change: CommittedConfigChange): Promise<void> {
+  /** Subscribed first, then loaded: an event in between is applied or found already loaded. */
+  private async subscribeAndLoad(environmentId: string): Promise<EnvironmentSnapshot> {
+    this.unsubscribes.push(
+      await this.pubsub.subscribe(changesChannel(environmentId), (message) =>
+        this.onChange(message as ConfigChangedEvent),
+      ),
+    );
+    return this.load(environmentId);
+  }
+
+  private async onChange(change: ConfigChangedEvent): Promise<void> {
+    const recent = this.recent.get(change.environmentId) ?? [];
+    recent.push(change);
+    if (recent.length > RECENT_EVENTS) recent.shift();
+    this.recent.set(change.environmentId, recent);
     const snapshot = this.snapshots.get(change.environmentId);
     if (!snapshot) return; // loaded later, from the database, with this change in it
-    const resolved = await snapshot;
-    resolved.apply({
-      key: change.key,
-      revision: change.revision,
-      compiled: change.config && compile(change.config, resolved.shared),
-    });
+    (await snapshot).apply(change);
+  }
+
+  private checkGaps(now = Date.now()): void {
+    for (const [environmentId, pending] of this.snapshots) {
+      void pending.then((snapshot) => {
+        if (snapshot.gapSince !== undefined && now - snapshot.gapSince >= GAP_TIMEOUT_MS) {
+          this.logger.warn(
+            `Environment ${environmentId}: a change after revision ${snapshot.revision} did not arrive; reloading`,
+          );
+          void this.reload(environmentId);
+        }
+      });
+    }
+  }
+
+  /** Loads the environment again and swaps it in once loaded; recent events are replayed. */
+  async reload(environmentId: string): Promise<void> {
+    try {
+      const fresh = await this.load(environmentId);
+      for (const change of this.recent.get(environmentId) ?? []) fresh.apply(change);
+      this.snapshots.set(environmentId, Promise.resolve(fresh));
+    } catch (error) {
+      this.logger.error({ err: error }, `Reloading environment ${environmentId} failed`);
+    }
   }
 
   /** Revision and configs read in one repeatable-read transaction, so they agree. */
@@ -98,15 +190,8 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
       ]);
       const configs = await manager.findBy(BusinessConfig, { environmentId });
       const snapshot = new EnvironmentSnapshot(environmentId, Number(environment?.revision ?? 0));
-      for (const config of configs) snapshot.load(compile(config, snapshot.shared));
+      for (const config of configs) snapshot.load(config);
       return snapshot;
     });
   }
-}
-
-function compile(config: BusinessConfig, shared: SharedConditions): CompiledConfig {
-  return compileConfig(
-    { key: config.key, version: config.version, state: toConfigState(config) },
-    shared,
-  );
 }

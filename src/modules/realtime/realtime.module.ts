@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigsModule } from '../configs/configs.module';
 import { OutboxEvent } from './outbox-event.entity';
+import { OutboxRelay } from './outbox-relay.service';
 
-/** The outbox: rows are written by the change path's own statement; the relay comes here. */
+/** Change events: the outbox relay now; subscriptions next. */
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxEvent])],
+  imports: [TypeOrmModule.forFeature([OutboxEvent]), ConfigsModule],
+  providers: [OutboxRelay],
+  exports: [OutboxRelay],
 })
 export class RealtimeModule {}
