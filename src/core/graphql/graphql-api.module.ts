@@ -6,6 +6,14 @@ import {
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  DocumentNode,
+  ExecutionResult,
+  GraphQLError,
+  GraphQLSchema,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { Context as WsContext } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
 import { Actor } from '../auth/actor';
@@ -84,6 +92,31 @@ export class GraphQLApiModule {
               subscriptions: {
                 'graphql-ws': {
                   path: '/graphql',
+                  // The same limits as over HTTP, in graphql-ws's own validation.
+                  validate: (schema: GraphQLSchema, document: DocumentNode) =>
+                    validate(schema, document, [...specifiedRules, ...armor.validationRules]),
+                  // The same error shapes as over HTTP (codes, masking).
+                  onError: (
+                    _ctx: unknown,
+                    _id: string,
+                    _payload: unknown,
+                    errors: readonly GraphQLError[],
+                  ) => errors.map((error) => formatGraphQLError(error.toJSON(), error)),
+                  onNext: (
+                    _ctx: unknown,
+                    _id: string,
+                    _payload: unknown,
+                    _args: unknown,
+                    result: ExecutionResult,
+                  ) =>
+                    result.errors
+                      ? {
+                          ...result,
+                          errors: result.errors.map((error) =>
+                            formatGraphQLError(error.toJSON(), error),
+                          ),
+                        }
+                      : undefined,
                   onConnect: async (ctx: WsContext<Record<string, unknown> | undefined>) => {
                     const extra = ctx.extra as WsExtra;
                     try {

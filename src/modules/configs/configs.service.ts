@@ -51,6 +51,11 @@ export class ConfigsService {
     private readonly changes: ConfigChangeService,
   ) {}
 
+  /** The stored config with this id, if it still exists. */
+  findById(id: string): Promise<BusinessConfig | null> {
+    return this.configs.findOneBy({ id });
+  }
+
   async get(actor: Actor, environmentKey: string, key: string): Promise<BusinessConfig> {
     const environment = await this.environments.resolveForActor(actor, environmentKey);
     return this.find(environment, key);

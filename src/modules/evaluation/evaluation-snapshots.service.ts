@@ -92,6 +92,11 @@ export class EnvironmentSnapshot {
   }
 }
 
+/** What a watcher of an environment hears: a change applied, or the whole snapshot replaced. */
+export type SnapshotUpdate =
+  | { kind: 'change'; change: ConfigChangedEvent; snapshot: EnvironmentSnapshot }
+  | { kind: 'reload'; snapshot: EnvironmentSnapshot };
+
 /**
  * The serving snapshots of this instance: loaded on first use, then kept current by the
  * change events of this instance's commits and of the outbox relay (every instance). A
@@ -103,6 +108,7 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EvaluationSnapshots.name);
   private readonly snapshots = new Map<string, Promise<EnvironmentSnapshot>>();
   private readonly recent = new Map<string, ConfigChangedEvent[]>();
+  private readonly watchers = new Map<string, Set<(update: SnapshotUpdate) => void>>();
   private readonly unsubscribes: (() => unknown)[] = [];
   private gapTimer?: NodeJS.Timeout;
 
@@ -138,6 +144,32 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     return snapshot;
   }
 
+  /**
+   * Calls `watcher` after each change applied to the environment's snapshot (once per
+   * revision, whichever way it came) and after each reload. Returns the function that stops.
+   */
+  watch(environmentId: string, watcher: (update: SnapshotUpdate) => void): () => void {
+    let set = this.watchers.get(environmentId);
+    if (!set) this.watchers.set(environmentId, (set = new Set()));
+    set.add(watcher);
+    return () => set.delete(watcher);
+  }
+
+  /** How many watchers (subscriptions) an environment has on this instance. */
+  watching(environmentId: string): number {
+    return this.watchers.get(environmentId)?.size ?? 0;
+  }
+
+  private notify(environmentId: string, update: SnapshotUpdate): void {
+    for (const watcher of this.watchers.get(environmentId) ?? []) {
+      try {
+        watcher(update);
+      } catch (error) {
+        this.logger.error({ err: error }, 'A snapshot watcher failed');
+      }
+    }
+  }
+
   /** Subscribed first, then loaded: an event in between is applied or found already loaded. */
   private async subscribeAndLoad(environmentId: string): Promise<EnvironmentSnapshot> {
     this.unsubscribes.push(
@@ -155,7 +187,10 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     this.recent.set(change.environmentId, recent);
     const snapshot = this.snapshots.get(change.environmentId);
     if (!snapshot) return; // loaded later, from the database, with this change in it
-    (await snapshot).apply(change);
+    const resolved = await snapshot;
+    if (resolved.apply(change)) {
+      this.notify(change.environmentId, { kind: 'change', change, snapshot: resolved });
+    }
   }
 
   private checkGaps(now = Date.now()): void {
@@ -177,6 +212,7 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
       const fresh = await this.load(environmentId);
       for (const change of this.recent.get(environmentId) ?? []) fresh.apply(change);
       this.snapshots.set(environmentId, Promise.resolve(fresh));
+      this.notify(environmentId, { kind: 'reload', snapshot: fresh });
     } catch (error) {
       this.logger.error({ err: error }, `Reloading environment ${environmentId} failed`);
     }

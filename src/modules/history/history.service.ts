@@ -100,6 +100,28 @@ export class HistoryService {
     }));
   }
 
+  /**
+   * The entries of an environment after `after` up to `until` (revisions), oldest first, at
+   * most `limit`: what a reconnecting subscriber missed.
+   */
+  since(
+    environmentId: string,
+    after: number,
+    until: number,
+    limit: number,
+  ): Promise<ConfigChangeLog[]> {
+    return this.entries
+      .createQueryBuilder('c')
+      .where('c.environment_id = :environmentId', { environmentId })
+      .andWhere('c.environment_revision > :after AND c.environment_revision <= :until', {
+        after,
+        until,
+      })
+      .orderBy('c.environment_revision', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   /** The entry that recorded `version` of a config, if any. */
   findVersion(configId: string, version: number): Promise<ConfigChangeLog | null> {
     return this.entries.findOneBy({ configId, configVersion: version });

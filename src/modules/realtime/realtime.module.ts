@@ -1,13 +1,24 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigsModule } from '../configs/configs.module';
+import { EnvironmentsModule } from '../environments/environments.module';
+import { EvaluationModule } from '../evaluation/evaluation.module';
+import { HistoryModule } from '../history/history.module';
 import { OutboxEvent } from './outbox-event.entity';
 import { OutboxRelay } from './outbox-relay.service';
+import { SubscriptionsResolver } from './subscriptions.resolver';
+import { SubscriptionsService } from './subscriptions.service';
 
-/** Change events: the outbox relay now; subscriptions next. */
+/** Change events out of the outbox, and the subscriptions that deliver them. */
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxEvent]), ConfigsModule],
-  providers: [OutboxRelay],
+  imports: [
+    TypeOrmModule.forFeature([OutboxEvent]),
+    ConfigsModule,
+    EnvironmentsModule,
+    EvaluationModule,
+    HistoryModule,
+  ],
+  providers: [OutboxRelay, SubscriptionsService, SubscriptionsResolver],
   exports: [OutboxRelay],
 })
 export class RealtimeModule {}

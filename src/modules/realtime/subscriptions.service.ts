@@ -1,0 +1,170 @@
+import { isDeepStrictEqual } from 'node:util';
+import { Injectable } from '@nestjs/common';
+import { Actor } from '../../core/auth/actor';
+import { ConfigState } from '../../engine/config-state';
+import { compileConfig, evaluateAll } from '../../engine/evaluation/compile-config';
+import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
+import { ConfigChangedEvent } from '../configs/config-change-events';
+import { EnvironmentsService } from '../environments/environments.service';
+import {
+  EnvironmentSnapshot,
+  EvaluationSnapshots,
+} from '../evaluation/evaluation-snapshots.service';
+import { EvaluationService } from '../evaluation/evaluation.service';
+import { HistoryService } from '../history/history.service';
+import { EventStream } from './event-stream';
+
+/** A message of `evaluationsChanged`: the full set, or the results that changed. */
+export interface EvaluationsUpdate {
+  revision: number;
+  full: boolean;
+  results: EvaluationResult[];
+}
+
+/** A reconnect that missed more changes than this gets a fresh full set instead. */
+export const MAX_REPLAY = 1000;
+
+/** Two results are the same to an app when it would serve the same thing for the same reason. */
+function sameResult(a: EvaluationResult | undefined, b: EvaluationResult): boolean {
+  return (
+    a !== undefined &&
+    a.reason === b.reason &&
+    a.ruleId === b.ruleId &&
+    a.variant === b.variant &&
+    a.errorCode === b.errorCode &&
+    isDeepStrictEqual(a.value, b.value)
+  );
+}
+
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    private readonly environments: EnvironmentsService,
+    private readonly snapshots: EvaluationSnapshots,
+    private readonly evaluation: EvaluationService,
+    private readonly history: HistoryService,
+  ) {}
+
+  /** Every change committed in an environment (or to the listed keys), for management clients. */
+  async configChanges(
+    actor: Actor,
+    environmentKey: string,
+    keys?: string[],
+  ): Promise<EventStream<ConfigChangedEvent>> {
+    const { id } = await this.environments.resolveForActor(actor, environmentKey);
+    await this.snapshots.get(id); // this instance now follows the environment's channel
+    const wanted = keys && new Set(keys);
+    const stream = new EventStream<ConfigChangedEvent>();
+    stream.stop = this.snapshots.watch(id, (update) => {
+      if (update.kind === 'change' && (!wanted || wanted.has(update.change.key))) {
+        stream.push(update.change);
+      }
+    });
+    return stream;
+  }
+
+  /**
+   * What one app sees for its context: first the full evaluated set (or, with
+   * `sinceRevision`, the results that changed since), then a message whenever a config's
+   * result for this context changes. Watching starts before the first message is built, so
+   * no change falls between them.
+   */
+  async evaluations(
+    actor: Actor,
+    environmentKey: string | undefined,
+    context: Record<string, unknown>,
+    keys: string[] | undefined,
+    sinceRevision: number | undefined,
+  ): Promise<EventStream<EvaluationsUpdate>> {
+    const first = await this.evaluation.snapshotFor(actor, environmentKey);
+    const environmentId = first.environmentId;
+    const wanted = keys && new Set(keys);
+    const evaluate = (snapshot: EnvironmentSnapshot, key: string) =>
+      snapshot.get(key)?.evaluate(context) ?? flagNotFound(key);
+    const everything = (snapshot: EnvironmentSnapshot): EvaluationResult[] =>
+      keys ? keys.map((key) => evaluate(snapshot, key)) : evaluateAll(snapshot.all(), context);
+    /** What the app has now, by key. */
+    const sent = new Map<string, EvaluationResult>();
+    const changed = (results: EvaluationResult[]) =>
+      results.filter((result) => {
+        if (sameResult(sent.get(result.key), result)) return false;
+        sent.set(result.key, result);
+        return true;
+      });
+
+    const stream = new EventStream<EvaluationsUpdate>();
+    stream.stop = this.snapshots.watch(environmentId, (update) => {
+      let results: EvaluationResult[];
+      if (update.kind === 'change') {
+        if (wanted && !wanted.has(update.change.key)) return;
+        results = changed([evaluate(update.snapshot, update.change.key)]);
+      } else {
+        const current = everything(update.snapshot);
+        const present = new Set(current.map((result) => result.key));
+        const gone = [...sent.keys()].filter((key) => !present.has(key)).map(flagNotFound);
+        results = changed([...current, ...gone]);
+      }
+      if (results.length > 0) {
+        stream.push({ revision: update.snapshot.revision, full: false, results });
+      }
+    });
+
+    const snapshot = await this.snapshots.get(environmentId);
+    const current = everything(snapshot);
+    const missed =
+      sinceRevision === undefined
+        ? undefined
+        : await this.missedSince(snapshot, sinceRevision, context, wanted);
+    for (const result of current) sent.set(result.key, result);
+    if (missed) {
+      const present = new Set(current.map((result) => result.key));
+      const gone = [...missed].filter((key) => !present.has(key)).map(flagNotFound);
+      for (const result of gone) sent.set(result.key, result);
+      stream.push({
+        revision: snapshot.revision,
+        full: false,
+        results: [...current.filter((result) => missed.has(result.key)), ...gone],
+      });
+    } else {
+      stream.push({ revision: snapshot.revision, full: true, results: current });
+    }
+    return stream;
+  }
+
+  /**
+   * The keys whose result for this context differs now from what it was at `sinceRevision`,
+   * from the change log; undefined when the app must start over (a revision from the future,
+   * or more than MAX_REPLAY changes ago).
+   */
+  private async missedSince(
+    snapshot: EnvironmentSnapshot,
+    sinceRevision: number,
+    context: Record<string, unknown>,
+    wanted: Set<string> | undefined,
+  ): Promise<Set<string> | undefined> {
+    if (sinceRevision > snapshot.revision || sinceRevision < 0) return undefined;
+    const entries = await this.history.since(
+      snapshot.environmentId,
+      sinceRevision,
+      snapshot.revision,
+      MAX_REPLAY + 1,
+    );
+    if (entries.length > MAX_REPLAY) return undefined;
+    // The state each key had at `sinceRevision`: the `before` of its first later change.
+    const then = new Map<string, ConfigState | null>();
+    for (const entry of entries) {
+      if (then.has(entry.configKey) || (wanted && !wanted.has(entry.configKey))) continue;
+      then.set(entry.configKey, entry.before as ConfigState | null);
+    }
+    const missed = new Set<string>();
+    for (const [key, state] of then) {
+      // Versions do not take part in the comparison.
+      const before = state
+        ? compileConfig({ key, version: 0, state }).evaluate(context)
+        : flagNotFound(key);
+      const now = snapshot.get(key)?.evaluate(context) ?? flagNotFound(key);
+      if (!sameResult(before, now)) missed.add(key);
+    }
+    return missed;
+  }
+}
