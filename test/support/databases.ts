@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
-export const TEMPLATE_DATABASE = 'bc_test_template';
-export const TEST_DATABASE_PREFIX = 'bc_test_';
+/**
+ * Each `npm test` run has its own template and database names (the id is set by the global
+ * setup and inherited by the workers), so runs sharing one PostgreSQL never touch each
+ * other's databases.
+ */
+export function testRunId(): string {
+  process.env.BC_TEST_RUN ??= randomUUID().replace(/-/g, '').slice(0, 8);
+  return process.env.BC_TEST_RUN;
+}
+
+export const templateDatabase = () => `bc_test_${testRunId()}_template`;
+export const testDatabasePrefix = () => `bc_test_${testRunId()}_`;
 
 /** The same server as `url`, another database. */
 export function withDatabase(url: string, database: string): string {
@@ -23,8 +33,8 @@ export async function adminQuery<T = unknown>(url: string, sql: string): Promise
 
 /** A fresh database for one test file, cloned from the migrated template. */
 export async function createTestDatabase(serverUrl: string): Promise<string> {
-  const name = `${TEST_DATABASE_PREFIX}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  await adminQuery(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+  const name = `${testDatabasePrefix()}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`);
   return withDatabase(serverUrl, name);
 }
 

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/core/database/data-source-options';
-import { adminQuery, TEMPLATE_DATABASE, withDatabase } from './databases';
+import { adminQuery, templateDatabase, withDatabase } from './databases';
 
 /** Migrates a template database once; every test file clones it (see createTestDatabase). */
 export default async function globalSetup(): Promise<void> {
@@ -11,9 +11,9 @@ export default async function globalSetup(): Promise<void> {
       console.warn('REDIS_URL is unset: tests that need Redis are skipped.\n');
     return;
   }
-  await adminQuery(url, `DROP DATABASE IF EXISTS "${TEMPLATE_DATABASE}" WITH (FORCE)`);
-  await adminQuery(url, `CREATE DATABASE "${TEMPLATE_DATABASE}"`);
-  const dataSource = new DataSource(dataSourceOptions(withDatabase(url, TEMPLATE_DATABASE), false));
+  const template = templateDatabase();
+  await adminQuery(url, `CREATE DATABASE "${template}"`);
+  const dataSource = new DataSource(dataSourceOptions(withDatabase(url, template), false));
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'all' });

@@ -1,12 +1,12 @@
-import { adminQuery, TEST_DATABASE_PREFIX } from './databases';
+import { adminQuery, testDatabasePrefix } from './databases';
 
-/** Drops test databases a crashed test file left behind. */
+/** Drops this run's template and the test databases a crashed test file left behind. */
 export default async function globalTeardown(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) return;
   const rows = await adminQuery<{ datname: string }>(
     url,
-    `SELECT datname FROM pg_database WHERE datname LIKE '${TEST_DATABASE_PREFIX}%'`,
+    `SELECT datname FROM pg_database WHERE datname LIKE '${testDatabasePrefix()}%'`,
   );
   for (const { datname } of rows) {
     await adminQuery(url, `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);

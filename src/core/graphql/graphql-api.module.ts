@@ -1,19 +1,11 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import {
-  DocumentNode,
-  ExecutionResult,
-  GraphQLError,
-  GraphQLSchema,
-  specifiedRules,
-  validate,
-} from 'graphql';
+import { ExecutionResult, GraphQLError } from 'graphql';
 import { Context as WsContext } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
 import { Actor } from '../auth/actor';
@@ -24,6 +16,8 @@ import { AppError } from '../errors/app-error';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import { MetricsService } from '../metrics/metrics.service';
 import { formatGraphQLError } from './format-error';
+import { formatStreamedResult, graphqlArmor, validateWithLimits } from './limits';
+import { GraphQLSseMiddleware } from './sse.middleware';
 
 /** graphql-ws close codes: 4401 tells a client its credentials were refused. */
 export const WS_CLOSE_UNAUTHENTICATED = 4401;
@@ -45,7 +39,11 @@ export interface GraphQLContext {
  * `authModule` provides the Authenticator used for websocket connection_init.
  */
 @Module({})
-export class GraphQLApiModule {
+export class GraphQLApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(GraphQLSseMiddleware).forRoutes('graphql/stream');
+  }
+
   static forRoot(authModule: Type): DynamicModule {
     return {
       module: GraphQLApiModule,
@@ -59,14 +57,7 @@ export class GraphQLApiModule {
             authenticator: Authenticator,
             metrics: MetricsService,
           ) => {
-            const armor = new ApolloArmor({
-              maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
-              costLimit: { maxCost: config.GRAPHQL_MAX_COST },
-              maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
-              maxDirectives: { n: 50 },
-              maxTokens: { n: 5000 },
-              blockFieldSuggestion: { enabled: !config.introspection },
-            }).protect();
+            const armor = graphqlArmor(config);
             return {
               path: '/graphql',
               autoSchemaFile: true,
@@ -92,10 +83,8 @@ export class GraphQLApiModule {
               subscriptions: {
                 'graphql-ws': {
                   path: '/graphql',
-                  // The same limits as over HTTP, in graphql-ws's own validation.
-                  validate: (schema: GraphQLSchema, document: DocumentNode) =>
-                    validate(schema, document, [...specifiedRules, ...armor.validationRules]),
-                  // The same error shapes as over HTTP (codes, masking).
+                  // The same limits and error shapes as over HTTP.
+                  validate: validateWithLimits(config),
                   onError: (
                     _ctx: unknown,
                     _id: string,
@@ -108,15 +97,7 @@ export class GraphQLApiModule {
                     _payload: unknown,
                     _args: unknown,
                     result: ExecutionResult,
-                  ) =>
-                    result.errors
-                      ? {
-                          ...result,
-                          errors: result.errors.map((error) =>
-                            formatGraphQLError(error.toJSON(), error),
-                          ),
-                        }
-                      : undefined,
+                  ) => formatStreamedResult(result),
                   onConnect: async (ctx: WsContext<Record<string, unknown> | undefined>) => {
                     const extra = ctx.extra as WsExtra;
                     try {

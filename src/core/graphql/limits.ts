@@ -1,0 +1,40 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  DocumentNode,
+  ExecutionResult,
+  GraphQLError,
+  GraphQLSchema,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { AppConfig } from '../config/app-config';
+import { formatGraphQLError } from './format-error';
+
+/** Depth, cost, alias, directive and token limits, the same on every transport. */
+export function graphqlArmor(config: AppConfig) {
+  return new ApolloArmor({
+    maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
+    costLimit: { maxCost: config.GRAPHQL_MAX_COST },
+    maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
+    maxDirectives: { n: 50 },
+    maxTokens: { n: 5000 },
+    blockFieldSuggestion: { enabled: !config.introspection },
+  }).protect();
+}
+
+/** graphql's `validate` with the limits added, for graphql-ws and graphql-sse. */
+export function validateWithLimits(config: AppConfig) {
+  const rules = [...specifiedRules, ...graphqlArmor(config).validationRules];
+  return (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, rules);
+}
+
+/** Errors of a streamed result in the shape HTTP responses use (codes, masking). */
+export function formatStreamedResult(result: ExecutionResult): ExecutionResult | undefined {
+  if (!result.errors) return undefined;
+  return {
+    ...result,
+    errors: result.errors.map(
+      (error) => formatGraphQLError(error.toJSON(), error) as unknown as GraphQLError,
+    ),
+  };
+}

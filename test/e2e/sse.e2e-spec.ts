@@ -1,0 +1,72 @@
+import { createClient } from 'graphql-sse';
+import { createApiKey } from '../factories/api-key.factory';
+import { createConfig, updateConfig } from '../factories/config.factory';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const EVALUATIONS = `subscription ($context: JSON!, $keys: [String!]) {
+  evaluationsChanged(context: $context, keys: $keys) { revision full results { key value } } }`;
+
+interface Update {
+  revision: number;
+  full: boolean;
+  results: { key: string; value: unknown }[];
+}
+
+describe('GraphQL over SSE at /graphql/stream', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const client = (token: string) =>
+    createClient({
+      url: `${app.baseUrl}/graphql/stream`,
+      singleConnection: false,
+      headers: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+
+  it('streams evaluationsChanged: the full set, then what changes', async () => {
+    const config = await createConfig(app, { environment: 'production', value: 'one' });
+    const sdk = await createApiKey(app, { roles: ['SDK'], environment: 'production' });
+    const sse = client(sdk.token);
+    const stream = sse.iterate<{ evaluationsChanged: Update }>({
+      query: EVALUATIONS,
+      variables: { context: { user: { id: 'u' } }, keys: [config.key] },
+    });
+    const first = await stream.next();
+    expect(first.value.data.evaluationsChanged).toMatchObject({
+      full: true,
+      results: [{ key: config.key, value: 'one' }],
+    });
+    await updateConfig(app, {
+      environment: 'production',
+      key: config.key,
+      expectedVersion: 1,
+      value: 'two',
+    });
+    const second = await stream.next();
+    expect(second.value.data.evaluationsChanged).toMatchObject({
+      full: false,
+      results: [{ key: config.key, value: 'two' }],
+    });
+    await stream.return?.();
+    sse.dispose();
+  });
+
+  it('refuses a request without a valid token, with the HTTP error codes', async () => {
+    const sse = client('bc_not-a-real-token');
+    const stream = sse.iterate({ query: EVALUATIONS, variables: { context: {} } });
+    const result = await stream.next().then(
+      (r) => r.value,
+      (error: unknown) => error,
+    );
+    expect(JSON.stringify(result)).toMatch(/UNAUTHENTICATED/);
+    sse.dispose();
+  });
+});
