@@ -2,7 +2,9 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createTestDatabase, dropTestDatabase } from '../support/databases';
-import { eventually, hasPostgres } from '../support/test-app';
+import { Client } from 'graphql-ws';
+import { eventually, hasPostgres, hasRedis, TestApp } from '../support/test-app';
+import { subscribe, wsClient } from '../support/ws-client';
 
 const root = join(__dirname, '..', '..');
 const main = join(root, 'dist', 'src', 'main.js');
@@ -55,40 +57,138 @@ describe('the service process', () => {
   });
 
   it('serves, then exits 0 on SIGTERM', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [main], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ROLE: 'all',
-        LOG_LEVEL: 'warn',
-        ADMIN_TOKEN: 'process-test-admin-token',
-        REDIS_PREFIX: `proc-${port}`,
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: 'memory://' }),
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    const { child, app, exited } = await startProcess({
+      REDIS_PREFIX: `proc-${Date.now()}`,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: 'memory://' }),
     });
-    const exited = exitOf(child);
-    await eventually(
-      async () => {
-        const response = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(
-          () => undefined,
-        );
-        return response?.status === 200;
-      },
-      { timeoutMs: 60_000, what: 'the service to become ready' },
-    );
-    const me = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Bearer process-test-admin-token',
-      },
-      body: JSON.stringify({ query: '{ me { name } }' }),
+    expect(await app.gql('{ me { name } }')).toEqual({
+      data: { me: { name: 'bootstrap admin (ADMIN_TOKEN)' } },
     });
-    expect(await me.json()).toEqual({ data: { me: { name: 'bootstrap admin (ADMIN_TOKEN)' } } });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+const ADMIN = 'process-test-admin-token';
+
+/** A service process of the built app, ready to serve. */
+async function startProcess(env: Record<string, string>): Promise<{
+  child: ChildProcess;
+  app: TestApp;
+  exited: Promise<number | null>;
+}> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ROLE: 'all',
+      LOG_LEVEL: 'warn',
+      ADMIN_TOKEN: ADMIN,
+      OUTBOX_SWEEP_MS: '300',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = exitOf(child);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await eventually(
+    async () => (await fetch(`${baseUrl}/health/ready`).catch(() => undefined))?.status === 200,
+    { timeoutMs: 60_000, what: 'the service to become ready' },
+  );
+  const app = {
+    baseUrl,
+    adminToken: ADMIN,
+    async gql(query: string, variables?: Record<string, unknown>) {
+      const response = await fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.json();
+    },
+  } as unknown as TestApp;
+  return { child, app, exited };
+}
+
+const UPSERT = `mutation ($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }`;
+const UPDATE = `mutation ($input: UpdateConfigInput!) { updateConfig(input: $input) { config { version } } }`;
+const EVALUATIONS = `subscription ($keys: [String!]) {
+  evaluationsChanged(environment: "development", context: {}, keys: $keys) { revision full results { key value } } }`;
+
+interface Update {
+  full: boolean;
+  results: { key: string; value: unknown }[];
+}
+
+async function change(app: TestApp, key: string, version: number, value: string) {
+  const input = { environment: 'development', key, value };
+  const body =
+    version === 0
+      ? await app.gql(UPSERT, { input: { ...input, valueType: 'STRING', defaultValue: 'off' } })
+      : await app.gql(UPDATE, { input: { ...input, expectedVersion: version } });
+  expect(body).not.toHaveProperty('errors');
+}
+
+const describeProcesses = hasPostgres && hasRedis ? describe : describe.skip;
+
+describeProcesses('api instances as separate processes', () => {
+  let databaseUrl: string;
+  const running: { child: ChildProcess; exited: Promise<number | null> }[] = [];
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase(process.env.DATABASE_URL!);
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.dispose()));
+    for (const { child, exited } of running.splice(0)) {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  afterAll(async () => {
+    await dropTestDatabase(databaseUrl);
+  });
+
+  const start = async (env: Record<string, string>) => {
+    const started = await startProcess({ DATABASE_URL: databaseUrl, ...env });
+    running.push(started);
+    return started;
+  };
+
+  it('a change made through one instance reaches a subscriber on the other', async () => {
+    const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
+    const a = await start(shared);
+    const b = await start(shared);
+    const client = wsClient(b.app, ADMIN);
+    clients.push(client);
+    await change(a.app, 'procs.one', 0, 'v1');
+    const updates = subscribe<Update>(client, EVALUATIONS, { keys: ['procs.one'] });
+    await updates.waitFor(1);
+    await change(a.app, 'procs.one', 1, 'v2');
+    const [, second] = await updates.waitFor(2);
+    expect(second.results).toEqual([{ key: 'procs.one', value: 'v2' }]);
+  });
+
+  it('an instance killed after commit and before publish gets the event out after restart', async () => {
+    const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
+    const subscriberSide = await start({ ...shared, OUTBOX_RELAY: 'false' });
+    const client = wsClient(subscriberSide.app, ADMIN);
+    clients.push(client);
+    const writer = await start({ ...shared, OUTBOX_RELAY: 'false' });
+    await change(writer.app, 'procs.two', 0, 'v1');
+    const updates = subscribe<Update>(client, EVALUATIONS, { keys: ['procs.two'] });
+    await updates.waitFor(1);
+    // Committed, never published: the writer dies before its relay could run.
+    await change(writer.app, 'procs.two', 1, 'v2');
+    writer.child.kill('SIGKILL');
+    await writer.exited;
+    await start(shared); // the writer again, relaying what it left behind
+    const [, second] = await updates.waitFor(2);
+    expect(second.results).toEqual([{ key: 'procs.two', value: 'v2' }]);
   });
 });

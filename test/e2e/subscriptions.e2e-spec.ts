@@ -50,9 +50,34 @@ describe('subscriptions over graphql-ws', () => {
     try {
       const deep = subscribe(strictClient, CONFIG_CHANGED, {});
       await expect(deep.waitFor(1)).rejects.toThrow(/[Dd]epth/);
+      const unknown = subscribe(strictClient, 'subscription { noSuchField }', {});
+      await expect(unknown.waitFor(1)).rejects.toThrow(/GRAPHQL_VALIDATION_FAILED/);
     } finally {
       await strictClient.dispose();
       await strict.close();
+    }
+  });
+
+  it('caps connections per instance and subscriptions per connection', async () => {
+    const small = await startTestApp({
+      env: { WS_MAX_CONNECTIONS: '1', WS_MAX_SUBSCRIPTIONS: '1' },
+    });
+    const first = wsClient(small);
+    const second = wsClient(small);
+    try {
+      const held = subscribe<Update>(first, EVALUATIONS, { context: {} });
+      await held.waitFor(1);
+      const extra = subscribe<Update>(first, EVALUATIONS, { context: {} });
+      await expect(extra.waitFor(1)).rejects.toThrow(/RATE_LIMITED/);
+      const closed = new Promise<number>((resolve) =>
+        second.on('closed', (event) => resolve((event as { code: number }).code)),
+      );
+      subscribe<Update>(second, EVALUATIONS, { context: {} });
+      expect(await closed).toBe(1013);
+    } finally {
+      await first.dispose();
+      await second.dispose();
+      await small.close();
     }
   });
 

@@ -107,12 +107,38 @@ export class AppConfig {
   @Max(120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** Whether this process relays outbox events (at least one process must). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  OUTBOX_RELAY = true;
+
   /** The outbox relay's safety-net sweep for events no commit woke it for. */
   @Transform(toInt)
   @IsInt()
   @Min(100)
   @Max(600_000)
   OUTBOX_SWEEP_MS = 5000;
+
+  /** Websocket connections one api instance accepts; more are closed with 1013. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  WS_MAX_CONNECTIONS = 20_000;
+
+  /** Subscriptions one websocket connection may hold. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WS_MAX_SUBSCRIPTIONS = 100;
+
+  /** Unsent bytes a websocket may accumulate before it is closed as too slow. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1_073_741_824)
+  WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
   /** Revoked API keys are deleted by the maintenance job after this many days. */
   @Transform(toInt)

@@ -18,6 +18,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { formatGraphQLError } from './format-error';
 import { formatStreamedResult, graphqlArmor, validateWithLimits } from './limits';
 import { GraphQLSseMiddleware } from './sse.middleware';
+import { LimitedSocket, WsLimits } from './ws-limits';
 
 /** graphql-ws close codes: 4401 tells a client its credentials were refused. */
 export const WS_CLOSE_UNAUTHENTICATED = 4401;
@@ -25,7 +26,7 @@ export const WS_CLOSE_UNAUTHENTICATED = 4401;
 /** What graphql-ws's `ws` adapter puts in `ctx.extra`. */
 interface WsExtra {
   request: IncomingMessage & { actor?: Actor };
-  socket: { close(code: number, reason: string): void };
+  socket: LimitedSocket;
 }
 
 /** Every GraphQL request carries the HTTP request, whose `actor` the auth guard fills. */
@@ -58,6 +59,7 @@ export class GraphQLApiModule implements NestModule {
             metrics: MetricsService,
           ) => {
             const armor = graphqlArmor(config);
+            const limits = new WsLimits(config);
             return {
               path: '/graphql',
               autoSchemaFile: true,
@@ -92,14 +94,20 @@ export class GraphQLApiModule implements NestModule {
                     errors: readonly GraphQLError[],
                   ) => errors.map((error) => formatGraphQLError(error.toJSON(), error)),
                   onNext: (
-                    _ctx: unknown,
+                    ctx: WsContext,
                     _id: string,
                     _payload: unknown,
                     _args: unknown,
                     result: ExecutionResult,
-                  ) => formatStreamedResult(result),
+                  ) => {
+                    limits.dropIfSlow((ctx.extra as WsExtra).socket);
+                    return formatStreamedResult(result);
+                  },
+                  onSubscribe: (ctx: WsContext) =>
+                    limits.refuseSubscription(Object.keys(ctx.subscriptions).length),
                   onConnect: async (ctx: WsContext<Record<string, unknown> | undefined>) => {
                     const extra = ctx.extra as WsExtra;
+                    if (!limits.admit(extra.socket)) return false;
                     try {
                       extra.request.actor = await authenticator.authenticate(
                         parseBearer(ctx.connectionParams?.authorization),

@@ -25,7 +25,15 @@ export function graphqlArmor(config: AppConfig) {
 /** graphql's `validate` with the limits added, for graphql-ws and graphql-sse. */
 export function validateWithLimits(config: AppConfig) {
   const rules = [...specifiedRules, ...graphqlArmor(config).validationRules];
-  return (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, rules);
+  // Coded as Apollo codes them over HTTP, so the error formatter passes them through.
+  return (schema: GraphQLSchema, document: DocumentNode) =>
+    validate(schema, document, rules).map(
+      (error) =>
+        new GraphQLError(error.message, {
+          nodes: error.nodes,
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions },
+        }),
+    );
 }
 
 /** Errors of a streamed result in the shape HTTP responses use (codes, masking). */

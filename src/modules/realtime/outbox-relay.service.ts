@@ -51,12 +51,14 @@ export class OutboxRelay
   ) {}
 
   onModuleInit(): void {
+    this.stopped = !this.config.OUTBOX_RELAY;
     this.unsubscribe = this.events.subscribe(() => this.wake());
   }
 
   onApplicationBootstrap(): void {
-    this.wake();
-    this.timer = setInterval(() => this.wake(), this.config.OUTBOX_SWEEP_MS);
+    if (this.stopped) return;
+    void this.wake();
+    this.timer = setInterval(() => void this.wake(), this.config.OUTBOX_SWEEP_MS);
     this.timer.unref();
   }
 
