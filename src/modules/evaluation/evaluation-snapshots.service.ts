@@ -189,7 +189,11 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     if (!snapshot) return; // loaded later, from the database, with this change in it
     const resolved = await snapshot;
     if (resolved.apply(change)) {
-      this.notify(change.environmentId, { kind: 'change', change, snapshot: resolved });
+      // Served at once; subscribers are told on the next turn, so the writer's response is
+      // not held up by the fan-out (setImmediate keeps the order of changes).
+      setImmediate(() =>
+        this.notify(change.environmentId, { kind: 'change', change, snapshot: resolved }),
+      );
     }
   }
 
