@@ -4,15 +4,7 @@
 // first, then OFREP bulk; each gets a warm-up and BENCH_ROUNDS (3) rounds of BENCH_SECONDS (20).
 import autocannon from 'autocannon';
 import { benchConfigState, buildWorkload, Subject } from './engine-peers';
-import {
-  ADMIN_TOKEN,
-  BENCH_REDIS_URL,
-  freshDatabase,
-  gql,
-  processStats,
-  Service,
-  startService,
-} from './support';
+import { benchWithService, gql, processStats, Service } from './support';
 
 const CONFIGS = 100;
 const SUBJECTS = 10_000;
@@ -116,51 +108,31 @@ async function measure(service: Service, token: string, target: Target): Promise
   }
 }
 
-async function main(): Promise<void> {
-  const database = await freshDatabase('bc_bench_evaluate');
-  const service = await startService(
-    {
-      DATABASE_URL: database.url,
-      REDIS_URL: BENCH_REDIS_URL,
-      REDIS_PREFIX: 'bench-evaluate',
-      ADMIN_TOKEN,
-    },
-    4813,
+benchWithService('bc_bench_evaluate', 4813, async (service) => {
+  const token = await setUp(service.baseUrl);
+  const contexts = buildWorkload(CONFIGS, SUBJECTS).subjects.map(contextOf);
+  console.log(
+    `bench:evaluate — ${CONFIGS} configs, ${SUBJECTS} distinct contexts, ${CONNECTIONS} connections, ` +
+      `${ROUNDS} × ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, node ${process.version}`,
   );
-  try {
-    const token = await setUp(service.baseUrl);
-    const contexts = buildWorkload(CONFIGS, SUBJECTS).subjects.map(contextOf);
-    console.log(
-      `bench:evaluate — ${CONFIGS} configs, ${SUBJECTS} distinct contexts, ${CONNECTIONS} connections, ` +
-        `${ROUNDS} × ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, node ${process.version}`,
-    );
-    const targets: Target[] = [
-      {
-        name: 'GraphQL',
-        path: '/graphql',
-        bodies: contexts.map((context) =>
-          JSON.stringify({ query: EVALUATE, variables: { context } }),
-        ),
-        check: (body) =>
-          (body as { data?: { evaluate?: unknown[] } }).data?.evaluate?.length === CONFIGS,
-      },
-      {
-        name: 'OFREP bulk',
-        path: '/ofrep/v1/evaluate/flags',
-        bodies: contexts.map((context) =>
-          JSON.stringify({ context: { targetingKey: context.user.id, ...context } }),
-        ),
-        check: (body) => (body as { flags?: unknown[] }).flags?.length === CONFIGS,
-      },
-    ];
-    for (const target of targets) await measure(service, token, target);
-  } finally {
-    await service.stop();
-    await database.drop();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+  const targets: Target[] = [
+    {
+      name: 'GraphQL',
+      path: '/graphql',
+      bodies: contexts.map((context) =>
+        JSON.stringify({ query: EVALUATE, variables: { context } }),
+      ),
+      check: (body) =>
+        (body as { data?: { evaluate?: unknown[] } }).data?.evaluate?.length === CONFIGS,
+    },
+    {
+      name: 'OFREP bulk',
+      path: '/ofrep/v1/evaluate/flags',
+      bodies: contexts.map((context) =>
+        JSON.stringify({ context: { targetingKey: context.user.id, ...context } }),
+      ),
+      check: (body) => (body as { flags?: unknown[] }).flags?.length === CONFIGS,
+    },
+  ];
+  for (const target of targets) await measure(service, token, target);
 });

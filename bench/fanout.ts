@@ -5,16 +5,7 @@
 // (BENCH_FANOUT="1000,5000,10000" to choose).
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import {
-  ADMIN_TOKEN,
-  BENCH_REDIS_URL,
-  freshDatabase,
-  gql,
-  percentile,
-  processStats,
-  Service,
-  startService,
-} from './support';
+import { benchWithService, gql, percentile, processStats, Service } from './support';
 
 const SIZES = (process.env.BENCH_FANOUT ?? '1000,5000').split(',').map(Number);
 const KEY = 'fanout.banner';
@@ -100,49 +91,29 @@ async function round(service: Service, token: string, count: number, version: nu
   await new Promise((resolve) => setTimeout(resolve, 1000));
 }
 
-async function main(): Promise<void> {
-  const database = await freshDatabase('bc_bench_fanout');
-  const service = await startService(
+benchWithService('bc_bench_fanout', 4815, async (service) => {
+  await gql(
+    service.baseUrl,
+    'mutation ($input: CreateConfigInput!) { createConfig(input: $input) { config { id } } }',
     {
-      DATABASE_URL: database.url,
-      REDIS_URL: BENCH_REDIS_URL,
-      REDIS_PREFIX: 'bench-fanout',
-      ADMIN_TOKEN,
-    },
-    4815,
-  );
-  try {
-    await gql(
-      service.baseUrl,
-      'mutation ($input: CreateConfigInput!) { createConfig(input: $input) { config { id } } }',
-      {
-        input: {
-          environment: 'production',
-          key: KEY,
-          valueType: 'STRING',
-          value: 'v0',
-          defaultValue: 'off',
-        },
+      input: {
+        environment: 'production',
+        key: KEY,
+        valueType: 'STRING',
+        value: 'v0',
+        defaultValue: 'off',
       },
-    );
-    const { createApiKey } = await gql<{ createApiKey: { token: string } }>(
-      service.baseUrl,
-      'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }',
-      { input: { name: 'bench fanout', roles: ['SDK'], environment: 'production' } },
-    );
-    console.log(`bench:fanout — one api instance, PostgreSQL + Redis, node ${process.version}`);
-    let version = 1;
-    for (const size of SIZES) {
-      await round(service, createApiKey.token, size, version);
-      version += 1;
-    }
-  } finally {
-    await service.stop();
-    await database.drop();
+    },
+  );
+  const { createApiKey } = await gql<{ createApiKey: { token: string } }>(
+    service.baseUrl,
+    'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }',
+    { input: { name: 'bench fanout', roles: ['SDK'], environment: 'production' } },
+  );
+  console.log(`bench:fanout — one api instance, PostgreSQL + Redis, node ${process.version}`);
+  let version = 1;
+  for (const size of SIZES) {
+    await round(service, createApiKey.token, size, version);
+    version += 1;
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

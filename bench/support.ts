@@ -100,3 +100,31 @@ export function processStats(pid: number): { cpuSeconds: number; rssMb: number }
     Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
   return { cpuSeconds: ticks / 100, rssMb: rss };
 }
+
+/**
+ * Runs a benchmark against the built service on a fresh database (PostgreSQL + Redis), and
+ * cleans both up; a failure prints and sets a non-zero exit code.
+ */
+export function benchWithService(
+  name: string,
+  port: number,
+  run: (service: Service) => Promise<void>,
+): void {
+  const main = async () => {
+    const database = await freshDatabase(name);
+    const service = await startService(
+      { DATABASE_URL: database.url, REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: name, ADMIN_TOKEN },
+      port,
+    );
+    try {
+      await run(service);
+    } finally {
+      await service.stop();
+      await database.drop();
+    }
+  };
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,14 +1,6 @@
 // npm run bench:writes — updateConfig through GraphQL against the real PostgreSQL: 1 client,
 // then 10 concurrent clients, each on its own config, BENCH_SECONDS (default 20) each.
-import {
-  ADMIN_TOKEN,
-  BENCH_REDIS_URL,
-  freshDatabase,
-  gql,
-  percentile,
-  processStats,
-  startService,
-} from './support';
+import { benchWithService, gql, percentile, processStats } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const UPDATE = `mutation ($input: UpdateConfigInput!) { updateConfig(input: $input) { config { version } } }`;
@@ -51,32 +43,12 @@ async function run(baseUrl: string, clients: number, label: string): Promise<voi
   );
 }
 
-async function main(): Promise<void> {
-  const database = await freshDatabase('bc_bench_writes');
-  const service = await startService(
-    {
-      DATABASE_URL: database.url,
-      REDIS_URL: BENCH_REDIS_URL,
-      REDIS_PREFIX: 'bench-writes',
-      ADMIN_TOKEN,
-    },
-    4811,
+benchWithService('bc_bench_writes', 4811, async (service) => {
+  console.log(
+    `bench:writes — updateConfig over GraphQL, PostgreSQL + Redis, ${SECONDS} s per run, node ${process.version}`,
   );
-  try {
-    console.log(
-      `bench:writes — updateConfig over GraphQL, PostgreSQL + Redis, ${SECONDS} s per run, node ${process.version}`,
-    );
-    await run(service.baseUrl, 1, 'one');
-    await run(service.baseUrl, 10, 'ten');
-    const { cpuSeconds, rssMb } = processStats(service.child.pid!);
-    console.log(`server: ${cpuSeconds.toFixed(1)} CPU s in total, RSS ${rssMb.toFixed(0)} MB`);
-  } finally {
-    await service.stop();
-    await database.drop();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  await run(service.baseUrl, 1, 'one');
+  await run(service.baseUrl, 10, 'ten');
+  const { cpuSeconds, rssMb } = processStats(service.child.pid!);
+  console.log(`server: ${cpuSeconds.toFixed(1)} CPU s in total, RSS ${rssMb.toFixed(0)} MB`);
 });
