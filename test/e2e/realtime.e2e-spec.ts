@@ -1,3 +1,5 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PubSub } from '../../src/core/pubsub/pub-sub';
 import { changesChannel, ConfigChangedEvent } from '../../src/modules/configs/config-change-events';
@@ -5,6 +7,7 @@ import { GAP_TIMEOUT_MS } from '../../src/modules/evaluation/evaluation-snapshot
 import { OutboxRelay } from '../../src/modules/realtime/outbox-relay.service';
 import { createConfig, updateConfig } from '../factories/config.factory';
 import { eventually, hasPostgres, hasRedis, startTestApp, TestApp } from '../support/test-app';
+import { subscribe, wsClient } from '../support/ws-client';
 
 const EVALUATE = `query ($keys: [String!]) {
   evaluate(environment: "development", context: {}, keys: $keys) { value version } }`;
@@ -211,5 +214,102 @@ describeInstances('two api instances', () => {
     expect(new Set(revisions).size).toBe(250);
     expect(revisions.length).toBe(250);
     await unsubscribe();
+  });
+});
+
+/** A Redis of the test's own, which it can stop and start again on the same port. */
+class OwnRedis {
+  private child?: ChildProcess;
+
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    await eventually(
+      async () => {
+        const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+        try {
+          await client.connect();
+          return (await client.ping()) === 'PONG';
+        } catch {
+          return false;
+        } finally {
+          client.disconnect();
+        }
+      },
+      { what: 'redis-server to answer' },
+    );
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+const describeOwnRedis = hasPostgres && hasRedis && hasRedisServer() ? describe : describe.skip;
+
+function hasRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.warn('Redis restart test skipped: no redis-server on PATH');
+    return false;
+  }
+}
+
+describeOwnRedis('Redis stopped and started again', () => {
+  const redis = new OwnRedis(20_000 + Math.floor(Math.random() * 10_000));
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    await redis.start();
+    a = await startTestApp({ env: { REDIS_URL: redis.url, OUTBOX_SWEEP_MS: '200' } });
+    b = await startTestApp({ shareWith: a, env: { REDIS_URL: redis.url } });
+  });
+
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+    await redis.stop();
+  });
+
+  it('subscribers resume and no change is lost', async () => {
+    const config = await createConfig(a, { value: 'v1' });
+    const client = wsClient(b);
+    try {
+      const updates = subscribe<{ results: { value: unknown }[] }>(
+        client,
+        `subscription ($keys: [String!]) {
+          evaluationsChanged(environment: "development", context: {}, keys: $keys) { results { value } } }`,
+        { keys: [config.key] },
+      );
+      await updates.waitFor(1);
+      await redis.stop();
+      // Committed while Redis is down: the relay cannot publish it yet.
+      await updateConfig(a, { key: config.key, expectedVersion: 1, value: 'v2' });
+      await redis.start();
+      const [, missed] = await updates.waitFor(2, 30_000);
+      expect(missed.results).toEqual([{ value: 'v2' }]);
+      // Delivered once: the next message is the next change, not v2 again.
+      await updateConfig(a, { key: config.key, expectedVersion: 2, value: 'v3' });
+      const messages = await updates.waitFor(3, 30_000);
+      expect(messages.map((m) => m.results[0].value)).toEqual(['v1', 'v2', 'v3']);
+    } finally {
+      await client.dispose();
+    }
   });
 });
