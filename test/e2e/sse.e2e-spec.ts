@@ -69,4 +69,28 @@ describe('GraphQL over SSE at /graphql/stream', () => {
     expect(JSON.stringify(result)).toMatch(/UNAUTHENTICATED/);
     sse.dispose();
   });
+
+  it('ends open streams at shutdown, so clients reconnect elsewhere', async () => {
+    const other = await startTestApp();
+    const config = await createConfig(other, { value: 'x' });
+    const sse = createClient({
+      url: `${other.baseUrl}/graphql/stream`,
+      singleConnection: false,
+      headers: { authorization: `Bearer ${other.adminToken}` },
+      retryAttempts: 0,
+    });
+    const stream = sse.iterate({
+      query: `subscription ($keys: [String!]) {
+        evaluationsChanged(environment: "development", context: {}, keys: $keys) { full } }`,
+      variables: { keys: [config.key] },
+    });
+    await stream.next();
+    const ended = stream.next().then(
+      (result) => result.done === true,
+      () => true,
+    );
+    await other.close();
+    expect(await ended).toBe(true);
+    sse.dispose();
+  });
 });

@@ -1,4 +1,5 @@
 import { Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, updateConfig } from '../factories/config.factory';
 import { DataSource } from 'typeorm';
@@ -56,6 +57,15 @@ describe('subscriptions over graphql-ws', () => {
       await strictClient.dispose();
       await strict.close();
     }
+  });
+
+  it('closes a connection that never sends connection_init (4408)', async () => {
+    const socket = new WebSocket(
+      `${app.baseUrl.replace('http', 'ws')}/graphql`,
+      'graphql-transport-ws',
+    );
+    const code = await new Promise<number>((resolve) => socket.once('close', resolve));
+    expect(code).toBe(4408);
   });
 
   it('caps connections per instance and subscriptions per connection', async () => {

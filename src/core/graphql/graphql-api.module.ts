@@ -17,7 +17,7 @@ import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import { MetricsService } from '../metrics/metrics.service';
 import { formatGraphQLError } from './format-error';
 import { formatStreamedResult, graphqlArmor, validateWithLimits } from './limits';
-import { GraphQLSseMiddleware } from './sse.middleware';
+import { GraphQLSseMiddleware, SseStreams } from './sse.middleware';
 import { LimitedSocket, WsLimits } from './ws-limits';
 
 /** graphql-ws close codes: 4401 tells a client its credentials were refused. */
@@ -48,6 +48,7 @@ export class GraphQLApiModule implements NestModule {
   static forRoot(authModule: Type): DynamicModule {
     return {
       module: GraphQLApiModule,
+      providers: [SseStreams],
       imports: [
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
