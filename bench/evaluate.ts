@@ -134,5 +134,9 @@ benchWithService('bc_bench_evaluate', 4813, async (service) => {
       check: (body) => (body as { flags?: unknown[] }).flags?.length === CONFIGS,
     },
   ];
-  for (const target of targets) await measure(service, token, target);
+  // BENCH_TARGETS=ofrep (or graphql) measures only that one.
+  const only = process.env.BENCH_TARGETS?.toLowerCase();
+  for (const target of targets) {
+    if (!only || target.name.toLowerCase().startsWith(only)) await measure(service, token, target);
+  }
 });

@@ -9,7 +9,10 @@ import { EmbeddedPostgres } from './core/database/embedded-postgres';
 import { ShutdownState } from './core/health/shutdown-state';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { MetricsService } from './core/metrics/metrics.service';
-import { ofrepError } from './modules/ofrep/ofrep-exception.filter';
+import { Authenticator } from './core/auth/authenticator';
+import { ofrepError } from './modules/ofrep/ofrep-errors';
+import { ofrepRouter } from './modules/ofrep/ofrep.router';
+import { OfrepService } from './modules/ofrep/ofrep.service';
 
 /** Request bodies larger than this get HTTP 413. */
 export const MAX_BODY = '1mb';
@@ -38,6 +41,13 @@ export async function createApp(
     app.useLogger(app.get(Logger));
     app.disable('x-powered-by');
     app.use(httpMetricsMiddleware(app.get(MetricsService)));
+    if (config.runsApi) {
+      // Ahead of the general body parser: it reads its own bodies (see ofrep.router.ts).
+      app.use(
+        '/ofrep/v1/evaluate/flags',
+        ofrepRouter(app.get(OfrepService), app.get(Authenticator), MAX_BODY),
+      );
+    }
     app.useBodyParser('json', { limit: MAX_BODY });
     // OFREP clients expect its error shape even when the body cannot be read.
     app.use(

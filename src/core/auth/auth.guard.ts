@@ -1,10 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Authenticator } from './authenticator';
-import { AppError } from '../errors/app-error';
 import { ALLOWED_ROLES, IS_PUBLIC, requestOf } from './auth.decorators';
-import { grantsAny, Role } from './role';
-import { parseBearer } from './token.util';
+import { authorize } from './authorize';
+import { Role } from './role';
 
 /**
  * Authenticates every HTTP and GraphQL request by its bearer token (a websocket connection
@@ -22,18 +21,16 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = requestOf(context);
-    request.actor ??= await this.authenticator.authenticate(
-      parseBearer(request.headers.authorization),
-    );
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(
       ALLOWED_ROLES,
       targets,
     ) ?? [Role.VIEWER];
-    if (!grantsAny(request.actor.roles, allowed)) {
-      throw AppError.forbidden(`This operation needs the role ${allowed.join(' or ')}`, {
-        requiredRoles: allowed,
-      });
-    }
+    request.actor = await authorize(
+      this.authenticator,
+      request.headers.authorization,
+      allowed,
+      request.actor,
+    );
     return true;
   }
 }

@@ -132,15 +132,25 @@ export function compileConfig(
 
 /**
  * Evaluates configs for one context in one session, so the conditions they share are
- * computed once. Results come in the order of `configs`.
+ * computed once; `visit` gets each config and its result, in the order of `configs`.
  */
+export function evaluateEach(
+  configs: Iterable<CompiledConfig>,
+  context: unknown,
+  targetingKey: string | undefined,
+  visit: (config: CompiledConfig, result: EvaluationResult) => void,
+): void {
+  beginSession();
+  for (const config of configs) visit(config, config.evaluateInSession(context, targetingKey));
+}
+
+/** `evaluateEach`, the results collected. */
 export function evaluateAll(
   configs: Iterable<CompiledConfig>,
   context: unknown,
   targetingKey?: string,
 ): EvaluationResult[] {
-  beginSession();
   const results: EvaluationResult[] = [];
-  for (const config of configs) results.push(config.evaluateInSession(context, targetingKey));
+  evaluateEach(configs, context, targetingKey, (_config, result) => results.push(result));
   return results;
 }

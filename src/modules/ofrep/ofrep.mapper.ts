@@ -76,3 +76,18 @@ export function toOfrep(
 export function isFailure<T extends object>(item: T | OfrepFailure): item is OfrepFailure {
   return 'errorCode' in item;
 }
+
+/**
+ * `toOfrep` as JSON text. Results are frozen and shared by every evaluation of a config
+ * version, so each one's text is built once and kept as long as the result lives.
+ */
+const texts = new WeakMap<EvaluationResult, string>();
+
+export function toOfrepJson(result: EvaluationResult, valueType: string | undefined): string {
+  let text = texts.get(result);
+  if (text === undefined) {
+    text = JSON.stringify(toOfrep(result, valueType));
+    if (Object.isFrozen(result)) texts.set(result, text);
+  }
+  return text;
+}

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { EvaluationModule } from '../evaluation/evaluation.module';
-import { OfrepController } from './ofrep.controller';
 import { OfrepService } from './ofrep.service';
 
+/** OFREP; its router is mounted by the bootstrap (see ofrep.router.ts). */
 @Module({
   imports: [EvaluationModule],
-  controllers: [OfrepController],
   providers: [OfrepService],
+  exports: [OfrepService],
 })
 export class OfrepModule {}

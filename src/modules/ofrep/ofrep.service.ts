@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
-import { evaluateAll } from '../../engine/evaluation/compile-config';
+import { evaluateEach } from '../../engine/evaluation/compile-config';
 import { flagNotFound } from '../../engine/evaluation/result';
 import { isPlainObject } from '../../engine/validate/issues';
 import { EvaluationService } from '../evaluation/evaluation.service';
-import { isFailure, OfrepFailure, toOfrep } from './ofrep.mapper';
+import { isFailure, OfrepFailure, toOfrep, toOfrepJson } from './ofrep.mapper';
 
 /** An OFREP answer: the HTTP status and the JSON body. */
 export interface OfrepResponse {
@@ -79,10 +79,13 @@ export class OfrepService {
     const request = readContext(body);
     if (isFailure(request)) return { status: 400, body: request };
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
-    const configs = Array.from(snapshot.all());
-    const results = evaluateAll(configs, request.context, request.targetingKey);
-    const flags = results.map((result, i) => toOfrep(result, configs[i].valueType));
-    const json = JSON.stringify({ flags });
+    let json = '{"flags":[';
+    let separator = '';
+    evaluateEach(snapshot.all(), request.context, request.targetingKey, (config, result) => {
+      json += separator + toOfrepJson(result, config.valueType);
+      separator = ',';
+    });
+    json += ']}';
     const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
     if (ifNoneMatch && matchesEtag(ifNoneMatch, etag))
       return { status: 304, body: undefined, etag };

@@ -1,5 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { HttpException, Logger } from '@nestjs/common';
+import type { Request } from 'express';
 import { AppError, ErrorCode } from '../../core/errors/app-error';
 import { OfrepFailure } from './ofrep.mapper';
 
@@ -40,13 +40,4 @@ export function ofrepError(
 function errorStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
-}
-
-@Catch()
-export class OfrepExceptionFilter implements ExceptionFilter {
-  catch(error: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    const { status, body } = ofrepError(error, http.getRequest<Request>());
-    http.getResponse<Response>().status(status).json(body);
-  }
 }
