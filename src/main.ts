@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApp, describeMode, RunningApp } from './bootstrap';
 import { AppConfig, ConfigValidationError, loadConfig } from './core/config/app-config';
@@ -43,8 +44,44 @@ function handleSignals(running: RunningApp): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * API_WORKERS > 1: this process only forks the workers (which share the port), replaces one
+ * that dies, and on SIGTERM/SIGINT passes the signal on and exits once they have: 0 if all
+ * shut down cleanly.
+ */
+function superviseWorkers(config: AppConfig): void {
+  let stopping = false;
+  const fork = () => cluster.fork().once('exit', (code) => exited(code));
+  const exited = (code: number | null) => {
+    if (stopping) return;
+    logger.error(`A worker exited with code ${code}; starting another`);
+    fork();
+  };
+  for (let i = 0; i < config.API_WORKERS; i += 1) fork();
+  logger.log(`Started ${config.API_WORKERS} workers on port ${config.PORT}`);
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    let failed = false;
+    let running = workers.length;
+    if (running === 0) process.exit(0);
+    for (const worker of workers) {
+      worker.once('exit', (code) => {
+        failed ||= code !== 0;
+        running -= 1;
+        if (running === 0) process.exit(failed ? 1 : 0);
+      });
+      worker.process.kill(signal);
+    }
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
+  if (config.API_WORKERS > 1 && cluster.isPrimary) return superviseWorkers(config);
   const running = await createApp(config);
   handleSignals(running);
   await running.app.listen(config.PORT, config.HOST);

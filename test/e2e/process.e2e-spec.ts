@@ -174,6 +174,29 @@ describeProcesses('api instances as separate processes', () => {
     expect(second.results).toEqual([{ key: 'procs.one', value: 'v2' }]);
   });
 
+  it('API_WORKERS=2 serves from two processes on one port, and all exit 0 on SIGTERM', async () => {
+    const { child, app, exited } = await start({
+      REDIS_URL: process.env.REDIS_URL!,
+      REDIS_PREFIX: `procs-${Date.now()}`,
+      API_WORKERS: '2',
+    });
+    await change(app, 'procs.workers', 0, 'v1');
+    // Whichever worker answers, each serves the change (the other learns it through Redis).
+    for (let i = 0; i < 10; i += 1) {
+      await eventually(
+        async () => {
+          const body = (await app.gql(
+            `{ evaluate(environment: "development", context: {}, keys: ["procs.workers"]) { value } }`,
+          )) as { data: { evaluate: { value: string }[] } };
+          return body.data.evaluate[0].value === 'v1';
+        },
+        { what: 'every worker to serve the change' },
+      );
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
   it('an instance killed after commit and before publish gets the event out after restart', async () => {
     const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
     const subscriberSide = await start({ ...shared, OUTBOX_RELAY: 'false' });

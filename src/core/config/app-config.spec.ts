@@ -33,6 +33,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud": must be one of fatal, error/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN="short": must be at least 16 characters/],
     [{ ROLE: 'api' }, /ROLE=api: needs DATABASE_URL/],
+    [{ API_WORKERS: '2' }, /API_WORKERS=2: needs DATABASE_URL and REDIS_URL/],
+    [{ API_WORKERS: '0' }, /API_WORKERS="0"/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let error: unknown;
     try {

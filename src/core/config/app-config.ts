@@ -107,6 +107,16 @@ export class AppConfig {
   @Max(120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /**
+   * Processes to serve with (node:cluster, sharing the port); each is an instance like any
+   * other, kept current through Redis. One per core is usual.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  API_WORKERS = 1;
+
   /** Whether this process relays outbox events (at least one process must). */
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
@@ -199,6 +209,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.ROLE !== 'all' && config.embeddedQueue) {
     problems.push(
       `ROLE=${config.ROLE}: needs REDIS_URL; the in-process queue serves one process (ROLE=all)`,
+    );
+  }
+  if (config.API_WORKERS > 1 && (config.embeddedDatabase || config.embeddedQueue)) {
+    problems.push(
+      `API_WORKERS=${config.API_WORKERS}: needs DATABASE_URL and REDIS_URL; processes share state through them`,
     );
   }
   if (problems.length > 0) {
