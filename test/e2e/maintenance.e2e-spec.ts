@@ -40,7 +40,7 @@ describe('maintenance on the in-process queue (embedded default)', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { REDIS_URL: undefined } });
+    app = await startTestApp({ env: { REDIS_URL: undefined, OUTBOX_RELAY: 'false' } });
   });
 
   afterAll(async () => {
@@ -49,6 +49,34 @@ describe('maintenance on the in-process queue (embedded default)', () => {
 
   it('prunes keys revoked before the retention period', async () => {
     await expectPruned(app, app);
+  });
+
+  it('prunes outbox events published before the retention period, never unpublished ones', async () => {
+    const db = app.running.app.get(DataSource);
+    const insert = (publishedAt: string | null) =>
+      db.query(
+        `INSERT INTO outbox_event (environment_id, revision, type, payload, published_at)
+         SELECT id, 0, 'test', '{}', ${publishedAt ?? 'NULL'} FROM environment WHERE key = 'development'
+         RETURNING id`,
+      );
+    // Unpublished, but old: what a relay that never ran leaves, and it must survive.
+    const [[{ id: old }], [{ id: recent }], [{ id: pending }]] = await Promise.all([
+      insert(`now() - interval '3 days'`),
+      insert('now()'),
+      insert(null),
+    ]);
+    await db.query(`UPDATE outbox_event SET created_at = now() - interval '3 days' WHERE id = $1`, [
+      pending,
+    ]);
+    const response = await app.gql(RUN, {
+      input: { task: 'PRUNE_PUBLISHED_OUTBOX', retentionDays: 1 },
+    });
+    expect(response.errors).toBeUndefined();
+    const exists = async (id: string) =>
+      (await db.query('SELECT 1 FROM outbox_event WHERE id = $1', [id])).length > 0;
+    await eventually(async () => !(await exists(old)), { what: 'the old event to be pruned' });
+    expect(await exists(recent)).toBe(true);
+    expect(await exists(pending)).toBe(true);
   });
 });
 

@@ -150,6 +150,13 @@ export class AppConfig {
   @Max(1_073_741_824)
   WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+  /** Published outbox events are deleted by the maintenance job after this many hours. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
+  OUTBOX_RETENTION_HOURS = 24;
+
   /** Revoked API keys are deleted by the maintenance job after this many days. */
   @Transform(toInt)
   @IsInt()

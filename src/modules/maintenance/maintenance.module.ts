@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { MaintenanceResolver } from './maintenance.resolver';
 import { MaintenanceService } from './maintenance.service';
 
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, RealtimeModule],
   providers: [MaintenanceService, MaintenanceResolver],
 })
 export class MaintenanceModule {}

@@ -2,9 +2,11 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
 import { JobQueue } from '../../core/queue/job-queue';
 import { PruneRevokedApiKeysJob } from '../api-keys/jobs/prune-revoked-api-keys.job';
+import { PruneOutboxJob } from '../realtime/jobs/prune-outbox.job';
 import { MaintenanceTask, RunMaintenanceInput } from './dto/run-maintenance.input';
 
-const DAILY_MS = 24 * 60 * 60 * 1000;
+const HOURLY_MS = 60 * 60 * 1000;
+const DAILY_MS = 24 * HOURLY_MS;
 
 /** Schedules recurring housekeeping on workers and runs a task on demand. */
 @Injectable()
@@ -22,12 +24,17 @@ export class MaintenanceService implements OnApplicationBootstrap {
       DAILY_MS,
       {},
     );
+    await this.queue.upsertRecurring(PruneOutboxJob, 'maintenance:prune-outbox', HOURLY_MS, {});
   }
 
   async run(input: RunMaintenanceInput): Promise<string> {
     switch (input.task) {
       case MaintenanceTask.PRUNE_REVOKED_API_KEYS:
         return this.queue.add(PruneRevokedApiKeysJob, { retentionDays: input.retentionDays });
+      case MaintenanceTask.PRUNE_PUBLISHED_OUTBOX:
+        return this.queue.add(PruneOutboxJob, {
+          retentionHours: input.retentionDays && input.retentionDays * 24,
+        });
     }
   }
 }

@@ -5,6 +5,7 @@ import { EnvironmentsModule } from '../environments/environments.module';
 import { EvaluationModule } from '../evaluation/evaluation.module';
 import { HistoryModule } from '../history/history.module';
 import { OutboxEvent } from './outbox-event.entity';
+import { PruneOutboxJob } from './jobs/prune-outbox.job';
 import { OutboxRelay } from './outbox-relay.service';
 import { SubscriptionsResolver } from './subscriptions.resolver';
 import { SubscriptionsService } from './subscriptions.service';
@@ -18,7 +19,7 @@ import { SubscriptionsService } from './subscriptions.service';
     EvaluationModule,
     HistoryModule,
   ],
-  providers: [OutboxRelay, SubscriptionsService, SubscriptionsResolver],
-  exports: [OutboxRelay],
+  providers: [OutboxRelay, SubscriptionsService, SubscriptionsResolver, PruneOutboxJob],
+  exports: [OutboxRelay, PruneOutboxJob],
 })
 export class RealtimeModule {}

@@ -3,6 +3,7 @@ import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export enum MaintenanceTask {
   PRUNE_REVOKED_API_KEYS = 'prune_revoked_api_keys',
+  PRUNE_PUBLISHED_OUTBOX = 'prune_published_outbox',
 }
 
 registerEnumType(MaintenanceTask, { name: 'MaintenanceTask' });
@@ -13,7 +14,10 @@ export class RunMaintenanceInput {
   @IsEnum(MaintenanceTask)
   task!: MaintenanceTask;
 
-  @Field(() => Int, { nullable: true, description: 'Overrides the configured retention, in days.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Overrides the configured retention, in days (for any task).',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
