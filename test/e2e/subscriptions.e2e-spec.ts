@@ -155,6 +155,22 @@ describe('subscriptions over graphql-ws', () => {
     updates.stop();
   });
 
+  it('starts with the full set and ends on the latest value when changes race the start', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const config = await createConfig(app, { value: 'v1' });
+      const updates = subscribe<Update>(client, EVALUATIONS, {
+        context: { user: { id: `race-${round}` } },
+        keys: [config.key],
+      });
+      // Not waiting for the first message: the change lands before, during or after it.
+      await updateConfig(app, { key: config.key, expectedVersion: 1, value: 'v2' });
+      const latest = () => updates.received.at(-1)?.results.at(-1)?.value;
+      await eventually(async () => latest() === 'v2', { what: 'the latest value' });
+      expect(updates.received[0].full).toBe(true);
+      updates.stop();
+    }
+  });
+
   it('a reconnect with sinceRevision gets exactly what it missed, each once', async () => {
     const a = await createConfig(app, { value: 'a1' });
     const b = await createConfig(app, { value: 'b1' });

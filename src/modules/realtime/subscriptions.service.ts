@@ -93,19 +93,26 @@ export class SubscriptionsService {
       });
 
     const stream = new EventStream<EvaluationsUpdate>();
+    const push = (snapshot: EnvironmentSnapshot, results: EvaluationResult[]) => {
+      if (results.length > 0) stream.push({ revision: snapshot.revision, full: false, results });
+    };
+    /** Everything that differs from what the app has (after a reload, or a late start). */
+    const catchUp = (snapshot: EnvironmentSnapshot) => {
+      const current = everything(snapshot);
+      const present = new Set(current.map((result) => result.key));
+      const gone = [...sent.keys()].filter((key) => !present.has(key)).map(flagNotFound);
+      push(snapshot, changed([...current, ...gone]));
+    };
+    // Changes that come before the first message is out are caught up on right after it.
+    let started = false;
+    let missedWhileStarting = false;
     stream.stop = this.snapshots.watch(environmentId, (update) => {
-      let results: EvaluationResult[];
-      if (update.kind === 'change') {
-        if (wanted && !wanted.has(update.change.key)) return;
-        results = changed([evaluate(update.snapshot, update.change.key)]);
-      } else {
-        const current = everything(update.snapshot);
-        const present = new Set(current.map((result) => result.key));
-        const gone = [...sent.keys()].filter((key) => !present.has(key)).map(flagNotFound);
-        results = changed([...current, ...gone]);
-      }
-      if (results.length > 0) {
-        stream.push({ revision: update.snapshot.revision, full: false, results });
+      if (!started) {
+        missedWhileStarting = true;
+      } else if (update.kind === 'reload') {
+        catchUp(update.snapshot);
+      } else if (!wanted || wanted.has(update.change.key)) {
+        push(update.snapshot, changed([evaluate(update.snapshot, update.change.key)]));
       }
     });
 
@@ -128,6 +135,8 @@ export class SubscriptionsService {
     } else {
       stream.push({ revision: snapshot.revision, full: true, results: current });
     }
+    started = true;
+    if (missedWhileStarting) catchUp(await this.snapshots.get(environmentId));
     return stream;
   }
 
