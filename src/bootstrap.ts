@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
@@ -10,7 +9,6 @@ import { ShutdownState } from './core/health/shutdown-state';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { MetricsService } from './core/metrics/metrics.service';
 import { Authenticator } from './core/auth/authenticator';
-import { ofrepError } from './modules/ofrep/ofrep-errors';
 import { ofrepRouter } from './modules/ofrep/ofrep.router';
 import { OfrepService } from './modules/ofrep/ofrep.service';
 
@@ -49,14 +47,6 @@ export async function createApp(
       );
     }
     app.useBodyParser('json', { limit: MAX_BODY });
-    // OFREP clients expect its error shape even when the body cannot be read.
-    app.use(
-      '/ofrep',
-      (error: unknown, request: Request, response: Response, _next: NextFunction) => {
-        const { status, body } = ofrepError(error, request);
-        response.status(status).json(body);
-      },
-    );
     await app.init();
     return {
       app,

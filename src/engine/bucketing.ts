@@ -50,7 +50,12 @@ export function compileBucketing(salt: string): (stickinessValue: string) => num
   };
 }
 
-/** Inside percentage `p` (0-100) when bucket < p * 100; 100 holds every bucket, 0 none. */
+/** How many buckets percentage `p` (0-100, two decimals) holds: the buckets below p * 100. */
+export function bucketsIn(percentage: number): number {
+  return Math.round(percentage * 100);
+}
+
+/** Inside percentage `p` when bucket < p * 100; 100 holds every bucket, 0 none. */
 export function isInPercentage(bucket: number, percentage: number): boolean {
-  return bucket < Math.round(percentage * 100);
+  return bucket < bucketsIn(percentage);
 }

@@ -180,18 +180,21 @@ describeProcesses('api instances as separate processes', () => {
       REDIS_PREFIX: `procs-${Date.now()}`,
       API_WORKERS: '2',
     });
+    const served = async () =>
+      (
+        (await app.gql(
+          `{ evaluate(environment: "development", context: {}, keys: ["procs.workers"]) { value } }`,
+        )) as { data: { evaluate: { value: string }[] } }
+      ).data.evaluate[0].value;
     await change(app, 'procs.workers', 0, 'v1');
-    // Whichever worker answers, each serves the change (the other learns it through Redis).
+    // Load every worker's snapshot first, so the update must reach them as an event.
+    for (let i = 0; i < 10; i += 1) await eventually(async () => (await served()) === 'v1');
+    await change(app, 'procs.workers', 1, 'v2');
+    // Whichever worker answers, each serves the update (the other learns it through Redis).
     for (let i = 0; i < 10; i += 1) {
-      await eventually(
-        async () => {
-          const body = (await app.gql(
-            `{ evaluate(environment: "development", context: {}, keys: ["procs.workers"]) { value } }`,
-          )) as { data: { evaluate: { value: string }[] } };
-          return body.data.evaluate[0].value === 'v1';
-        },
-        { what: 'every worker to serve the change' },
-      );
+      await eventually(async () => (await served()) === 'v2', {
+        what: 'every worker to serve the update',
+      });
     }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -7,6 +7,7 @@ import { GAP_TIMEOUT_MS } from '../../src/modules/evaluation/evaluation-snapshot
 import { OutboxRelay } from '../../src/modules/realtime/outbox-relay.service';
 import { createConfig, updateConfig } from '../factories/config.factory';
 import { eventually, hasPostgres, hasRedis, startTestApp, TestApp } from '../support/test-app';
+import { Client } from 'graphql-ws';
 import { subscribe, wsClient } from '../support/ws-client';
 
 const EVALUATE = `query ($keys: [String!]) {
@@ -258,6 +259,16 @@ class OwnRedis {
   }
 }
 
+/** evaluationsChanged for one key, as `{results: [{value}]}` messages. */
+function watchValue(client: Client, key: string) {
+  return subscribe<{ results: { value: unknown }[] }>(
+    client,
+    `subscription ($keys: [String!]) {
+      evaluationsChanged(environment: "development", context: {}, keys: $keys) { results { value } } }`,
+    { keys: [key] },
+  );
+}
+
 const describeOwnRedis = hasPostgres && hasRedis && hasRedisServer() ? describe : describe.skip;
 
 function hasRedisServer(): boolean {
@@ -291,12 +302,7 @@ describeOwnRedis('Redis stopped and started again', () => {
     const config = await createConfig(a, { value: 'v1' });
     const client = wsClient(b);
     try {
-      const updates = subscribe<{ results: { value: unknown }[] }>(
-        client,
-        `subscription ($keys: [String!]) {
-          evaluationsChanged(environment: "development", context: {}, keys: $keys) { results { value } } }`,
-        { keys: [config.key] },
-      );
+      const updates = watchValue(client, config.key);
       await updates.waitFor(1);
       await redis.stop();
       // Committed while Redis is down: the relay cannot publish it yet.
@@ -310,6 +316,32 @@ describeOwnRedis('Redis stopped and started again', () => {
       expect(messages.map((m) => m.results[0].value)).toEqual(['v1', 'v2', 'v3']);
     } finally {
       await client.dispose();
+    }
+  });
+
+  it('an instance that reconnects reloads what it missed, even with nothing left to relay', async () => {
+    const own = new OwnRedis(redis.port + 1);
+    await own.start();
+    // No relay anywhere: a change made while Redis is down is never published, so only the
+    // reload on reconnect can bring it to b's subscriber.
+    const quiet = { REDIS_URL: own.url, OUTBOX_RELAY: 'false' };
+    const writer = await startTestApp({ env: quiet });
+    const reader = await startTestApp({ shareWith: writer, env: quiet });
+    const client = wsClient(reader);
+    try {
+      const config = await createConfig(writer, { value: 'v1' });
+      const updates = watchValue(client, config.key);
+      await updates.waitFor(1);
+      await own.stop();
+      await updateConfig(writer, { key: config.key, expectedVersion: 1, value: 'v2' });
+      await own.start();
+      const [, reloaded] = await updates.waitFor(2, 30_000);
+      expect(reloaded.results).toEqual([{ value: 'v2' }]);
+    } finally {
+      await client.dispose();
+      await reader.close();
+      await writer.close();
+      await own.stop();
     }
   });
 });

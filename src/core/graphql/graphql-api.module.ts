@@ -16,7 +16,7 @@ import { AppError } from '../errors/app-error';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import { MetricsService } from '../metrics/metrics.service';
 import { formatGraphQLError } from './format-error';
-import { formatStreamedResult, graphqlArmor, validateWithLimits } from './limits';
+import { formatErrors, formatStreamedResult, graphqlArmor, validateWithLimits } from './limits';
 import { GraphQLSseMiddleware, SseStreams } from './sse.middleware';
 import { LimitedSocket, WsLimits } from './ws-limits';
 
@@ -93,7 +93,7 @@ export class GraphQLApiModule implements NestModule {
                     _id: string,
                     _payload: unknown,
                     errors: readonly GraphQLError[],
-                  ) => errors.map((error) => formatGraphQLError(error.toJSON(), error)),
+                  ) => formatErrors(errors),
                   onNext: (
                     ctx: WsContext,
                     _id: string,

@@ -3,6 +3,7 @@ import {
   DocumentNode,
   ExecutionResult,
   GraphQLError,
+  GraphQLFormattedError,
   GraphQLSchema,
   specifiedRules,
   validate,
@@ -36,13 +37,13 @@ export function validateWithLimits(config: AppConfig) {
     );
 }
 
-/** Errors of a streamed result in the shape HTTP responses use (codes, masking). */
+/** Errors in the shape HTTP responses give them (codes, masking), for the streaming transports. */
+export function formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+  return errors.map((error) => formatGraphQLError(error.toJSON(), error));
+}
+
+/** A streamed result with its errors formatted; undefined when it has none. */
 export function formatStreamedResult(result: ExecutionResult): ExecutionResult | undefined {
   if (!result.errors) return undefined;
-  return {
-    ...result,
-    errors: result.errors.map(
-      (error) => formatGraphQLError(error.toJSON(), error) as unknown as GraphQLError,
-    ),
-  };
+  return { ...result, errors: formatErrors(result.errors) as unknown as GraphQLError[] };
 }

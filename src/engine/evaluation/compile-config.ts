@@ -1,4 +1,4 @@
-import { compileBucketing } from '../bucketing';
+import { bucketsIn, compileBucketing } from '../bucketing';
 import { ConfigState, ValueType } from '../config-state';
 import { compileAttribute, AttributeGetter } from './attribute';
 import { compileCondition, Predicate } from './conditions';
@@ -63,7 +63,7 @@ export function compileRollout(
   if (percentage >= 100) return () => true;
   if (percentage <= 0) return () => false;
   const bucketOf = compileBucketing(salt);
-  const threshold = Math.round(percentage * 100); // isInPercentage: bucket < p * 100
+  const threshold = bucketsIn(percentage);
   return (context, targetingKey) => {
     const subject = stickiness(context, targetingKey);
     return subject === undefined ? undefined : bucketOf(subject) < threshold;

@@ -1,4 +1,4 @@
-import { bucketOf } from '../bucketing';
+import { bucketOf, BUCKETS, isInPercentage } from '../bucketing';
 import { Condition } from '../config-state';
 import { compileAttribute, isMissing } from './attribute';
 import {
@@ -66,11 +66,11 @@ export function explainConfig(stored: StoredConfig, context: unknown): Explanati
       };
     }
     const bucket = bucketOf(salt, subject);
-    const inside = bucket < Math.round(percentage * 100);
+    const inside = isInPercentage(bucket, percentage);
     return {
       ...step,
       outcome: inside,
-      detail: `bucket ${bucket} of 10000 for "${subject}" (salt "${salt}") is ${inside ? 'inside' : 'outside'} ${percentage}%`,
+      detail: `bucket ${bucket} of ${BUCKETS} for "${subject}" (salt "${salt}") is ${inside ? 'inside' : 'outside'} ${percentage}%`,
     };
   };
 
@@ -86,10 +86,10 @@ export function explainConfig(stored: StoredConfig, context: unknown): Explanati
     );
     steps.push(inRollout);
     ruleStep.outcome = matched && inRollout.outcome;
-    ruleStep.detail = result.ruleId === rule.id ? "serves this rule's value" : undefined;
+    if (result.ruleId === rule.id) ruleStep.detail = "serves this rule's value";
   });
   steps.push(rollout('rolloutPercentage', state.rolloutPercentage, key));
-  return { result, steps: steps.map(withoutUndefined) };
+  return { result, steps };
 }
 
 function explainCondition(
@@ -117,14 +117,7 @@ function explainCondition(
     outcome,
     attribute: condition.attribute,
     operator: condition.negate ? `not ${condition.operator}` : condition.operator,
-    actual,
-    detail: isMissing(actual) ? 'attribute missing' : undefined,
+    ...(isMissing(actual) ? { detail: 'attribute missing' } : { actual }),
   });
   return outcome;
-}
-
-function withoutUndefined(step: ExplainStep): ExplainStep {
-  return Object.fromEntries(
-    Object.entries(step).filter(([, value]) => value !== undefined),
-  ) as unknown as ExplainStep;
 }

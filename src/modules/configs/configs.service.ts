@@ -233,14 +233,14 @@ export class ConfigsService {
 
   /** The checks a save would run, without saving: as a create for a new key, else as an update. */
   async validate(actor: Actor, input: ValidateConfigInput): Promise<ValidationIssue[]> {
-    return validateConfigState((await this.draft(actor, input)).state);
+    return validateConfigState((await this.draftState(actor, input)).state);
   }
 
   /**
    * An unsaved state: the input over the stored config of that key, or over the defaults
    * for a new key. `version` is the stored one (0 for a new key).
    */
-  async draft(
+  async draftState(
     actor: Actor,
     input: ValidateConfigInput,
   ): Promise<{ state: ConfigState; version: number }> {

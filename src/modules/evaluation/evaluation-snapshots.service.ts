@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { compileConfig, CompiledConfig } from '../../engine/evaluation/compile-config';
+import { ConfigState } from '../../engine/config-state';
+import { compileConfig, CompiledConfig, evaluateAll } from '../../engine/evaluation/compile-config';
+import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { SharedConditions } from '../../engine/evaluation/shared';
 import { PubSub } from '../../core/pubsub/pub-sub';
 import { BusinessConfig } from '../configs/business-config.entity';
@@ -55,32 +57,33 @@ export class EnvironmentSnapshot {
     return this.configs.values();
   }
 
+  /** One key's result for a context; FLAG_NOT_FOUND when the environment has no such key. */
+  evaluate(key: string, context: unknown, targetingKey?: string): EvaluationResult {
+    return this.configs.get(key)?.evaluate(context, targetingKey) ?? flagNotFound(key);
+  }
+
+  /** The listed keys' results for a context, or every config's. */
+  evaluateMany(context: unknown, keys?: readonly string[]): EvaluationResult[] {
+    return keys ? keys.map((key) => this.evaluate(key, context)) : evaluateAll(this.all(), context);
+  }
+
   /** Applies a committed change unless this snapshot already reflects it or a later one. */
   apply(change: ConfigChangedEvent, now = Date.now()): boolean {
     this.track(change.revision, now);
     const seen = this.revisions.get(change.key) ?? this.loadedRevision;
     if (change.revision <= seen) return false;
     this.revisions.set(change.key, change.revision);
-    if (change.state) this.configs.set(change.key, this.compile(change));
+    if (change.state) this.put(change.key, change.version, change.state);
     else this.configs.delete(change.key);
     return true;
   }
 
   load(config: BusinessConfig): void {
-    this.configs.set(
-      config.key,
-      compileConfig(
-        { key: config.key, version: config.version, state: toConfigState(config) },
-        this.shared,
-      ),
-    );
+    this.put(config.key, config.version, toConfigState(config));
   }
 
-  private compile(change: ConfigChangedEvent): CompiledConfig {
-    return compileConfig(
-      { key: change.key, version: change.version, state: change.state! },
-      this.shared,
-    );
+  private put(key: string, version: number, state: ConfigState): void {
+    this.configs.set(key, compileConfig({ key, version, state }, this.shared));
   }
 
   private track(revision: number, now: number): void {

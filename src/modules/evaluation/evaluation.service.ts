@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
-import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
+import { EvaluationResult } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ValidationIssue } from '../../engine/config-state';
-import { evaluateAll } from '../../engine/evaluation/compile-config';
 import { explainConfig, Explanation } from '../../engine/evaluation/explain';
 import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
@@ -45,9 +44,7 @@ export class EvaluationService {
         },
       ]);
     }
-    const snapshot = await this.snapshotFor(actor, environmentKey);
-    if (keys) return keys.map((key) => snapshot.get(key)?.evaluate(context) ?? flagNotFound(key));
-    return evaluateAll(snapshot.all(), context);
+    return (await this.snapshotFor(actor, environmentKey)).evaluateMany(context, keys);
   }
 
   /**
@@ -65,7 +62,7 @@ export class EvaluationService {
         });
       }
     });
-    const { state, version } = await this.configs.draft(actor, input.config);
+    const { state, version } = await this.configs.draftState(actor, input.config);
     for (const issue of validateConfigState(state)) {
       issues.push({ ...issue, path: `input.config.${issue.path}` });
     }

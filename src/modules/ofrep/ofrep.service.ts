@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
 import { evaluateEach } from '../../engine/evaluation/compile-config';
-import { flagNotFound } from '../../engine/evaluation/result';
 import { isPlainObject } from '../../engine/validate/issues';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { isFailure, OfrepFailure, toOfrep, toOfrepJson } from './ofrep.mapper';
@@ -59,9 +58,8 @@ export class OfrepService {
     const request = readContext(body);
     if (isFailure(request)) return { status: 400, body: { key, ...request } };
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
-    const config = snapshot.get(key);
-    const result = config?.evaluate(request.context, request.targetingKey) ?? flagNotFound(key);
-    const answer = toOfrep(result, config?.valueType);
+    const result = snapshot.evaluate(key, request.context, request.targetingKey);
+    const answer = toOfrep(result, snapshot.get(key)?.valueType);
     return { status: isFailure(answer) ? 404 : 200, body: answer };
   }
 

@@ -20,6 +20,6 @@ import { SubscriptionsService } from './subscriptions.service';
     HistoryModule,
   ],
   providers: [OutboxRelay, SubscriptionsService, SubscriptionsResolver, PruneOutboxJob],
-  exports: [OutboxRelay, PruneOutboxJob],
+  exports: [PruneOutboxJob],
 })
 export class RealtimeModule {}

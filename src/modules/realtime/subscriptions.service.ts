@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
 import { ConfigState } from '../../engine/config-state';
-import { compileConfig, evaluateAll } from '../../engine/evaluation/compile-config';
+import { compileConfig } from '../../engine/evaluation/compile-config';
 import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { ConfigChangedEvent } from '../configs/config-change-events';
 import { EnvironmentsService } from '../environments/environments.service';
@@ -79,10 +79,7 @@ export class SubscriptionsService {
     const first = await this.evaluation.snapshotFor(actor, environmentKey);
     const environmentId = first.environmentId;
     const wanted = keys && new Set(keys);
-    const evaluate = (snapshot: EnvironmentSnapshot, key: string) =>
-      snapshot.get(key)?.evaluate(context) ?? flagNotFound(key);
-    const everything = (snapshot: EnvironmentSnapshot): EvaluationResult[] =>
-      keys ? keys.map((key) => evaluate(snapshot, key)) : evaluateAll(snapshot.all(), context);
+    const everything = (snapshot: EnvironmentSnapshot) => snapshot.evaluateMany(context, keys);
     /** What the app has now, by key. */
     const sent = new Map<string, EvaluationResult>();
     const changed = (results: EvaluationResult[]) =>
@@ -112,7 +109,7 @@ export class SubscriptionsService {
       } else if (update.kind === 'reload') {
         catchUp(update.snapshot);
       } else if (!wanted || wanted.has(update.change.key)) {
-        push(update.snapshot, changed([evaluate(update.snapshot, update.change.key)]));
+        push(update.snapshot, changed([update.snapshot.evaluate(update.change.key, context)]));
       }
     });
 
@@ -171,7 +168,7 @@ export class SubscriptionsService {
       const before = state
         ? compileConfig({ key, version: 0, state }).evaluate(context)
         : flagNotFound(key);
-      const now = snapshot.get(key)?.evaluate(context) ?? flagNotFound(key);
+      const now = snapshot.evaluate(key, context);
       if (!sameResult(before, now)) missed.add(key);
     }
     return missed;
