@@ -20,19 +20,63 @@ export function bucketOf(salt: string, stickinessValue: string): number {
 /** Subjects up to this many UTF-8 bytes are bucketed without allocating. */
 const SUBJECT_BYTES = 256;
 
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+/** MurmurHash3 x86_32's block step: the state `h` after mixing in the 4-byte block `k`. */
+function mixBlock(h: number, k: number): number {
+  k = Math.imul(k, C1);
+  k = Math.imul((k << 15) | (k >>> 17), C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** The state after mixing in the whole 4-byte blocks of `bytes[0, end)`, from state `h`. */
+function mixBlocks(h: number, bytes: Uint8Array, end: number): number {
+  for (let i = 0; i < end; i += 4) {
+    h = mixBlock(h, bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+  }
+  return h;
+}
+
 /**
- * `bucketOf` for one salt, with no allocation per call: the hash input is assembled in a
- * buffer of this salt's own that holds `salt:` once, read through views cached by length.
- * ASCII subjects are copied byte by byte; others go through the UTF-8 encoder. Longer
- * subjects take `bucketOf`.
+ * MurmurHash3 x86_32 over `bytes[0, length)` resumed from state `h`, the hash of an input of
+ * `total` bytes whose first `total - length` (a multiple of 4) gave `h`.
+ */
+function resumeMurmur3(h: number, bytes: Uint8Array, length: number, total: number): number {
+  const i = length & ~3;
+  h = mixBlocks(h, bytes, i);
+  const rest = length & 3;
+  if (rest > 0) {
+    let k = bytes[i];
+    if (rest > 1) k |= bytes[i + 1] << 8;
+    if (rest > 2) k |= bytes[i + 2] << 16;
+    k = Math.imul(k, C1);
+    h ^= Math.imul((k << 15) | (k >>> 17), C2);
+  }
+  h ^= total;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * `bucketOf` for one salt, with no allocation per call and the salt hashed once: the hash's
+ * state after the whole 4-byte blocks of `salt:` is kept, and each call hashes only the rest
+ * of `salt:` and the subject's bytes, assembled in a buffer of this salt's own. (The package
+ * cannot resume from a state; it stays the reference, in `bucketOf` and in the tests.) ASCII
+ * subjects are copied byte by byte; others go through the UTF-8 encoder. Longer subjects
+ * take `bucketOf`.
  */
 export function compileBucketing(salt: string): (stickinessValue: string) => number {
   const prefix = utf8.encode(`${salt}:`);
-  const start = prefix.length;
+  const hashed = prefix.length & ~3;
+  const state = mixBlocks(0, prefix, hashed);
+  const start = prefix.length - hashed;
   const buffer = new Uint8Array(start + SUBJECT_BYTES);
-  buffer.set(prefix);
+  buffer.set(prefix.subarray(hashed));
   const tail = buffer.subarray(start);
-  const views: Uint8Array[] = [];
   return (subject) => {
     if (subject.length * 3 > SUBJECT_BYTES) return bucketOf(salt, subject);
     let length = start;
@@ -45,8 +89,7 @@ export function compileBucketing(salt: string): (stickinessValue: string) => num
       buffer[length] = code;
       length += 1;
     }
-    const view = (views[length] ??= buffer.subarray(0, length));
-    return murmur.x86.hash32(view, 0) % BUCKETS;
+    return resumeMurmur3(state, buffer, length, hashed + length) % BUCKETS;
   };
 }
 

@@ -4,6 +4,7 @@ import { Condition, LeafCondition, Operator } from '../config-state';
 import { parseIsoDate } from '../dates';
 import { parseLooseSemver } from '../semver';
 import { compileCondition } from './conditions';
+import { beginSession, SharedConditions } from './shared';
 
 /**
  * The reference: DESIGN.md's semantics written as plainly as possible, with no compilation
@@ -272,6 +273,43 @@ describe('compiled conditions', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+
+  it('agree with the reference interpreter when many trees share one table and its memo', () => {
+    fc.assert(
+      fc.property(
+        fc.array(condition, { minLength: 1, maxLength: 8 }),
+        fc.array(context, { minLength: 1, maxLength: 5 }),
+        (trees, contexts) => {
+          const shared = new SharedConditions();
+          const compiled = trees.map((tree) => compileCondition(tree, shared));
+          for (const ctx of contexts) {
+            beginSession();
+            // Twice over: the second pass reads the answers the first one memoized.
+            for (const pass of [1, 2]) {
+              compiled.forEach((predicate, i) =>
+                expect([pass, predicate(ctx)]).toEqual([pass, reference(trees[i], ctx)]),
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps operands and paths out of the code it generates', () => {
+    const sneaky = '"); throw new Error("injected"); ("';
+    const compiled = compileCondition({
+      any: [
+        { attribute: `user.${sneaky}`, operator: 'equals', value: sneaky },
+        { attribute: 'user.x', operator: 'in', values: ['`${process.exit(1)}`', '*/ x /*'] },
+      ],
+    });
+    expect(compiled({ user: { [sneaky]: sneaky } })).toBe(true);
+    expect(compiled({ user: { x: '`${process.exit(1)}`' } })).toBe(true);
+    expect(compiled({ user: { x: '*/ x /*' } })).toBe(true);
+    expect(compiled({ user: { x: 'y' } })).toBe(false);
   });
 
   it.each<[string, LeafCondition, unknown, boolean]>([

@@ -4,69 +4,96 @@ import { parseIsoDate } from '../dates';
 import type { RE2 } from 're2-wasm';
 import { compileRe2 } from '../regex';
 import { parseLooseSemver } from '../semver';
-import { compileAttribute, isMissing } from './attribute';
 import { ScalarSet, toNumber } from './operands';
-import { memoize, SharedConditions } from './shared';
+import { beginSession, MemoTable, SharedConditions } from './shared';
 
 /** A compiled condition: true when it holds for the context. Never throws. */
 export type Predicate = (context: unknown) => boolean;
 
-/** The comparison of a leaf on a present value: true, false, or undefined for a type mismatch. */
-type Test = (value: unknown) => boolean | undefined;
+/**
+ * The comparison of a leaf on its attribute's value: true, false, or undefined for a type
+ * mismatch, and for a missing value (undefined or null) whatever the operator.
+ */
+export type Test = (value: unknown) => boolean | undefined;
 
+/** What generated code gets: the memo, its slots and its leaves' tests. */
+type MakePredicate = (memo: MemoTable, slots: number[], tests: Test[]) => Predicate;
+
+/**
+ * A condition tree compiles to one function whose body is the tree as a JavaScript
+ * expression: `&&` for `all`, `||` for `any`, for a leaf a call of its compiled test on the
+ * attribute's value (see `leafExpression`), each node answered once per session through its
+ * memo slot.
+ * A tree of closures calling closures costs a call V8 cannot inline at every node (one call
+ * site sees every config's children); the expression is compiled and inlined as a whole.
+ * The code holds only the tree's shape and array indices, never a value from the config:
+ * operands, paths and patterns stay in the compiled leaves, so no input becomes code. Trees
+ * of the same shape share one generated function (interned per table by its source).
+ *
+ * Without a `shared` table the condition has its own, and each call is its own session.
+ */
 export function compileCondition(condition: Condition, shared?: SharedConditions): Predicate {
-  if ('all' in condition) return every(condition.all.map((c) => compileCondition(c, shared)));
-  if ('any' in condition) return some(condition.any.map((c) => compileCondition(c, shared)));
-  if (!shared) return compileLeaf(condition);
-  // Interned: configs compiled with the same table share this leaf, answered once per session.
-  return shared.intern('leaf', condition, () => memoize(compileLeaf(condition)));
-}
-
-/** AND of children; the common two- and three-child groups avoid a loop. */
-function every(children: Predicate[]): Predicate {
-  const [a, b, c] = children;
-  if (children.length === 1) return a;
-  if (children.length === 2) return (context) => a(context) && b(context);
-  if (children.length === 3) return (context) => a(context) && b(context) && c(context);
-  return (context) => {
-    for (const child of children) if (!child(context)) return false;
-    return true;
+  if (!shared) {
+    const alone = compileCondition(condition, new SharedConditions());
+    return (context) => {
+      beginSession();
+      return alone(context);
+    };
+  }
+  const memo = shared.memoForCondition();
+  const slots: number[] = [];
+  const tests: Test[] = [];
+  const emit = (node: Condition): string => {
+    const slot = `I[${slots.push(shared.intern('slot', node, () => memo.conditionSlot())) - 1}]`;
+    let body: string;
+    if ('all' in node) body = node.all.length ? node.all.map(emit).join(' && ') : 'true';
+    else if ('any' in node) body = node.any.length ? node.any.map(emit).join(' || ') : 'false';
+    else {
+      const attribute = shared.intern('attribute', node.attribute, () =>
+        memo.attributeSlot(node.attribute),
+      );
+      const value = `memo.read(I[${slots.push(attribute) - 1}], context, s)`;
+      body = leafExpression(node, value, () => {
+        const test = shared.intern('test', node, () => compileTest(node));
+        return `T[${tests.push(test) - 1}]`;
+      });
+    }
+    return `(answered[${slot}] === s ? answers[${slot}] : memo.answer(${slot}, s, ${body}))`;
   };
-}
-
-/** OR of children, likewise. */
-function some(children: Predicate[]): Predicate {
-  const [a, b, c] = children;
-  if (children.length === 1) return a;
-  if (children.length === 2) return (context) => a(context) || b(context);
-  if (children.length === 3) return (context) => a(context) || b(context) || c(context);
-  return (context) => {
-    for (const child of children) if (child(context)) return true;
-    return false;
-  };
+  const expression = emit(condition);
+  const make = shared.intern('code', expression, () => generate(expression));
+  return make(memo, slots, tests);
 }
 
 /**
- * A missing attribute or a type mismatch makes a leaf false, with or without `negate`
- * (`not_exists` holds on a missing attribute); `negate` inverts a comparison that was made.
+ * A leaf on its attribute's `value`: a missing attribute or a type mismatch makes it false,
+ * with or without `negate` (`not_exists` holds on a missing attribute); `negate` inverts a
+ * comparison that was made. Tests answer undefined for both, so a leaf is its test's answer
+ * being true, or false when negated.
  */
-export function compileLeaf(leaf: LeafCondition): Predicate {
-  const read = compileAttribute(leaf.attribute);
+function leafExpression(leaf: LeafCondition, value: string, test: () => string): string {
   const negate = leaf.negate === true;
-  if (leaf.operator === 'exists') return (context) => !isMissing(read(context)) && !negate;
-  if (leaf.operator === 'not_exists') return (context) => isMissing(read(context)) || negate;
-  const test = compileTest(leaf);
-  if (negate) {
-    return (context) => {
-      const value = read(context);
-      if (isMissing(value)) return false;
-      return test(value) === false;
-    };
-  }
-  return (context) => {
-    const value = read(context);
-    return !isMissing(value) && test(value) === true;
-  };
+  if (leaf.operator === 'exists') return negate ? 'false' : `${value} != null`;
+  if (leaf.operator === 'not_exists') return negate ? 'true' : `${value} == null`;
+  return `${test()}(${value}) === ${negate ? 'false' : 'true'}`;
+}
+
+/** All generated expressions are made of these: names, indices, operators, brackets. */
+const EXPRESSION = /^[\w\s.,()[\]=!&|?:]*$/;
+
+function generate(expression: string): MakePredicate {
+  // By construction; checked, so no later change can let a value into code unnoticed.
+  if (!EXPRESSION.test(expression)) throw new Error('refusing to compile unexpected code');
+  return new Function(
+    `"use strict";
+    return function make(memo, I, T) {
+      const { answered, answers, session } = memo;
+      return function condition(context) {
+        const s = session.id;
+        return ${expression};
+      };
+    };`,
+  )() as MakePredicate;
 }
 
 function operands(leaf: LeafCondition): unknown[] {

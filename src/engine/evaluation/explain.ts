@@ -7,7 +7,7 @@ import {
   DEFAULT_STICKINESS,
   StoredConfig,
 } from './compile-config';
-import { compileLeaf } from './conditions';
+import { compileCondition } from './conditions';
 import { EvaluationResult } from './result';
 
 export type ExplainKind = 'ARCHIVED' | 'RULE' | 'ALL' | 'ANY' | 'CONDITION' | 'ROLLOUT';
@@ -109,8 +109,8 @@ function explainCondition(
     step.outcome = kind === 'ALL' ? outcomes.every(Boolean) : outcomes.some(Boolean);
     return step.outcome;
   }
-  const outcome = compileLeaf(condition)(context);
   const actual = compileAttribute(condition.attribute)(context);
+  const outcome = compileCondition(condition)(context);
   steps.push({
     path,
     kind: 'CONDITION',
