@@ -2,6 +2,9 @@
 // with the 100 configs of bench:engine, autocannon on loopback (same cores) at concurrency 50,
 // a different context per request, every config evaluated per request. GraphQL `evaluate`
 // first, then OFREP bulk; each gets a warm-up and BENCH_ROUNDS (3) rounds of BENCH_SECONDS (20).
+// The service runs as it would on this machine in production: one API worker per core
+// (API_WORKERS, unless set).
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import { benchConfigState, buildWorkload, Subject } from './engine-peers';
 import { benchWithService, gql, processStats, Service } from './support';
@@ -12,6 +15,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+
+process.env.API_WORKERS ??= String(availableParallelism());
 
 const EVALUATE = 'query ($context: JSON!) { evaluate(context: $context) { key value reason } }';
 
@@ -113,7 +118,8 @@ benchWithService('bc_bench_evaluate', 4813, async (service) => {
   const contexts = buildWorkload(CONFIGS, SUBJECTS).subjects.map(contextOf);
   console.log(
     `bench:evaluate — ${CONFIGS} configs, ${SUBJECTS} distinct contexts, ${CONNECTIONS} connections, ` +
-      `${ROUNDS} × ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, node ${process.version}`,
+      `${ROUNDS} × ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ` +
+      `API_WORKERS=${process.env.API_WORKERS}, node ${process.version}`,
   );
   const targets: Target[] = [
     {

@@ -38,6 +38,8 @@ export async function createApp(
     );
     app.useLogger(app.get(Logger));
     app.disable('x-powered-by');
+    // Express would hash every response body for a weak ETag no GraphQL client uses.
+    app.disable('etag');
     app.use(httpMetricsMiddleware(app.get(MetricsService)));
     if (config.runsApi) {
       // Ahead of the general body parser: it reads its own bodies (see ofrep.router.ts).

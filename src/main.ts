@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApp, describeMode, RunningApp } from './bootstrap';
 import { AppConfig, ConfigValidationError, loadConfig } from './core/config/app-config';
+import { workerExecArgv } from './core/runtime/worker-exec-argv';
 
 const logger = new Logger('Main');
 
@@ -50,6 +51,7 @@ function handleSignals(running: RunningApp): void {
  * shut down cleanly.
  */
 function superviseWorkers(config: AppConfig): void {
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   let stopping = false;
   const fork = () => cluster.fork().once('exit', (code) => exited(code));
   const exited = (code: number | null) => {

@@ -146,6 +146,37 @@ describe('evaluate', () => {
     ).toBe('BAD_USER_INPUT');
   });
 
+  it('answers a query it has compiled (graphql-jit) exactly as graphql-js did, errors too', async () => {
+    const config = await createConfig(app, {
+      environment: 'production',
+      value: 'on',
+      defaultValue: 'off',
+      rolloutPercentage: 50,
+      targetingRules: [
+        {
+          id: 'pro',
+          condition: { attribute: 'user.plan', operator: 'equals', value: 'pro' },
+          value: 'pro',
+        },
+      ],
+    });
+    // A query of its own: hot (compiled) from its third run on.
+    const query = EVALUATE.replace('errorCode }', 'errorCode variant }');
+    const contexts = [{ user: { plan: 'pro' } }, { user: { id: 'u7' } }, {}];
+    const variables = (context: object) => ({
+      environment: 'production',
+      context,
+      keys: [config.key, 'jit.unknown'],
+    });
+    const first = await Promise.all(contexts.map((c) => app.gql(query, variables(c))));
+    for (let run = 0; run < 4; run += 1) {
+      for (const [i, context] of contexts.entries()) {
+        expect(await app.gql(query, variables(context))).toEqual(first[i]);
+      }
+      expect(errorCode(await app.gql(query, { context: {} }))).toBe('BAD_USER_INPUT');
+    }
+  });
+
   describe('previewEvaluation', () => {
     const PREVIEW = `query ($input: PreviewEvaluationInput!) {
       previewEvaluation(input: $input) {

@@ -16,6 +16,7 @@ import { AppError } from '../errors/app-error';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import { MetricsService } from '../metrics/metrics.service';
 import { formatGraphQLError } from './format-error';
+import { jitExecutionPlugin } from './jit-execution.plugin';
 import { formatErrors, formatStreamedResult, graphqlArmor, validateWithLimits } from './limits';
 import { GraphQLSseMiddleware, SseStreams } from './sse.middleware';
 import { LimitedSocket, WsLimits } from './ws-limits';
@@ -75,6 +76,7 @@ export class GraphQLApiModule implements NestModule {
               plugins: [
                 ...armor.plugins,
                 graphqlMetricsPlugin(metrics),
+                jitExecutionPlugin<GraphQLContext>(),
                 // We set no cache hints; without this plugin no resolver is wrapped per field.
                 ApolloServerPluginCacheControlDisabled(),
                 ApolloServerPluginInlineTraceDisabled(),

@@ -15,6 +15,20 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/**
+ * What a request's log line says of the request and the response. No headers: no credentials,
+ * cookies or websocket tokens to redact, and a request logs in a fraction of the time.
+ */
+export const requestLogSerializers = {
+  req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({
+    id: req.id,
+    method: req.method,
+    url: req.url,
+    remoteAddress: req.remoteAddress,
+  }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+};
+
 /** JSON logs (pino) with the request id on every line logged while serving a request. */
 @Module({
   imports: [
@@ -24,11 +38,7 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
         pinoHttp: {
           level: config.LOG_LEVEL,
           genReqId: requestId,
-          redact: [
-            'req.headers.authorization',
-            'req.headers.cookie',
-            'req.headers["sec-websocket-protocol"]',
-          ],
+          serializers: requestLogSerializers,
           autoLogging: { ignore: (req) => QUIET_PATHS.includes(req.url ?? '') },
           customLogLevel: (_req, res, error) =>
             error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
