@@ -1,4 +1,4 @@
-import { GraphQLRequestContext, GraphQLRequestListener } from '@apollo/server';
+import { GraphQLRequestContextResponseForOperation, GraphQLRequestListener } from '@apollo/server';
 import {
   getOperationAST,
   GraphQLInt,
@@ -53,7 +53,7 @@ function request(query: string, variables: Record<string, unknown> = {}) {
     queryHash: query,
     contextValue: { user: 'u' },
     request: { query, variables },
-  } as unknown as GraphQLRequestContext<Ctx>;
+  } as unknown as GraphQLRequestContextResponseForOperation<Ctx>;
 }
 
 async function listener(): Promise<GraphQLRequestListener<Ctx>> {
