@@ -28,7 +28,7 @@ type MakePredicate = (memo: MemoTable, slots: number[], tests: Test[]) => Predic
  * site sees every config's children); the expression is compiled and inlined as a whole.
  * The code holds only the tree's shape and array indices, never a value from the config:
  * operands, paths and patterns stay in the compiled leaves, so no input becomes code. Trees
- * of the same shape share one generated function (interned per table by its source).
+ * of the same shape share one generated function.
  *
  * Without a `shared` table the condition has its own, and each call is its own session.
  */
@@ -61,7 +61,7 @@ export function compileCondition(condition: Condition, shared?: SharedConditions
     return `(answered[${slot}] === s ? answers[${slot}] : memo.answer(${slot}, s, ${body}))`;
   };
   const expression = emit(condition);
-  const make = shared.intern('code', expression, () => generate(expression));
+  const make = generated(expression);
   return make(memo, slots, tests);
 }
 
@@ -76,6 +76,24 @@ function leafExpression(leaf: LeafCondition, value: string, test: () => string):
   if (leaf.operator === 'exists') return negate ? 'false' : `${value} != null`;
   if (leaf.operator === 'not_exists') return negate ? 'true' : `${value} == null`;
   return `${test()}(${value}) === ${negate ? 'false' : 'true'}`;
+}
+
+/**
+ * Generated functions by source, shared by every table: `make` takes the memo as an argument,
+ * so one shape compiles once per process (an `explain` or a config compiled alone reuses it).
+ * Bounded like SharedConditions: past the limit it starts afresh.
+ */
+const GENERATED_LIMIT = 10_000;
+let generatedBySource = new Map<string, MakePredicate>();
+
+function generated(expression: string): MakePredicate {
+  let make = generatedBySource.get(expression);
+  if (make === undefined) {
+    if (generatedBySource.size >= GENERATED_LIMIT) generatedBySource = new Map();
+    make = generate(expression);
+    generatedBySource.set(expression, make);
+  }
+  return make;
 }
 
 /** All generated expressions are made of these: names, indices, operators, brackets. */
