@@ -10,6 +10,8 @@ export enum ErrorCode {
   Conflict = 'CONFLICT',
   ApprovalRequired = 'APPROVAL_REQUIRED',
   RateLimited = 'RATE_LIMITED',
+  /** A dependency (PostgreSQL, Redis) cannot be reached: retry later. HTTP 503 on OFREP. */
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 
