@@ -1,47 +1,69 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { re2Formats } from './json-schema-formats';
+import { checkSchemaLimits, SCHEMA_LIMITS, SchemaLimitError } from './json-schema-limits';
+import { compileRe2 } from './regex';
 
-const MAX_SCHEMA_BYTES = 64 * 1024;
 const CACHE_SIZE = 500;
+
+/** Ajv's `code.regExp`: every `pattern`, `patternProperties` and `propertyNames` pattern on RE2. */
+function re2Engine(pattern: string, flags: string) {
+  const compiled = compileRe2(pattern, flags);
+  if (compiled instanceof Error) throw new Error(`pattern ${pattern}: ${compiled.message}`);
+  return compiled;
+}
+re2Engine.code = 'compileRe2';
 
 const ajv = new Ajv2020({
   allErrors: true,
   strict: false,
   validateSchema: true,
   loadSchema: undefined,
+  // A $ref stays a call: inlined, a schema referenced n times would be compiled n times.
+  inlineRefs: false,
+  code: { regExp: re2Engine },
 });
 addFormats(ajv);
+for (const [name, format] of Object.entries(re2Formats())) ajv.addFormat(name, format);
 const cache = new Map<string, ValidateFunction | Error>();
 
 /**
  * Compiles a JSON Schema 2020-12 once per distinct schema (a config version's schema is
- * compiled the first time it is used, then reused). Returns the error instead of throwing.
+ * compiled the first time it is used, then reused). Returns the error instead of throwing:
+ * a SchemaLimitError when the schema crosses SCHEMA_LIMITS (checked before Ajv sees it).
  */
 export function compileJsonSchema(schema: unknown): ValidateFunction | Error {
   const text = JSON.stringify(schema) ?? '';
   const cached = cache.get(text);
   if (cached) return cached;
   let compiled: ValidateFunction | Error;
-  if (text.length > MAX_SCHEMA_BYTES) {
-    compiled = new Error(`schemas are limited to ${MAX_SCHEMA_BYTES / 1024} KB`);
+  if (text.length > SCHEMA_LIMITS.maxSchemaBytes) {
+    compiled = new SchemaLimitError(
+      'maxSchemaBytes',
+      `is over ${SCHEMA_LIMITS.maxSchemaBytes / 1024} KB serialized`,
+    );
   } else if (
     typeof schema !== 'boolean' &&
     (typeof schema !== 'object' || schema === null || Array.isArray(schema))
   ) {
     compiled = new Error('a JSON Schema is an object or a boolean');
   } else {
-    try {
-      compiled = ajv.compile(schema as object | boolean);
-    } catch (error) {
-      compiled = error instanceof Error ? error : new Error(String(error));
-    } finally {
-      // Our cache owns compiled schemas; Ajv's own would grow forever and refuse a reused $id.
-      if (typeof schema === 'object') ajv.removeSchema(schema as object);
-    }
+    compiled = checkSchemaLimits(schema) ?? compileWithAjv(schema as object | boolean);
   }
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(text, compiled);
   return compiled;
+}
+
+function compileWithAjv(schema: object | boolean): ValidateFunction | Error {
+  try {
+    return ajv.compile(schema);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  } finally {
+    // Our cache owns compiled schemas; Ajv's own would grow forever and refuse a reused $id.
+    if (typeof schema === 'object') ajv.removeSchema(schema);
+  }
 }
 
 /** Ajv's errors as short sentences: `/price must be >= 0`. */

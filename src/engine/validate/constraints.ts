@@ -1,6 +1,7 @@
 import { ValueConstraints, ValueType } from '../config-state';
 import { compareDecimal, isDecimalString } from '../decimal';
 import { compileJsonSchema } from '../json-schema';
+import { SchemaLimitError } from '../json-schema-limits';
 import { compileRe2 } from '../regex';
 import { Issues } from './issues';
 import { checkValue } from './value';
@@ -81,7 +82,9 @@ export function checkConstraints(
     usable.validationSchema = null;
   else {
     const compiled = compileJsonSchema(c.validationSchema);
-    if (compiled instanceof Error)
+    if (compiled instanceof SchemaLimitError)
+      refuse('validationSchema', compiled.rule, compiled.message);
+    else if (compiled instanceof Error)
       refuse('validationSchema', 'schema', `is not a valid JSON Schema: ${compiled.message}`);
   }
 
