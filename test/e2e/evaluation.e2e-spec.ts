@@ -182,7 +182,7 @@ describe('evaluate', () => {
       previewEvaluation(input: $input) {
         context
         result { key value reason ruleId version }
-        explain { path kind outcome ruleId attribute operator actual detail }
+        explain { path kind reached outcome ruleId attribute operator actual detail }
       } }`;
     type Preview = {
       context: unknown;
@@ -190,6 +190,7 @@ describe('evaluate', () => {
       explain: {
         path: string;
         kind: string;
+        reached: boolean;
         outcome: boolean;
         ruleId: string | null;
         attribute: string | null;
@@ -224,33 +225,34 @@ describe('evaluate', () => {
       ],
     };
 
-    it('evaluates an unsaved draft per context and explains every rule and condition', async () => {
+    it('evaluates an unsaved draft per context and explains the path evaluation took', async () => {
       const response = await app.gql<{ previewEvaluation: Preview[] }>(PREVIEW, {
         input: {
           config: draft,
           contexts: [
             { user: { id: 'a', plan: 'pro', country: 'DE' } },
             { user: { id: 'b', plan: 'free', country: 'DE' } },
+            { user: { id: 'c', plan: 'pro', country: 'US' } },
           ],
         },
       });
       if (!response.data) throw new Error(JSON.stringify(response.errors));
-      const [match, miss] = response.data.previewEvaluation;
+      const [match, miss, missingVersion] = response.data.previewEvaluation;
       expect(match.result).toMatchObject({
         value: 'eu-pro',
         reason: 'TARGETING_MATCH',
         ruleId: 'eu-pro',
         version: 0,
       });
-      expect(match.explain.map((s) => [s.path, s.kind, s.outcome])).toEqual([
-        ['targetingRules[0]', 'RULE', true],
-        ['targetingRules[0].condition', 'ALL', true],
-        ['targetingRules[0].condition.all[0]', 'CONDITION', true],
-        ['targetingRules[0].condition.all[1]', 'ANY', true],
-        ['targetingRules[0].condition.all[1].any[0]', 'CONDITION', true],
-        ['targetingRules[0].condition.all[1].any[1]', 'CONDITION', false],
-        ['targetingRules[0].rolloutPercentage', 'ROLLOUT', true],
-        ['rolloutPercentage', 'ROLLOUT', false],
+      expect(match.explain.map((s) => [s.path, s.kind, s.reached, s.outcome])).toEqual([
+        ['targetingRules[0]', 'RULE', true, true],
+        ['targetingRules[0].condition', 'ALL', true, true],
+        ['targetingRules[0].condition.all[0]', 'CONDITION', true, true],
+        ['targetingRules[0].condition.all[1]', 'ANY', true, true],
+        ['targetingRules[0].condition.all[1].any[0]', 'CONDITION', true, true],
+        ['targetingRules[0].condition.all[1].any[1]', 'CONDITION', false, false],
+        ['targetingRules[0].rolloutPercentage', 'ROLLOUT', true, true],
+        ['rolloutPercentage', 'ROLLOUT', false, false],
       ]);
       expect(match.explain[2]).toMatchObject({
         attribute: 'user.plan',
@@ -259,12 +261,23 @@ describe('evaluate', () => {
       });
       expect(match.explain[5]).toMatchObject({
         attribute: 'app.version',
+        detail: 'not reached: targetingRules[0].condition.all[1].any[0] holds',
+      });
+      expect(missingVersion.explain[5]).toMatchObject({
+        reached: true,
+        outcome: false,
+        attribute: 'app.version',
         actual: null,
         detail: 'attribute missing',
       });
+      expect(missingVersion.explain.slice(-2)).toMatchObject([
+        { path: 'targetingRules[0].rolloutPercentage', reached: false },
+        { path: 'rolloutPercentage', reached: true, outcome: false },
+      ]);
       expect(miss.result).toMatchObject({ value: 'nobody', reason: 'DEFAULT' });
       expect(miss.explain[0]).toMatchObject({ kind: 'RULE', outcome: false });
-      expect(miss.explain[2]).toMatchObject({ outcome: false, actual: 'free' });
+      expect(miss.explain[2]).toMatchObject({ reached: true, outcome: false, actual: 'free' });
+      expect(miss.explain[3]).toMatchObject({ reached: false, outcome: false });
       // Nothing was saved.
       const stored = await app.gql(
         `query { config(environment: "development", key: "preview.draft") { id } }`,
@@ -293,6 +306,30 @@ describe('evaluate', () => {
         outcome: false,
         detail: expect.stringMatching(/no stickiness value/),
       });
+    });
+
+    it('refuses a preview over its budget of explain steps, naming it', async () => {
+      const targetingRules = Array.from({ length: 25 }, (_, i) => ({
+        id: `r${i}`,
+        condition: { attribute: 'user.plan', operator: 'equals', value: `p${i}` },
+        value: `v${i}`,
+      }));
+      const contexts = Array.from({ length: 100 }, (_, i) => ({ user: { id: `u${i}` } }));
+      const response = await app.gql(PREVIEW, {
+        input: { config: { ...draft, targetingRules }, contexts },
+      });
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].extensions!.validationErrors).toEqual([
+        {
+          path: 'input.contexts',
+          rule: 'previewBudget',
+          message: expect.stringContaining('100 contexts × 76 steps is 7600'),
+        },
+      ]);
+      const within = await app.gql<{ previewEvaluation: Preview[] }>(PREVIEW, {
+        input: { config: { ...draft, targetingRules }, contexts: contexts.slice(0, 50) },
+      });
+      expect(within.data!.previewEvaluation).toHaveLength(50);
     });
 
     it('refuses an invalid draft or context with every problem named', async () => {

@@ -1,14 +1,15 @@
 import { bucketOf, BUCKETS, isInPercentage } from '../bucketing';
-import { Condition } from '../config-state';
-import { compileAttribute, isMissing } from './attribute';
+import { Condition, ConfigState } from '../config-state';
+import { AttributeGetter, compileAttribute, isMissing } from './attribute';
 import {
   compileConfig,
   compileStickiness,
   DEFAULT_STICKINESS,
   StoredConfig,
 } from './compile-config';
-import { compileCondition } from './conditions';
+import { compileCondition, Predicate } from './conditions';
 import { EvaluationResult } from './result';
+import { beginSession, SharedConditions } from './shared';
 
 export type ExplainKind = 'ARCHIVED' | 'RULE' | 'ALL' | 'ANY' | 'CONDITION' | 'ROLLOUT';
 
@@ -19,6 +20,12 @@ export type ExplainKind = 'ARCHIVED' | 'RULE' | 'ALL' | 'ANY' | 'CONDITION' | 'R
 export interface ExplainStep {
   path: string;
   kind: ExplainKind;
+  /**
+   * Whether evaluation got here. Evaluation stops at what decides: the first rule served, an
+   * `all` at its first false child, an `any` at its first true one, a rule's rollout when its
+   * condition is false. A step not reached was not evaluated: its outcome is false.
+   */
+  reached: boolean;
   outcome: boolean;
   ruleId?: string;
   attribute?: string;
@@ -33,36 +40,159 @@ export interface Explanation {
   steps: ExplainStep[];
 }
 
-/**
- * Evaluates a config for one context and says why: every rule and every condition with its
- * outcome (all of them, not only up to the first that decides) and each rollout with the
- * subject's bucket. The result is the compiled evaluator's; the leaves use the same compiled
- * predicates, so the explanation cannot disagree with what is served.
- */
-export function explainConfig(stored: StoredConfig, context: unknown): Explanation {
-  const result = compileConfig(stored).evaluate(context);
-  const { key, state } = stored;
-  const steps: ExplainStep[] = [];
-  if (state.archived) {
-    steps.push({
-      path: '',
-      kind: 'ARCHIVED',
-      outcome: true,
-      detail: 'archived: every context gets the default value',
-    });
-    return { result, steps };
+/** A config compiled once to explain any number of contexts. */
+export interface Explainer {
+  explain(context: unknown): Explanation;
+}
+
+type Plan =
+  | { kind: 'ALL' | 'ANY'; path: string; children: Plan[] }
+  | {
+      kind: 'CONDITION';
+      path: string;
+      attribute: string;
+      operator: string;
+      read: AttributeGetter;
+      holds: Predicate;
+    };
+
+function planCondition(condition: Condition, path: string, shared: SharedConditions): Plan {
+  if ('all' in condition || 'any' in condition) {
+    const kind = 'all' in condition ? 'ALL' : 'ANY';
+    const children = 'all' in condition ? condition.all : condition.any;
+    return {
+      kind,
+      path,
+      children: children.map((child, i) =>
+        planCondition(child, `${path}.${kind.toLowerCase()}[${i}]`, shared),
+      ),
+    };
   }
-  const stickiness = state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS;
-  const subject = compileStickiness(stickiness)(context);
-  const rollout = (path: string, percentage: number, salt: string): ExplainStep => {
-    const step = { path, kind: 'ROLLOUT' as const };
+  return {
+    kind: 'CONDITION',
+    path,
+    attribute: condition.attribute,
+    operator: condition.negate ? `not ${condition.operator}` : condition.operator,
+    read: compileAttribute(condition.attribute),
+    holds: compileCondition(condition, shared),
+  };
+}
+
+function conditionSize(condition: Condition): number {
+  if ('all' in condition) return condition.all.reduce((n, c) => n + conditionSize(c), 1);
+  if ('any' in condition) return condition.any.reduce((n, c) => n + conditionSize(c), 1);
+  return 1;
+}
+
+/**
+ * Steps in each explanation of `state` (every node is listed, reached or not): known before
+ * anything is compiled, so a caller can refuse a preview over its budget cheaply.
+ */
+export function explainStepCount(state: ConfigState): number {
+  if (state.archived) return 1;
+  return state.targetingRules.reduce((n, rule) => n + 2 + conditionSize(rule.condition), 1);
+}
+
+/** The steps of a plan that evaluation did not reach, each saying why. */
+function skipped(plan: Plan, steps: ExplainStep[], detail: string): void {
+  const { path, kind } = plan;
+  if (plan.kind === 'CONDITION') {
+    const { attribute, operator } = plan;
+    steps.push({ path, kind, reached: false, outcome: false, attribute, operator, detail });
+    return;
+  }
+  steps.push({ path, kind, reached: false, outcome: false, detail });
+  for (const child of plan.children) skipped(child, steps, detail);
+}
+
+/**
+ * Evaluates `plan` in the order the compiled evaluator does (`&&` and `||` left to right) and
+ * records each step; children after the one that decided are listed as not reached.
+ */
+function explainPlan(plan: Plan, context: unknown, steps: ExplainStep[]): boolean {
+  const { path, kind } = plan;
+  if (plan.kind === 'CONDITION') {
+    const actual = plan.read(context);
+    const outcome = plan.holds(context);
+    steps.push({
+      path,
+      kind,
+      reached: true,
+      outcome,
+      attribute: plan.attribute,
+      operator: plan.operator,
+      ...(isMissing(actual) ? { detail: 'attribute missing' } : { actual }),
+    });
+    return outcome;
+  }
+  const step: ExplainStep = { path, kind, reached: true, outcome: kind === 'ALL' };
+  steps.push(step);
+  let decidedBy: Plan | undefined;
+  for (const child of plan.children) {
+    if (decidedBy) {
+      const why = kind === 'ALL' ? 'is false' : 'holds';
+      skipped(child, steps, `not reached: ${decidedBy.path} ${why}`);
+      continue;
+    }
+    const outcome = explainPlan(child, context, steps);
+    if (outcome !== (kind === 'ALL')) {
+      step.outcome = outcome;
+      decidedBy = child;
+    }
+  }
+  return step.outcome;
+}
+
+/**
+ * Compiles a config to explain contexts: the result (the compiled evaluator's, so the
+ * explanation cannot disagree with what is served) and the path evaluation took to it, each
+ * rule, condition and rollout with its outcome, and the rest marked not reached.
+ */
+export function compileExplainer(stored: StoredConfig): Explainer {
+  // The leaves share the evaluator's compiled tests: one compilation per distinct condition.
+  const shared = new SharedConditions();
+  const evaluator = compileConfig(stored, shared);
+  const { key, state } = stored;
+  if (state.archived) {
+    return {
+      explain: (context) => ({
+        result: evaluator.evaluate(context),
+        steps: [
+          {
+            path: '',
+            kind: 'ARCHIVED',
+            reached: true,
+            outcome: true,
+            detail: 'archived: every context gets the default value',
+          },
+        ],
+      }),
+    };
+  }
+  const stickinessPaths = state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS;
+  const stickiness = compileStickiness(stickinessPaths);
+  const rules = state.targetingRules.map((rule, i) => ({
+    id: rule.id,
+    path: `targetingRules[${i}]`,
+    condition: planCondition(rule.condition, `targetingRules[${i}].condition`, shared),
+    percentage: rule.rolloutPercentage ?? 100,
+    salt: `${key}:${rule.id}`,
+  }));
+
+  const rollout = (
+    path: string,
+    percentage: number,
+    salt: string,
+    subject: string | undefined,
+  ): ExplainStep => {
+    const step = { path, kind: 'ROLLOUT' as const, reached: true };
     if (percentage >= 100) return { ...step, outcome: true, detail: '100%: every subject' };
     if (percentage <= 0) return { ...step, outcome: false, detail: '0%: no subject' };
     if (subject === undefined) {
       return {
         ...step,
         outcome: false,
-        detail: `no stickiness value at ${stickiness.join(' or ')}: outside ${percentage}%`,
+        detail: `no stickiness value at ${stickinessPaths.join(' or ')}: outside ${percentage}%`,
       };
     }
     const bucket = bucketOf(salt, subject);
@@ -73,51 +203,68 @@ export function explainConfig(stored: StoredConfig, context: unknown): Explanati
       detail: `bucket ${bucket} of ${BUCKETS} for "${subject}" (salt "${salt}") is ${inside ? 'inside' : 'outside'} ${percentage}%`,
     };
   };
-
-  state.targetingRules.forEach((rule, i) => {
-    const path = `targetingRules[${i}]`;
-    const ruleStep: ExplainStep = { path, kind: 'RULE', outcome: false, ruleId: rule.id };
-    steps.push(ruleStep);
-    const matched = explainCondition(rule.condition, `${path}.condition`, context, steps);
-    const inRollout = rollout(
-      `${path}.rolloutPercentage`,
-      rule.rolloutPercentage ?? 100,
-      `${key}:${rule.id}`,
-    );
-    steps.push(inRollout);
-    ruleStep.outcome = matched && inRollout.outcome;
-    if (result.ruleId === rule.id) ruleStep.detail = "serves this rule's value";
+  const notReached = (path: string, detail: string): ExplainStep => ({
+    path,
+    kind: 'ROLLOUT',
+    reached: false,
+    outcome: false,
+    detail,
   });
-  steps.push(rollout('rolloutPercentage', state.rolloutPercentage, key));
-  return { result, steps };
+
+  const explain = (context: unknown): Explanation => {
+    const result = evaluator.evaluate(context);
+    // The leaves' memo answers for this context from here on (see shared.ts).
+    beginSession();
+    const subject = stickiness(context);
+    const steps: ExplainStep[] = [];
+    let served: string | undefined;
+    for (const rule of rules) {
+      const rolloutPath = `${rule.path}.rolloutPercentage`;
+      if (served !== undefined) {
+        const detail = `not reached: rule ${served} served`;
+        steps.push({
+          path: rule.path,
+          kind: 'RULE',
+          reached: false,
+          outcome: false,
+          ruleId: rule.id,
+          detail,
+        });
+        skipped(rule.condition, steps, detail);
+        steps.push(notReached(rolloutPath, detail));
+        continue;
+      }
+      const ruleStep: ExplainStep = {
+        path: rule.path,
+        kind: 'RULE',
+        reached: true,
+        outcome: false,
+        ruleId: rule.id,
+      };
+      steps.push(ruleStep);
+      if (!explainPlan(rule.condition, context, steps)) {
+        steps.push(notReached(rolloutPath, 'not reached: the condition is false'));
+        continue;
+      }
+      const inRollout = rollout(rolloutPath, rule.percentage, rule.salt, subject);
+      steps.push(inRollout);
+      if (inRollout.outcome) {
+        ruleStep.outcome = true;
+        ruleStep.detail = "serves this rule's value";
+        served = rule.id;
+      }
+    }
+    steps.push(
+      served === undefined
+        ? rollout('rolloutPercentage', state.rolloutPercentage, key, subject)
+        : notReached('rolloutPercentage', `not reached: rule ${served} served`),
+    );
+    return { result, steps };
+  };
+  return { explain };
 }
 
-function explainCondition(
-  condition: Condition,
-  path: string,
-  context: unknown,
-  steps: ExplainStep[],
-): boolean {
-  if ('all' in condition || 'any' in condition) {
-    const kind = 'all' in condition ? 'ALL' : 'ANY';
-    const children = 'all' in condition ? condition.all : condition.any;
-    const step: ExplainStep = { path, kind, outcome: false };
-    steps.push(step);
-    const outcomes = children.map((child, i) =>
-      explainCondition(child, `${path}.${kind.toLowerCase()}[${i}]`, context, steps),
-    );
-    step.outcome = kind === 'ALL' ? outcomes.every(Boolean) : outcomes.some(Boolean);
-    return step.outcome;
-  }
-  const actual = compileAttribute(condition.attribute)(context);
-  const outcome = compileCondition(condition)(context);
-  steps.push({
-    path,
-    kind: 'CONDITION',
-    outcome,
-    attribute: condition.attribute,
-    operator: condition.negate ? `not ${condition.operator}` : condition.operator,
-    ...(isMissing(actual) ? { detail: 'attribute missing' } : { actual }),
-  });
-  return outcome;
+/** `compileExplainer` for one context. */
+export function explainConfig(stored: StoredConfig, context: unknown): Explanation {
+  return compileExplainer(stored).explain(context);
 }

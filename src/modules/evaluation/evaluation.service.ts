@@ -4,12 +4,20 @@ import { AppError } from '../../core/errors/app-error';
 import { EvaluationResult } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ValidationIssue } from '../../engine/config-state';
-import { explainConfig, Explanation } from '../../engine/evaluation/explain';
+import { compileExplainer, explainStepCount, Explanation } from '../../engine/evaluation/explain';
 import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
 import { ConfigsService } from '../configs/configs.service';
 import { PreviewEvaluationInput } from './dto/evaluation.types';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
+
+/**
+ * Explain steps one preview may produce (contexts × steps per context): its answer is built
+ * and serialized in one go, so this bounds how long it holds the event loop.
+ */
+export const PREVIEW_BUDGET = 5_000;
+/** Explain steps computed between two yields to the event loop. */
+const PREVIEW_SLICE = 500;
 
 export interface Explained {
   context: unknown;
@@ -67,10 +75,31 @@ export class EvaluationService {
       issues.push({ ...issue, path: `input.config.${issue.path}` });
     }
     if (issues.length > 0) throw AppError.badInput('The preview input is invalid', issues);
-    return input.contexts.map((context) => {
-      const { result, steps } = explainConfig({ key: state.key, version, state }, context);
-      return { context, result, explain: steps };
-    });
+    const stepCount = explainStepCount(state);
+    const cost = input.contexts.length * stepCount;
+    if (cost > PREVIEW_BUDGET) {
+      throw AppError.badInput('The preview is over its budget', [
+        {
+          path: 'input.contexts',
+          rule: 'previewBudget',
+          message: `a preview explains at most ${PREVIEW_BUDGET} steps (contexts × conditions, rules and rollouts): ${input.contexts.length} contexts × ${stepCount} steps is ${cost}; send fewer contexts or preview fewer rules`,
+        },
+      ]);
+    }
+    const explainer = compileExplainer({ key: state.key, version, state });
+    const explained: Explained[] = [];
+    let sinceYield = PREVIEW_SLICE;
+    for (const context of input.contexts) {
+      // Other requests run between slices, whatever the draft.
+      if (sinceYield >= PREVIEW_SLICE) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sinceYield = 0;
+      }
+      const { result, steps } = explainer.explain(context);
+      explained.push({ context, result, explain: steps });
+      sinceYield += steps.length;
+    }
+    return explained;
   }
 
   /** The serving snapshot of the environment an actor evaluates in. */

@@ -99,7 +99,13 @@ export class ExplainStepType {
   @Field(() => ExplainKindType)
   kind!: ExplainKindType;
 
-  @Field({ description: 'Whether it held for this context.' })
+  @Field({
+    description:
+      'Whether evaluation got here. It stops at what decides: the first rule served, an all at its first false child, an any at its first true one, a rule rollout when its condition is false. A step not reached was not evaluated.',
+  })
+  reached!: boolean;
+
+  @Field({ description: 'Whether it held for this context; false when not reached.' })
   outcome!: boolean;
 
   @Field(() => String, { nullable: true })
