@@ -28,7 +28,7 @@ function lookup(context: unknown, path: string): unknown {
 function number(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(value))
-    return Number(value);
+    return Number.isFinite(Number(value)) ? Number(value) : undefined;
   return undefined;
 }
 
@@ -137,6 +137,13 @@ const strings = fc.constantFrom(
   'android',
   '42',
   '3.5',
+  '+5',
+  '.5',
+  ' 2.5 ',
+  '0x10',
+  '',
+  'Infinity',
+  '1e400',
   'user-1',
   '',
 );
@@ -361,6 +368,38 @@ describe('compiled conditions', () => {
       { user: { age: '31' } },
       true,
     ],
+    ...(
+      [
+        ['+5', true],
+        ['.5', false],
+        [' 2.5 ', false],
+        ['1e3', true],
+        ['0x10', false],
+        ['', false],
+        ['Infinity', false],
+        ['1e400', false],
+        ['-1e400', false],
+      ] as const
+    ).flatMap(([age, greater]): [string, LeafCondition, unknown, boolean][] => [
+      [
+        `"${age}" is ${greater ? 'a number above 3' : 'no number above 3'}`,
+        { attribute: 'user.age', operator: 'greater_than', value: 3 },
+        { user: { age: age } },
+        greater,
+      ],
+      [
+        `"${age}" is ${['.5', ' 2.5 '].includes(age) ? 'a number, not above 3' : 'a number or a mismatch, even negated'}`,
+        { attribute: 'user.age', operator: 'greater_than', value: 3, negate: true },
+        { user: { age: age } },
+        ['.5', ' 2.5 '].includes(age),
+      ],
+    ]),
+    [
+      'the number 1e400 (Infinity once parsed) is a mismatch, even negated',
+      { attribute: 'user.age', operator: 'less_than', value: 3, negate: true },
+      { user: { age: 1e400 } },
+      false,
+    ],
     [
       'ignoreCase folds both sides',
       { attribute: 'user.country', operator: 'in', values: ['de', 'fr'], ignoreCase: true },
@@ -399,6 +438,45 @@ describe('compiled conditions', () => {
     ],
   ])('%s', (_label, leafCondition, ctx, expected) => {
     expect(compileCondition(leafCondition)(ctx)).toBe(expected);
+  });
+
+  describe('a pattern that cannot compile never matches, negated or not', () => {
+    const broken = '(a)\\1';
+    it.each<[string, LeafCondition, boolean]>([
+      ['alone', { attribute: 'user.email', operator: 'matches', value: broken }, false],
+      [
+        'alone, negated',
+        { attribute: 'user.email', operator: 'matches', value: broken, negate: true },
+        false,
+      ],
+      [
+        'beside a pattern that matches',
+        { attribute: 'user.email', operator: 'matches', values: [broken, '^x'] },
+        true,
+      ],
+      [
+        'beside a pattern that matches, negated',
+        { attribute: 'user.email', operator: 'matches', values: [broken, '^x'], negate: true },
+        false,
+      ],
+      [
+        'beside a pattern that does not match, negated',
+        { attribute: 'user.email', operator: 'matches', values: [broken, '^y'], negate: true },
+        false,
+      ],
+    ])('%s', (_label, leaf, expected) => {
+      expect(compileCondition(leaf)({ user: { email: 'xaa' } })).toBe(expected);
+    });
+
+    it('while a valid pattern that does not match, negated, holds', () => {
+      const leaf: LeafCondition = {
+        attribute: 'user.email',
+        operator: 'matches',
+        value: '^y',
+        negate: true,
+      };
+      expect(compileCondition(leaf)({ user: { email: 'xaa' } })).toBe(true);
+    });
   });
 
   it('matches with RE2 in linear time, even on a catastrophic pattern', () => {

@@ -146,12 +146,20 @@ function compileTest(leaf: LeafCondition): Test {
       };
     }
     case 'matches': {
-      // Validation refuses patterns RE2 cannot compile; one that slipped through never matches.
-      const patterns = operands(leaf)
-        .map((p) => compileRe2(String(p), ignoreCase ? 'iu' : 'u'))
-        .filter((p): p is RE2 => !(p instanceof Error));
-      return (value) =>
-        typeof value === 'string' ? patterns.some((p) => p.test(value)) : undefined;
+      const compiled = operands(leaf).map((p) => compileRe2(String(p), ignoreCase ? 'iu' : 'u'));
+      const patterns = compiled.filter((p): p is RE2 => !(p instanceof Error));
+      if (patterns.length === compiled.length) {
+        return (value) =>
+          typeof value === 'string' ? patterns.some((p) => p.test(value)) : undefined;
+      }
+      // Validation refuses patterns RE2 cannot compile; one that slipped through (stored
+      // before a limit, or by another writer) neither matches nor fails to: the leaf is
+      // false, negated or not, unless another of its patterns matches. A broken rule never
+      // enables anything.
+      return (value) => {
+        if (typeof value !== 'string') return undefined;
+        return patterns.some((p) => p.test(value)) ? true : undefined;
+      };
     }
     case 'greater_than':
       return numberTest(leaf, (x, [a]) => x > a);

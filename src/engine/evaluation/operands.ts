@@ -1,9 +1,17 @@
 const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 
-/** Numeric operators accept numbers and numeric strings; anything else is a type mismatch. */
+/**
+ * Numeric operators accept finite numbers and numeric strings; anything else is a type
+ * mismatch. A numeric string is what `Number()` reads as a finite number once trimmed, in
+ * decimal notation only: `"+5"`, `".5"`, `" 2.5 "`, `"1e3"` are numbers; `"0x10"`, `""`,
+ * `"Infinity"` and `"1e400"` (which overflows, like the number 1e400) are not.
+ */
 export function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && NUMERIC.test(value)) return Number(value);
+  if (typeof value === 'string' && NUMERIC.test(value)) {
+    const number = Number(value);
+    return Number.isFinite(number) ? number : undefined;
+  }
   return undefined;
 }
 
