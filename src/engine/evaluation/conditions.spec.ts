@@ -395,9 +395,9 @@ describe('compiled conditions', () => {
       ],
     ]),
     [
-      'the number 1e400 (Infinity once parsed) is a mismatch, even negated',
+      'the number 1e400 (Infinity in JavaScript) is a mismatch, even negated',
       { attribute: 'user.age', operator: 'less_than', value: 3, negate: true },
-      { user: { age: 1e400 } },
+      { user: { age: Infinity } },
       false,
     ],
     [
