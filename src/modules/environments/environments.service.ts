@@ -4,7 +4,11 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { Environment } from './environment.entity';
-import { CreateEnvironmentInput, UpdateEnvironmentInput } from './dto/environment.inputs';
+import {
+  CreateEnvironmentInput,
+  ENVIRONMENT_KEY_PATTERN,
+  UpdateEnvironmentInput,
+} from './dto/environment.inputs';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -32,7 +36,10 @@ export class EnvironmentsService {
 
   /** The environment named by `key`, checked against the actor's environment scope. */
   async getForActor(actor: Actor, key: string): Promise<Environment> {
-    const environment = await this.environments.findOneBy({ key });
+    // A key no environment can have (from a query string or header) never reaches the database.
+    const environment = ENVIRONMENT_KEY_PATTERN.test(key)
+      ? await this.environments.findOneBy({ key })
+      : null;
     if (!environment) throw AppError.notFound(`Environment "${key}"`, { key });
     assertEnvironmentScope(actor, environment);
     this.identities.set(key, { id: environment.id, key });
