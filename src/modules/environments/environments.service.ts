@@ -64,7 +64,8 @@ export class EnvironmentsService {
     return this.environments.findOneBy({ id });
   }
 
-  async create(input: CreateEnvironmentInput): Promise<Environment> {
+  async create(actor: Actor, input: CreateEnvironmentInput): Promise<Environment> {
+    assertUnscoped(actor, 'create environments');
     try {
       return await this.environments.save(
         this.environments.create({ key: input.key, name: input.name }),
@@ -101,5 +102,12 @@ export function assertEnvironmentScope(
         environment: environment.key,
       },
     );
+  }
+}
+
+/** Operations over every environment need a key that is not scoped to one. */
+export function assertUnscoped(actor: Actor, what: string): void {
+  if (actor.environmentId) {
+    throw AppError.forbidden(`A key scoped to one environment may not ${what}`);
   }
 }
