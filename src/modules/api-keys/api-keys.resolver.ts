@@ -24,10 +24,12 @@ export class ApiKeysResolver {
     return this.apiKeysService.getById(actor.id);
   }
 
-  @Query(() => ApiKeyConnection)
+  @Query(() => ApiKeyConnection, {
+    description: 'Every key; a key scoped to one environment sees the keys of that environment.',
+  })
   @Allow(Role.ADMIN)
-  apiKeys(@Args() page: PageArgs) {
-    return this.apiKeysService.list(page);
+  apiKeys(@CurrentActor() actor: Actor, @Args() page: PageArgs) {
+    return this.apiKeysService.list(actor, page);
   }
 
   @Mutation(() => CreateApiKeyPayload)
@@ -41,7 +43,10 @@ export class ApiKeysResolver {
 
   @Mutation(() => RevokeApiKeyPayload)
   @Allow(Role.ADMIN)
-  async revokeApiKey(@Args('input') input: RevokeApiKeyInput): Promise<RevokeApiKeyPayload> {
-    return { apiKey: await this.apiKeysService.revoke(input.id) };
+  async revokeApiKey(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: RevokeApiKeyInput,
+  ): Promise<RevokeApiKeyPayload> {
+    return { apiKey: await this.apiKeysService.revoke(actor, input.id) };
   }
 }

@@ -16,6 +16,7 @@ import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/gra
 import { PubSub } from '../../core/pubsub/pub-sub';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ApiKey } from './api-key.entity';
+import { keyGrantRefusal, seesKeyOf } from './api-key-scope.util';
 import { CreateApiKeyInput } from './dto/api-key.inputs';
 
 /** How long a resolved token is trusted before the database is asked again. */
@@ -80,10 +81,16 @@ export class ApiKeysService implements Authenticator, OnModuleInit, OnModuleDest
     return cached.actor;
   }
 
+  /** A new key, never beyond the creator's environment scope or roles. */
   async create(actor: Actor, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; token: string }> {
     const environment = input.environment
       ? await this.environments.getForActor(actor, input.environment)
       : null;
+    const refusal = keyGrantRefusal(actor, {
+      environmentId: environment?.id ?? null,
+      roles: input.roles,
+    });
+    if (refusal) throw AppError.forbidden(refusal, { roles: input.roles });
     if (!environment && input.roles.includes(Role.SDK)) {
       throw AppError.badInput('An sdk key needs an environment', [
         {
@@ -107,9 +114,16 @@ export class ApiKeysService implements Authenticator, OnModuleInit, OnModuleDest
     return { apiKey: await this.getById(saved.id), token };
   }
 
-  async revoke(id: string): Promise<ApiKey> {
+  /** Revokes a key the actor sees: any key, or one of its environment for a scoped actor. */
+  async revoke(actor: Actor, id: string): Promise<ApiKey> {
     const key = await this.apiKeys.findOneBy({ id });
     if (!key) throw AppError.notFound('API key', { id });
+    if (!seesKeyOf(actor, key.environmentId)) {
+      throw AppError.forbidden(
+        'A key scoped to one environment revokes only keys of that environment',
+        { id },
+      );
+    }
     if (!key.revokedAt) {
       await this.apiKeys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
       this.cache.delete(key.tokenHash);
@@ -124,8 +138,8 @@ export class ApiKeysService implements Authenticator, OnModuleInit, OnModuleDest
     return key;
   }
 
-  /** Newest first. */
-  async list(page: PageArgs): Promise<Connection<ApiKey>> {
+  /** Newest first: every key, or the keys of its environment for a scoped actor. */
+  async list(actor: Actor, page: PageArgs): Promise<Connection<ApiKey>> {
     const after = decodeCursor(page.after);
     const query = this.apiKeys
       .createQueryBuilder('k')
@@ -133,8 +147,11 @@ export class ApiKeysService implements Authenticator, OnModuleInit, OnModuleDest
       .orderBy('k.created_at', 'DESC')
       .addOrderBy('k.id', 'DESC')
       .limit(page.first + 1);
+    if (actor.environmentId) {
+      query.andWhere('k.environment_id = :environmentId', { environmentId: actor.environmentId });
+    }
     if (after) {
-      query.where('(k.created_at, k.id) < (:sort::timestamptz, :id::uuid)', after);
+      query.andWhere('(k.created_at, k.id) < (:sort::timestamptz, :id::uuid)', after);
     }
     const rows = await query.getMany();
     return toConnection(rows, page.first, (k) => ({ sort: k.createdAt.toISOString(), id: k.id }));

@@ -27,12 +27,15 @@ export class EnvironmentsResolver {
     return this.environmentsService.getForActor(actor, key);
   }
 
-  @Mutation(() => CreateEnvironmentPayload)
+  @Mutation(() => CreateEnvironmentPayload, {
+    description: 'Needs an admin key not scoped to one environment.',
+  })
   @Allow(Role.ADMIN)
   async createEnvironment(
+    @CurrentActor() actor: Actor,
     @Args('input') input: CreateEnvironmentInput,
   ): Promise<CreateEnvironmentPayload> {
-    return { environment: await this.environmentsService.create(input) };
+    return { environment: await this.environmentsService.create(actor, input) };
   }
 
   @Mutation(() => UpdateEnvironmentPayload)

@@ -4,7 +4,11 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { Environment } from './environment.entity';
-import { CreateEnvironmentInput, UpdateEnvironmentInput } from './dto/environment.inputs';
+import {
+  CreateEnvironmentInput,
+  ENVIRONMENT_KEY_PATTERN,
+  UpdateEnvironmentInput,
+} from './dto/environment.inputs';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -32,7 +36,10 @@ export class EnvironmentsService {
 
   /** The environment named by `key`, checked against the actor's environment scope. */
   async getForActor(actor: Actor, key: string): Promise<Environment> {
-    const environment = await this.environments.findOneBy({ key });
+    // A key no environment can have (from a query string or header) never reaches the database.
+    const environment = ENVIRONMENT_KEY_PATTERN.test(key)
+      ? await this.environments.findOneBy({ key })
+      : null;
     if (!environment) throw AppError.notFound(`Environment "${key}"`, { key });
     assertEnvironmentScope(actor, environment);
     this.identities.set(key, { id: environment.id, key });
@@ -57,7 +64,8 @@ export class EnvironmentsService {
     return this.environments.findOneBy({ id });
   }
 
-  async create(input: CreateEnvironmentInput): Promise<Environment> {
+  async create(actor: Actor, input: CreateEnvironmentInput): Promise<Environment> {
+    assertUnscoped(actor, 'create environments');
     try {
       return await this.environments.save(
         this.environments.create({ key: input.key, name: input.name }),
@@ -94,5 +102,12 @@ export function assertEnvironmentScope(
         environment: environment.key,
       },
     );
+  }
+}
+
+/** Operations over every environment need a key that is not scoped to one. */
+export function assertUnscoped(actor: Actor, what: string): void {
+  if (actor.environmentId) {
+    throw AppError.forbidden(`A key scoped to one environment may not ${what}`);
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Actor } from '../../core/auth/actor';
 import { AppConfig } from '../../core/config/app-config';
 import { JobQueue } from '../../core/queue/job-queue';
 import { PruneRevokedApiKeysJob } from '../api-keys/jobs/prune-revoked-api-keys.job';
+import { assertUnscoped } from '../environments/environments.service';
 import { PruneOutboxJob } from '../realtime/jobs/prune-outbox.job';
 import { MaintenanceTask, RunMaintenanceInput } from './dto/run-maintenance.input';
 
@@ -27,7 +29,9 @@ export class MaintenanceService implements OnApplicationBootstrap {
     await this.queue.upsertRecurring(PruneOutboxJob, 'maintenance:prune-outbox', HOURLY_MS, {});
   }
 
-  async run(input: RunMaintenanceInput): Promise<string> {
+  /** Housekeeping spans every environment, so it needs an unscoped admin. */
+  async run(actor: Actor, input: RunMaintenanceInput): Promise<string> {
+    assertUnscoped(actor, 'run maintenance');
     switch (input.task) {
       case MaintenanceTask.PRUNE_REVOKED_API_KEYS:
         return this.queue.add(PruneRevokedApiKeysJob, { retentionDays: input.retentionDays });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
+import { inputIssues } from '../../core/graphql/input-checks';
 import { evaluateEach } from '../../engine/evaluation/compile-config';
 import { isPlainObject } from '../../engine/validate/issues';
 import { EvaluationService } from '../evaluation/evaluation.service';
@@ -30,6 +31,9 @@ function readContext(body: unknown): OfrepContext | OfrepFailure {
   });
   if (!isPlainObject(body))
     return invalid('the request body must be a JSON object {"context": {...}}');
+  // The same text, depth and size rules as every GraphQL input.
+  const [issue] = inputIssues(body, '');
+  if (issue) return invalid(`${issue.path}: ${issue.message}`);
   const context = body.context ?? {};
   if (!isPlainObject(context)) return invalid('context must be a JSON object');
   const targetingKey = context.targetingKey;

@@ -1,0 +1,85 @@
+import { ValidationIssue } from '../errors/app-error';
+
+/** Limits every input value is held to, whatever field it arrives in. */
+export const INPUT_LIMITS = {
+  /** Objects and arrays nest at most this deep (a JSON value, a context, an OFREP body). */
+  maxDepth: 64,
+  /** Values (strings, numbers, members, elements…) in one argument or body. */
+  maxNodes: 100_000,
+  /** Problems reported for one input before the rest are left out. */
+  maxIssues: 20,
+};
+
+/** A lone UTF-16 surrogate: what has no UTF-8 form, so the database would store U+FFFD. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function textProblem(text: string): Omit<ValidationIssue, 'path'> | null {
+  // PostgreSQL refuses NUL in text and jsonb alike.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0)
+    return { rule: 'noNul', message: `must not contain NUL (U+0000), found at index ${nul}` };
+  const surrogate = LONE_SURROGATE.exec(text);
+  if (!surrogate) return null;
+  return {
+    rule: 'wellFormedUnicode',
+    message: `must be well-formed Unicode: a lone UTF-16 surrogate at index ${surrogate.index}`,
+  };
+}
+
+function memberPath(parent: string, key: string): string {
+  if (SIMPLE_KEY.test(key)) return parent ? `${parent}.${key}` : key;
+  // JSON.stringify escapes lone surrogates and NUL, so the path itself is well-formed.
+  return `${parent}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * What is wrong with an input value as a whole: every string in it (object keys included)
+ * must be well-formed Unicode without NUL, since that is what PostgreSQL stores unchanged and
+ * what the change history hashes; and it must stay within the depth and size limits, so no
+ * later walk over it (validation, hashing, storage) can exhaust the stack. Paths name the
+ * place, starting from `root` (e.g. `input.value.title`).
+ */
+export function inputIssues(
+  value: unknown,
+  root: string,
+  limits = INPUT_LIMITS,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  let nodes = 0;
+  const report = (path: string, rule: string, message: string) => {
+    if (issues.length < limits.maxIssues) issues.push({ path, rule, message });
+  };
+  const visit = (current: unknown, path: string, depth: number): boolean => {
+    nodes += 1;
+    if (nodes > limits.maxNodes) {
+      report(root, 'maxSize', `must hold at most ${limits.maxNodes} values`);
+      return false;
+    }
+    if (typeof current === 'string') {
+      const problem = textProblem(current);
+      if (problem) report(path, problem.rule, problem.message);
+      return true;
+    }
+    if (typeof current !== 'object' || current === null || current instanceof Date) return true;
+    if (depth >= limits.maxDepth) {
+      report(path, 'maxDepth', `must nest at most ${limits.maxDepth} levels deep`);
+      return true;
+    }
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i += 1) {
+        if (!visit(current[i], `${path}[${i}]`, depth + 1)) return false;
+      }
+      return true;
+    }
+    for (const key of Object.keys(current)) {
+      const keyPath = memberPath(path, key);
+      const problem = textProblem(key);
+      if (problem) report(keyPath, problem.rule, `a member name ${problem.message}`);
+      if (!visit((current as Record<string, unknown>)[key], keyPath, depth + 1)) return false;
+    }
+    return true;
+  };
+  visit(value, root, 0);
+  return issues;
+}
