@@ -1,26 +1,35 @@
-// npm run bench:startup — cold start of the built service to /health/ready, on the embedded
-// default (first start with an empty DATA_DIR, then a restart) and on PostgreSQL + Redis,
-// and the resident memory of an idle ROLE=all process.
+// npm run bench:startup — start of the built service to /health/ready, on the embedded default
+// (first start with an empty DATA_DIR, then a restart) and on PostgreSQL + Redis (first start
+// on an empty database, then a restart); the resident memory of the idle ROLE=all process and
+// its peak during start-up. Each scenario runs BENCH_RUNS times (default 3); the median is
+// reported, with the range.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { deleteKeys } from '../src/core/redis/test-support';
+import { BENCH_REDIS_URL, freshDatabase } from './support';
 
 const main = join(__dirname, '..', 'src', 'main.js');
-const PG = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const IDLE_MS = 5000;
+const REDIS_PREFIX = 'bench-startup';
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+interface Sample {
+  readyMs: number;
+  idleRssMb: number;
+  peakRssMb: number;
+  stopMs: number;
 }
 
-async function startOnce(
-  label: string,
-  env: Record<string, string | undefined>,
-  port: number,
-): Promise<void> {
+/** Current (VmRSS) and peak (VmHWM) resident memory of a process, in MB. */
+function memoryMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function startOnce(env: Record<string, string | undefined>, port: number): Promise<Sample> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [main], {
     env: {
@@ -41,44 +50,85 @@ async function startOnce(
       () => false,
     );
     if (ok) break;
-    if (child.exitCode !== null) throw new Error(`${label}: exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
-  await new Promise((r) => setTimeout(r, 5000));
-  const rss = rssMb(child.pid!);
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const memory = memoryMb(child.pid!);
   const stopAt = process.hrtime.bigint();
   child.kill('SIGTERM');
   const code = await exited;
+  if (code !== 0) throw new Error(`exited with ${code} after SIGTERM`);
   const stopMs = Number(process.hrtime.bigint() - stopAt) / 1e6;
+  return { readyMs, idleRssMb: memory.rss, peakRssMb: memory.peak, stopMs };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function report(label: string, samples: Sample[]): void {
+  const stat = (pick: (s: Sample) => number, width: number) => {
+    const values = samples.map(pick);
+    const range = `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+    return `${median(values).toFixed(0).padStart(width)} (${range})`.padEnd(width + 14);
+  };
   console.log(
-    `${label.padEnd(44)} ready in ${readyMs.toFixed(0).padStart(5)} ms   idle RSS ${rss.toFixed(0).padStart(4)} MB   SIGTERM→exit ${stopMs.toFixed(0).padStart(4)} ms (code ${code})`,
+    `${label.padEnd(40)} ready ${stat((s) => s.readyMs, 5)} ms  idle RSS ${stat((s) => s.idleRssMb, 4)} MB  ` +
+      `peak RSS ${stat((s) => s.peakRssMb, 4)} MB  SIGTERM→exit ${stat((s) => s.stopMs, 4)} ms`,
   );
 }
 
+/** Runs `first` then `restart` RUNS times, each pair on fresh state from `fresh`. */
+async function scenario(
+  name: string,
+  port: number,
+  fresh: () => Promise<{ env: Record<string, string>; dispose(): Promise<void> }>,
+): Promise<void> {
+  const first: Sample[] = [];
+  const restart: Sample[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const state = await fresh();
+    try {
+      first.push(await startOnce(state.env, port));
+      restart.push(await startOnce(state.env, port));
+    } finally {
+      await state.dispose();
+    }
+  }
+  report(`${name}, first start`, first);
+  report(`${name}, restart`, restart);
+}
+
 async function main_(): Promise<void> {
-  console.log(`node ${process.version}; built service: ${main}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'bc-bench-'));
-  try {
-    await startOnce('embedded, first start (empty DATA_DIR)', { DATA_DIR: dataDir }, 4801);
-    await startOnce('embedded, restart (existing DATA_DIR)', { DATA_DIR: dataDir }, 4802);
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-  const admin = new Client({ connectionString: PG });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS bc_bench_startup WITH (FORCE)');
-  await admin.query('CREATE DATABASE bc_bench_startup');
-  const url = new URL(PG);
-  url.pathname = '/bc_bench_startup';
-  try {
-    const env = { DATABASE_URL: url.toString(), REDIS_URL: REDIS, REDIS_PREFIX: 'bench-startup' };
-    await startOnce('PostgreSQL + Redis, first start (migrates)', env, 4803);
-    await startOnce('PostgreSQL + Redis, restart', env, 4804);
-  } finally {
-    await admin.query('DROP DATABASE IF EXISTS bc_bench_startup WITH (FORCE)');
-    await admin.end();
-  }
+  console.log(
+    `node ${process.version}; built service: ${main}; median (min–max) of ${RUNS} runs, ` +
+      `idle RSS ${IDLE_MS / 1000} s after ready`,
+  );
+  await scenario('embedded (PGlite)', 4801, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bc-bench-'));
+    return {
+      env: { DATA_DIR: dataDir },
+      dispose: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  });
+  await scenario('PostgreSQL + Redis', 4802, async () => {
+    const database = await freshDatabase('bc_bench_startup');
+    return {
+      env: {
+        DATABASE_URL: database.url,
+        REDIS_URL: BENCH_REDIS_URL,
+        REDIS_PREFIX,
+      },
+      dispose: async () => {
+        await database.drop();
+        await deleteKeys(BENCH_REDIS_URL, REDIS_PREFIX);
+      },
+    };
+  });
 }
 
 main_().catch((error: unknown) => {

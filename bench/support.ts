@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { deleteKeys } from '../src/core/redis/test-support';
 
 export const BENCH_DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -115,7 +116,8 @@ export function processStats(pid: number): { cpuSeconds: number; rssMb: number }
 
 /**
  * Runs a benchmark against the built service on a fresh database (PostgreSQL + Redis), and
- * cleans both up; a failure prints and sets a non-zero exit code.
+ * cleans both up (the database, and every Redis key under the benchmark's REDIS_PREFIX: BullMQ
+ * queues, repeatable jobs, counters); a failure prints and sets a non-zero exit code.
  */
 export function benchWithService(
   name: string,
@@ -133,6 +135,7 @@ export function benchWithService(
     } finally {
       await service.stop();
       await database.drop();
+      await deleteKeys(BENCH_REDIS_URL, name);
     }
   };
   main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApp, describeMode, RunningApp } from './bootstrap';
 import { AppConfig, ConfigValidationError, loadConfig } from './core/config/app-config';
+import { redactSecrets } from './core/config/redact';
 import { workerExecArgv } from './core/runtime/worker-exec-argv';
 
 const logger = new Logger('Main');
@@ -11,7 +12,7 @@ function readConfig(): AppConfig {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigValidationError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${redactSecrets(error.message, process.env)}\n`);
       process.exit(1);
     }
     throw error;
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.error(`Start-up failed: ${error instanceof Error ? error.stack : String(error)}`);
+  const detail = error instanceof Error ? error.stack : String(error);
+  logger.error(`Start-up failed: ${redactSecrets(detail ?? '', process.env)}`);
   process.exit(1);
 });

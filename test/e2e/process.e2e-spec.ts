@@ -56,6 +56,27 @@ describe('the service process', () => {
     ]);
   });
 
+  it('refuses bad secrets without printing them', async () => {
+    const token = 'leaky-token-42';
+    const child = spawn(process.execPath, [main], {
+      env: {
+        ...process.env,
+        ADMIN_TOKEN: token,
+        DATABASE_URL: 'mysql://app:db-pass-9876@db/app',
+        REDIS_URL: 'redis://:redis-pass-5432@127.0.0.1:1',
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += String(chunk)));
+    child.stderr.on('data', (chunk) => (output += String(chunk)));
+    expect(await exitOf(child)).toBe(1);
+    expect(output).toMatch(/ADMIN_TOKEN=\(hidden, 14 characters\): must be at least 16/);
+    expect(output).toMatch(/DATABASE_URL="mysql:\/\/app:\*\*\*@db\/app": must be a postgres/);
+    for (const secret of [token, 'db-pass-9876', 'redis-pass-5432']) {
+      expect(output).not.toContain(secret);
+    }
+  });
+
   it('serves, then exits 0 on SIGTERM', async () => {
     const { child, app, exited } = await startProcess({
       REDIS_PREFIX: `proc-${Date.now()}`,

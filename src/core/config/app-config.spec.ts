@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     [{ ROLE: 'web' }, /ROLE="web": must be one of api, worker, all/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL="mysql:\/\/x": must be a postgres/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud": must be one of fatal, error/],
-    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN="short": must be at least 16 characters/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN=\(hidden, 5 characters\): must be at least 16/],
     [{ ROLE: 'api' }, /ROLE=api: needs DATABASE_URL/],
     [{ API_WORKERS: '2' }, /API_WORKERS=2: needs DATABASE_URL and REDIS_URL/],
     [{ API_WORKERS: '0' }, /API_WORKERS="0"/],
@@ -45,6 +45,17 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigValidationError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it.each([
+    [{ ADMIN_TOKEN: 'hunter2-short' }, 'hunter2-short'],
+    [{ ADMIN_TOKEN: 'x'.repeat(15) }, 'x'.repeat(15)],
+    [{ DATABASE_URL: 'mysql://app:pg-s3cret@db/app' }, 'pg-s3cret'],
+    [{ DATABASE_URL: 'postgres//app:pg-s3cret@db/app' }, 'pg-s3cret'],
+    [{ REDIS_URL: 'http://:redis-s3cret@cache:6379' }, 'redis-s3cret'],
+  ])('never prints a secret in a configuration error: %j', (env, secret) => {
+    expect(() => loadConfig(env)).toThrow(ConfigValidationError);
+    expect(() => loadConfig(env)).not.toThrow(secret);
   });
 
   it('introspects outside production unless told otherwise', () => {

@@ -13,6 +13,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { displayValue } from './redact';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -194,11 +195,11 @@ function describe(errors: ValidationError[], raw: Record<string, unknown>): stri
   return errors.map((e) => {
     const rules = Object.entries(e.constraints ?? {});
     const [, message] = rules.find(([rule]) => FIRST_RULES.includes(rule)) ?? rules[0];
-    return `${e.property}=${JSON.stringify(raw[e.property])}: ${message.replace(`${e.property} `, '')}`;
+    return `${e.property}=${displayValue(e.property, raw[e.property])}: ${message.replace(`${e.property} `, '')}`;
   });
 }
 
-/** Reads and validates the environment; throws one line per bad variable. */
+/** Reads and validates the environment; throws one line per bad variable, secrets hidden. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = new Set(
     getMetadataStorage()
