@@ -15,7 +15,10 @@ registerEnumType(Role, {
   valuesMap: {
     ADMIN: { description: 'Everything, including API keys and environments.' },
     EDITOR: { description: 'Read and change configs.' },
-    APPROVER: { description: 'Read, and review change requests.' },
+    APPROVER: {
+      description:
+        'Read. Reviewing change requests takes effect with approvals, which are not built yet.',
+    },
     VIEWER: { description: 'Read only.' },
     SDK: { description: 'Evaluate, subscribe and report usage in its one environment.' },
   },

@@ -8,6 +8,7 @@ export enum ErrorCode {
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
   Conflict = 'CONFLICT',
+  /** Reserved for approvals, which are not built yet: nothing returns it today. */
   ApprovalRequired = 'APPROVAL_REQUIRED',
   RateLimited = 'RATE_LIMITED',
   /** A dependency (PostgreSQL, Redis) cannot be reached: retry later. HTTP 503 on OFREP. */

@@ -34,7 +34,16 @@ export enum ConfigDeploymentStrategy {
   LINEAR = 'linear',
   EXPONENTIAL = 'exponential',
 }
-registerEnumType(ConfigDeploymentStrategy, { name: 'DeploymentStrategy' });
+/** Stored now so clients keep working when deployments land; nothing acts on it yet. */
+export const DEPLOYMENT_STRATEGY_DESCRIPTION =
+  'How a change rolls out by default. Stored and validated; takes effect with progressive deployments, which are not built yet.';
+export const DEPLOYMENT_CONFIG_DESCRIPTION =
+  'Settings of the deployment strategy. Stored and validated; takes effect with progressive deployments, which are not built yet.';
+
+registerEnumType(ConfigDeploymentStrategy, {
+  name: 'DeploymentStrategy',
+  description: DEPLOYMENT_STRATEGY_DESCRIPTION,
+});
 
 const numeric = {
   to: (value: number | null | undefined) => value,
@@ -130,11 +139,11 @@ export class BusinessConfig {
   @Column('jsonb', { nullable: true })
   validationSchema!: Record<string, unknown> | boolean | null;
 
-  @Field(() => ConfigDeploymentStrategy)
+  @Field(() => ConfigDeploymentStrategy, { description: DEPLOYMENT_STRATEGY_DESCRIPTION })
   @Column('text', { default: 'immediate' })
   deploymentStrategy!: DeploymentStrategy;
 
-  @Field(() => GraphQLJSON)
+  @Field(() => GraphQLJSON, { description: DEPLOYMENT_CONFIG_DESCRIPTION })
   @Column('jsonb', { default: () => "'{}'" })
   deploymentConfig!: Record<string, unknown>;
 

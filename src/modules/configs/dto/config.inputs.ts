@@ -5,6 +5,8 @@ import {
   BusinessConfig,
   ConfigDeploymentStrategy,
   ConfigValueType,
+  DEPLOYMENT_CONFIG_DESCRIPTION,
+  DEPLOYMENT_STRATEGY_DESCRIPTION,
 } from '../business-config.entity';
 
 /**
@@ -66,11 +68,14 @@ export abstract class ConfigFieldsInput {
   @Allow()
   validationSchema?: unknown;
 
-  @Field(() => ConfigDeploymentStrategy, { nullable: true })
+  @Field(() => ConfigDeploymentStrategy, {
+    nullable: true,
+    description: DEPLOYMENT_STRATEGY_DESCRIPTION,
+  })
   @Allow()
   deploymentStrategy?: ConfigDeploymentStrategy;
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  @Field(() => GraphQLJSON, { nullable: true, description: DEPLOYMENT_CONFIG_DESCRIPTION })
   @Allow()
   deploymentConfig?: unknown;
 

@@ -21,7 +21,16 @@ export enum EvaluationReasonType {
   DEFAULT = 'DEFAULT',
   ERROR = 'ERROR',
 }
-registerEnumType(EvaluationReasonType, { name: 'EvaluationReason' });
+registerEnumType(EvaluationReasonType, {
+  name: 'EvaluationReason',
+  description: 'Why a result was served; the order is in docs/evaluation.md.',
+  valuesMap: {
+    EXPERIMENT: {
+      description:
+        'A running experiment served one of its variants. Takes effect with experiments, which are not built yet: never returned today.',
+    },
+  },
+});
 
 @ObjectType('EvaluationResult')
 export class EvaluationResultType {
@@ -40,7 +49,11 @@ export class EvaluationResultType {
   @Field(() => String, { nullable: true, description: 'The targeting rule that matched.' })
   ruleId?: string;
 
-  @Field(() => String, { nullable: true, description: 'The experiment variant served.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The experiment variant served. Takes effect with experiments, which are not built yet: always null today.',
+  })
   variant?: string;
 
   @Field(() => String, {
