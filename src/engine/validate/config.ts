@@ -7,7 +7,7 @@ import {
   ValueType,
 } from '../config-state';
 import { checkConstraints } from './constraints';
-import { isAttributePath, isPercentage, isPlainObject, Issues } from './issues';
+import { attributePathProblem, isPercentage, isPlainObject, Issues } from './issues';
 import { checkTargetingRules } from './targeting';
 import { checkValue } from './value';
 
@@ -60,9 +60,11 @@ export function validateConfigState(state: ConfigState): ValidationIssue[] {
       'must be a number from 0 to 100 with at most two decimals',
     );
   }
-  if (state.stickiness !== null && !isAttributePath(state.stickiness)) {
-    issues.add('stickiness', 'attribute', 'must be a dotted attribute path such as user.id');
-  }
+  const stickinessProblem =
+    state.stickiness === null
+      ? undefined
+      : attributePathProblem(state.stickiness, 'must be a dotted attribute path such as user.id');
+  if (stickinessProblem) issues.add('stickiness', 'attribute', stickinessProblem);
   if (!DEPLOYMENT_STRATEGIES.includes(state.deploymentStrategy)) {
     issues.add('deploymentStrategy', 'type', `must be one of ${DEPLOYMENT_STRATEGIES.join(', ')}`);
   }

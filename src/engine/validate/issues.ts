@@ -41,12 +41,32 @@ export function isAttributePath(value: unknown): value is string {
   );
 }
 
-/** A percentage with at most two decimals: the resolution of 10,000 buckets. */
+/**
+ * Why `value` is not an attribute path, or undefined when it is one: a segment that starts
+ * with a digit or names a prototype member is said so; anything else gets `otherwise`.
+ */
+export function attributePathProblem(value: unknown, otherwise: string): string | undefined {
+  if (isAttributePath(value)) return undefined;
+  if (typeof value !== 'string' || value.length > 256) return otherwise;
+  const segments = value.split('.');
+  const digit = segments.find((segment) => /^[0-9]/.test(segment));
+  if (digit !== undefined) {
+    return `segment "${digit.slice(0, 40)}" starts with a digit: each segment of a dotted path starts with a letter, _ or $`;
+  }
+  const member = segments.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
+  if (member !== undefined) return `segment "${member}" would name a prototype member`;
+  return otherwise;
+}
+
+/**
+ * A percentage with at most two decimals, the resolution of 10,000 buckets: exactly the
+ * number a two-decimal literal reads as, so 12.34 and 0.29 are, 12.345 and 1e-300 are not.
+ */
 export function isPercentage(value: unknown): value is number {
   return (
     typeof value === 'number' &&
     value >= 0 &&
     value <= 100 &&
-    Math.abs(Math.round(value * 100) - value * 100) < 1e-9
+    Math.round(value * 100) / 100 === value
   );
 }

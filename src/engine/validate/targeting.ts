@@ -3,7 +3,7 @@ import { parseIsoDate } from '../dates';
 import { toNumber } from '../evaluation/operands';
 import { compileRe2 } from '../regex';
 import { parseLooseSemver } from '../semver';
-import { isAttributePath, isPercentage, isPlainObject, Issues } from './issues';
+import { attributePathProblem, isPercentage, isPlainObject, Issues } from './issues';
 import { checkValue } from './value';
 
 export const TARGETING_LIMITS = {
@@ -146,13 +146,11 @@ class TargetingChecker {
       if (!LEAF_FIELDS.has(field))
         this.issues.add(`${path}.${field}`, 'unknownProperty', 'is not a condition field');
     }
-    if (!isAttributePath(leaf.attribute)) {
-      this.issues.add(
-        `${path}.attribute`,
-        'attribute',
-        'must be a dotted path such as user.country (letters, digits, _, $, -)',
-      );
-    }
+    const attributeProblem = attributePathProblem(
+      leaf.attribute,
+      'must be a dotted path such as user.country (letters, digits, _, $, -)',
+    );
+    if (attributeProblem) this.issues.add(`${path}.attribute`, 'attribute', attributeProblem);
     for (const flag of ['negate', 'ignoreCase'] as const) {
       if (leaf[flag] !== undefined && typeof leaf[flag] !== 'boolean')
         this.issues.add(`${path}.${flag}`, 'type', 'must be true or false');

@@ -51,6 +51,13 @@ describe('validateConfigState', () => {
       ['image', 'data:image/svg+xml;base64,PHN2Zz4=', false],
       ['image', 'data:image/png;base64,not base64!', false],
       ['image', 'not a url', false],
+      ['image', 'https://CDN.example.com:443/a.png?at=@', true],
+      ['image', ' https://cdn.example.com/a.png', false],
+      ['image', 'https://cdn.example.com/a.png\n', false],
+      ['image', 'https://cdn.exa\tmple.com/a.png', false],
+      ['image', 'https://user:secret@cdn.example.com/a.png', false],
+      ['image', 'https://user@cdn.example.com/a.png', false],
+      ['image', 'https://@cdn.example.com/a.png', false],
     ];
     it.each(cases)('%s %j → valid=%s', (valueType, value, valid) => {
       const issues = validateConfigState(
@@ -205,6 +212,11 @@ describe('validateConfigState', () => {
         ['rolloutPercentage:rolloutPercentage'],
       ],
       [
+        'rollout smaller than a hundredth',
+        { rolloutPercentage: 1e-300 },
+        ['rolloutPercentage:rolloutPercentage'],
+      ],
+      [
         'stickiness through a prototype',
         { stickiness: 'user.__proto__' },
         ['stickiness:attribute'],
@@ -225,6 +237,49 @@ describe('validateConfigState', () => {
           state({ key: 'a'.repeat(128), rolloutPercentage: 12.34, stickiness: 'device.id' }),
         ),
       ).toEqual([]);
+    });
+  });
+
+  describe('smaller input gaps', () => {
+    it.each([
+      [' https://cdn.example.com/a.png', 'must not contain whitespace or control characters'],
+      ['https://u:p@cdn.example.com/a.png', 'must not embed credentials'],
+    ])('says why the image URL %j is refused', (value, message) => {
+      const issues = validateConfigState(
+        state({ valueType: 'image', value, defaultValue: 'https://cdn.example.com/b.png' }),
+      );
+      expect(issues).toEqual([
+        { path: 'value', rule: 'format', message: expect.stringContaining(message) },
+      ]);
+    });
+
+    it.each([0, 0.01, 0.29, 12.34, 33.33, 99.99, 100])('accepts the percentage %p', (p) => {
+      expect(validateConfigState(state({ rolloutPercentage: p }))).toEqual([]);
+    });
+
+    it('says an attribute path segment starts with a digit', () => {
+      const issues = validateConfigState(leaf({ attribute: 'user.2fa', operator: 'exists' }));
+      expect(issues).toEqual([
+        {
+          path: 'targetingRules[0].condition.attribute',
+          rule: 'attribute',
+          message: expect.stringContaining('segment "2fa" starts with a digit'),
+        },
+      ]);
+      expect(validateConfigState(state({ stickiness: '1st.id' }))).toEqual([
+        {
+          path: 'stickiness',
+          rule: 'attribute',
+          message: expect.stringContaining('segment "1st" starts with a digit'),
+        },
+      ]);
+    });
+
+    it('refuses a numeric operand that overflows', () => {
+      const issues = validateConfigState(
+        leaf({ attribute: 'user.age', operator: 'greater_than', value: '1e400' }),
+      );
+      expect(rules(issues)).toEqual(['targetingRules[0].condition.value:type']);
     });
   });
 

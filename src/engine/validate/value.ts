@@ -7,6 +7,9 @@ import { Issues } from './issues';
 /** The largest serialized value a config, rule, variant or candidate may hold. */
 export const MAX_VALUE_BYTES = 256 * 1024;
 const MAX_URL_LENGTH = 2048;
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const URL_WHITESPACE = /[\s\u0000-\u001f\u007f]/;
+const EMPTY_USERINFO = /^https:\/\/[^/?#]*@/i;
 const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/]+={0,2})$/;
 
 /** Length in code points, so an emoji counts once. */
@@ -45,9 +48,15 @@ function imageProblem(value: string): string | undefined {
   }
   if (value.length > MAX_URL_LENGTH)
     return `image URLs are limited to ${MAX_URL_LENGTH} characters`;
+  // The URL parser would drop these silently: what is stored must be what is served.
+  if (URL_WHITESPACE.test(value))
+    return 'must not contain whitespace or control characters (percent-encode them)';
   try {
     const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname ? undefined : 'must be an https URL';
+    if (url.protocol !== 'https:' || !url.hostname) return 'must be an https URL';
+    if (url.username || url.password || EMPTY_USERINFO.test(value))
+      return 'must not embed credentials (user:password@)';
+    return undefined;
   } catch {
     return 'must be an https URL or a data:image URI';
   }
