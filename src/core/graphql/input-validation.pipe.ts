@@ -5,6 +5,8 @@ import { AppError, ValidationIssue } from '../errors/app-error';
 import { inputIssues, INPUT_LIMITS } from './input-checks';
 
 const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
+/** How Nest tells a GraphQL resolver's parent (0), context (1) and info (2) from its args (3). */
+const NOT_INPUT = new Set(['0', '1', '2']);
 
 type Class = new () => object;
 
@@ -103,7 +105,7 @@ function refuse(issues: ValidationIssue[]): never {
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'custom') return value;
+    if (metadata.type === 'custom' || NOT_INPUT.has(String(metadata.type))) return value;
     const { metatype } = metadata;
     const inputClass = metatype && !PRIMITIVES.includes(metatype) ? (metatype as Class) : undefined;
     const issues = argumentIssues(inputClass, value, metadata.data ?? '');
