@@ -65,7 +65,9 @@ function argumentIssues(
  * The argument as an instance of its input class, for class-validator. Only properties
  * declared as nested input classes become instances; every other value — JSON values and
  * contexts above all — is passed on exactly as GraphQL delivered it, never copied or
- * transformed (members named `__proto__` or `constructor` are ordinary data).
+ * transformed (members named `__proto__` or `constructor` are ordinary data). GraphQL has
+ * already coerced every argument to its type, so class-transformer's `@Transform` and
+ * `@Expose` have no part here.
  */
 function instantiate(metatype: Class, value: Record<string, unknown>): object {
   const instance = new metatype() as Record<string, unknown>;
