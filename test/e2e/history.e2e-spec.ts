@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, updateConfig } from '../factories/config.factory';
-import { errorCode, startTestApp, TestApp } from '../support/test-app';
+import { errorCode, hasPostgres, startTestApp, TestApp } from '../support/test-app';
 
 const CHANGES = `query ($environment: String!, $filter: ConfigChangeFilter, $first: Int, $after: String) {
   configChanges(environment: $environment, filter: $filter, first: $first, after: $after) {
@@ -29,6 +29,20 @@ type Changes = {
   configChanges: {
     edges: { node: Change }[];
     pageInfo: { hasNextPage: boolean; endCursor: string };
+  };
+};
+const ANCHORED = `query ($environment: String!, $anchor: ChainHeadInput) {
+  verifyChangeHistory(environment: $environment, anchor: $anchor) {
+    valid checkedEntries firstBrokenEntryId missingEntries headRevision headHash anchorMatched problem } }`;
+type Anchored = {
+  verifyChangeHistory: {
+    valid: boolean;
+    checkedEntries: number;
+    missingEntries: number;
+    headRevision: number;
+    headHash: string;
+    anchorMatched: boolean | null;
+    problem: string | null;
   };
 };
 type Verification = {
@@ -84,11 +98,23 @@ describe('change history', () => {
       comment: 'first cut',
       actor: { id: editor.id, name: 'release bot', kind: 'api_key' },
     });
-    expect(create.after).toMatchObject({ key: created.key, value: 'on', valueType: 'string' });
+    // Enum values spelled as everywhere in the API, though stored (and hashed) in lowercase.
+    expect(create.after).toMatchObject({
+      key: created.key,
+      value: 'on',
+      valueType: 'STRING',
+      deploymentStrategy: 'IMMEDIATE',
+    });
+    expect(create.diff).toContainEqual({ op: 'add', path: '/valueType', value: 'STRING' });
     expect(update).toMatchObject({ action: 'UPDATE', configVersion: 2, comment: 'flip' });
     expect(update.diff).toEqual([{ op: 'replace', path: '/value', value: 'new' }]);
     expect(update.environmentRevision).toBe(create.environmentRevision + 1);
     expect(update.prevHash).toBe(create.hash);
+    const [first] = await db.query(
+      `SELECT l.prev_hash FROM config_change_log l JOIN environment e ON e.id = l.environment_id
+       WHERE e.key = 'production' AND l.environment_revision = 1`,
+    );
+    expect(first.prev_hash).toBeNull();
   });
 
   it('filters by actor and action, and pages', async () => {
@@ -175,6 +201,70 @@ describe('change history', () => {
       firstBrokenEntryId: target.id,
     });
   });
+
+  (hasPostgres ? it : it.skip)(
+    'reports entries deleted from the end against the head, and a rewritten head against an anchor kept outside',
+    async () => {
+      const environment = `audit-${Date.now().toString(36)}`;
+      await app.gql(
+        `mutation ($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { environment { id } } }`,
+        { input: { key: environment, name: 'Audit' } },
+      );
+      const config = await createConfig(app, { environment });
+      await updateConfig(app, { environment, key: config.key, expectedVersion: 1, value: 'b' });
+      await updateConfig(app, { environment, key: config.key, expectedVersion: 2, value: 'c' });
+      const intact = await app.gql<Anchored>(ANCHORED, { environment });
+      expect(intact.data!.verifyChangeHistory).toMatchObject({
+        valid: true,
+        checkedEntries: 3,
+        missingEntries: 0,
+        headRevision: 3,
+      });
+      const anchor = {
+        revision: intact.data!.verifyChangeHistory.headRevision,
+        hash: intact.data!.verifyChangeHistory.headHash,
+      };
+      const entries: { id: string; hash: string }[] = await db.query(
+        `SELECT l.id, l.hash FROM config_change_log l JOIN environment e ON e.id = l.environment_id
+         WHERE e.key = $1 ORDER BY l.environment_revision`,
+        [environment],
+      );
+      expect(entries[2].hash).toBe(anchor.hash);
+
+      // A superuser with the append-only trigger switched off for the session.
+      const runner = db.createQueryRunner();
+      try {
+        await runner.query('SET session_replication_role = replica');
+        await runner.query('DELETE FROM config_change_log WHERE id = $1', [entries[2].id]);
+        const truncated = await app.gql<Anchored>(ANCHORED, { environment });
+        expect(truncated.data!.verifyChangeHistory).toMatchObject({
+          valid: false,
+          checkedEntries: 2,
+          missingEntries: 1,
+          headRevision: 3,
+          problem: expect.stringMatching(/missing at the end/),
+        });
+
+        // Moving the head back as well hides the deletion from the database alone…
+        await runner.query(
+          `UPDATE environment SET revision = 2, chain_head = $1, chain_prev = $2 WHERE key = $3`,
+          [entries[1].hash, entries[0].hash, environment],
+        );
+      } finally {
+        await runner.query('SET session_replication_role = DEFAULT');
+        await runner.release();
+      }
+      const rewound = await app.gql<Anchored>(ANCHORED, { environment });
+      expect(rewound.data!.verifyChangeHistory).toMatchObject({ valid: true, headRevision: 2 });
+      // …but not from the anchor exported before.
+      const anchored = await app.gql<Anchored>(ANCHORED, { environment, anchor });
+      expect(anchored.data!.verifyChangeHistory).toMatchObject({
+        valid: false,
+        anchorMatched: false,
+        problem: 'the chain does not hold the anchor at revision 3',
+      });
+    },
+  );
 
   it('keeps history readers in their environment scope', async () => {
     const scoped = await createApiKey(app, { roles: ['VIEWER'], environment: 'development' });

@@ -5,6 +5,8 @@ import { AppError, ValidationIssue } from '../errors/app-error';
 import { inputIssues, INPUT_LIMITS } from './input-checks';
 
 const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
+/** How Nest tells a GraphQL resolver's parent (0), context (1) and info (2) from its args (3). */
+const NOT_INPUT = new Set(['0', '1', '2']);
 
 type Class = new () => object;
 
@@ -63,7 +65,9 @@ function argumentIssues(
  * The argument as an instance of its input class, for class-validator. Only properties
  * declared as nested input classes become instances; every other value — JSON values and
  * contexts above all — is passed on exactly as GraphQL delivered it, never copied or
- * transformed (members named `__proto__` or `constructor` are ordinary data).
+ * transformed (members named `__proto__` or `constructor` are ordinary data). GraphQL has
+ * already coerced every argument to its type, so class-transformer's `@Transform` and
+ * `@Expose` have no part here.
  */
 function instantiate(metatype: Class, value: Record<string, unknown>): object {
   const instance = new metatype() as Record<string, unknown>;
@@ -103,7 +107,7 @@ function refuse(issues: ValidationIssue[]): never {
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'custom') return value;
+    if (metadata.type === 'custom' || NOT_INPUT.has(String(metadata.type))) return value;
     const { metatype } = metadata;
     const inputClass = metatype && !PRIMITIVES.includes(metatype) ? (metatype as Class) : undefined;
     const issues = argumentIssues(inputClass, value, metadata.data ?? '');

@@ -60,6 +60,17 @@ export class EnvironmentsService {
     return this.environments.findOneBy({ key });
   }
 
+  /** The revision and hash chain head the environment records, for verifying its history. */
+  async chainHeadOf(id: string): Promise<{ revision: number; hash: string | null }> {
+    const environment = await this.environments
+      .createQueryBuilder('e')
+      .addSelect('e.chainHead')
+      .where('e.id = :id', { id })
+      .getOne();
+    if (!environment) throw AppError.notFound('Environment', { id });
+    return { revision: environment.revision, hash: environment.chainHead };
+  }
+
   async findById(id: string): Promise<Environment | null> {
     return this.environments.findOneBy({ id });
   }

@@ -3,6 +3,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Environment } from '../environments/environment.entity';
 import { bigintToNumber } from '../../core/database/transformers';
+import { presentDiff, presentSnapshot } from './change-presentation.util';
 
 export enum ChangeAction {
   CREATE = 'create',
@@ -64,21 +65,13 @@ export class ConfigChangeLog {
   @Column('text')
   action!: ChangeAction;
 
-  @Field(() => GraphQLJSON, {
-    nullable: true,
-    description: 'The config before the change (null on create).',
-  })
+  /** Snapshots and diff as stored and hashed: enum values in the engine's lowercase. */
   @Column('jsonb', { nullable: true })
   before!: Record<string, unknown> | null;
 
-  @Field(() => GraphQLJSON, {
-    nullable: true,
-    description: 'The config after the change (null on delete).',
-  })
   @Column('jsonb', { nullable: true })
   after!: Record<string, unknown> | null;
 
-  @Field(() => GraphQLJSON, { description: 'RFC 6902 JSON Patch from before to after.' })
   @Column('jsonb')
   diff!: unknown[];
 
@@ -116,6 +109,32 @@ export class ConfigChangeLog {
   @Field()
   @Column({ type: 'timestamptz', precision: 3 })
   createdAt!: Date;
+
+  @Field(() => GraphQLJSON, {
+    name: 'before',
+    nullable: true,
+    description: 'The config before the change (null on create).',
+  })
+  get shownBefore(): Record<string, unknown> | null {
+    return presentSnapshot(this.before);
+  }
+
+  @Field(() => GraphQLJSON, {
+    name: 'after',
+    nullable: true,
+    description: 'The config after the change (null on delete).',
+  })
+  get shownAfter(): Record<string, unknown> | null {
+    return presentSnapshot(this.after);
+  }
+
+  @Field(() => GraphQLJSON, {
+    name: 'diff',
+    description: 'RFC 6902 JSON Patch from before to after.',
+  })
+  get shownDiff(): unknown[] {
+    return presentDiff(this.diff);
+  }
 
   @Field(() => ChangeActor)
   get actor(): ChangeActor {

@@ -85,21 +85,81 @@ describe('hash chain', () => {
 
   it('verifies an intact chain and names the first broken entry', async () => {
     const entries = chain(5);
-    await expect(verifyChain(stream(entries))).resolves.toEqual({
+    const head = { revision: 5, hash: entries[4].hash };
+    await expect(verifyChain(stream(entries), head)).resolves.toEqual({
       valid: true,
       checkedEntries: 5,
       firstBrokenEntryId: null,
+      missingEntries: 0,
+      head,
+      anchorMatched: null,
+      problem: null,
     });
     const tampered = entries.map((e, i) => (i === 2 ? { ...e, comment: 'rewritten' } : e));
-    await expect(verifyChain(stream(tampered))).resolves.toEqual({
+    await expect(verifyChain(stream(tampered), head)).resolves.toMatchObject({
       valid: false,
       checkedEntries: 3,
       firstBrokenEntryId: 'id-3',
+      problem: 'the entry does not match its hash',
     });
     const relinked = entries.filter((_, i) => i !== 1);
-    await expect(verifyChain(stream(relinked))).resolves.toMatchObject({
+    await expect(verifyChain(stream(relinked), head)).resolves.toMatchObject({
       valid: false,
       firstBrokenEntryId: 'id-3',
+      missingEntries: 1,
     });
+  });
+
+  it('reports entries missing at the end against the head', async () => {
+    const entries = chain(5);
+    const head = { revision: 5, hash: entries[4].hash };
+    await expect(verifyChain(stream(entries.slice(0, 3)), head)).resolves.toMatchObject({
+      valid: false,
+      checkedEntries: 3,
+      firstBrokenEntryId: null,
+      missingEntries: 2,
+      problem: 'the head is at revision 5, the last entry at 3: entries are missing at the end',
+    });
+    await expect(verifyChain(stream([]), head)).resolves.toMatchObject({
+      valid: false,
+      missingEntries: 5,
+    });
+    await expect(verifyChain(stream([]), { revision: 0, hash: null })).resolves.toMatchObject({
+      valid: true,
+    });
+    await expect(
+      verifyChain(stream(entries), { revision: 5, hash: entries[3].hash }),
+    ).resolves.toMatchObject({ valid: false, problem: 'the last entry is not the head' });
+  });
+
+  it('checks an anchor kept outside: the chain must still hold it', async () => {
+    const entries = chain(5);
+    const head = { revision: 5, hash: entries[4].hash };
+    const anchor = { revision: 4, hash: entries[3].hash };
+    await expect(verifyChain(stream(entries), head, anchor)).resolves.toMatchObject({
+      valid: true,
+      anchorMatched: true,
+    });
+    // Rewritten from revision 3 on and recomputed, head included: only the anchor tells.
+    const rewritten = entries.slice(0, 2);
+    let prevHash = rewritten[1].hash;
+    for (let i = 3; i <= 5; i += 1) {
+      const fields = entry({ id: `forged-${i}`, environmentRevision: i, comment: 'forged' });
+      const hash = chainHash(prevHash, fields);
+      rewritten.push({ ...fields, prevHash, hash });
+      prevHash = hash;
+    }
+    const forgedHead = { revision: 5, hash: prevHash };
+    await expect(verifyChain(stream(rewritten), forgedHead)).resolves.toMatchObject({
+      valid: true,
+    });
+    await expect(verifyChain(stream(rewritten), forgedHead, anchor)).resolves.toMatchObject({
+      valid: false,
+      anchorMatched: false,
+      problem: 'the chain does not hold the anchor at revision 4',
+    });
+    await expect(
+      verifyChain(stream(entries.slice(0, 3)), { revision: 3, hash: entries[2].hash }, anchor),
+    ).resolves.toMatchObject({ valid: false, anchorMatched: false });
   });
 });

@@ -4,7 +4,11 @@ import { CurrentActor } from '../../core/auth/auth.decorators';
 import { ConnectionType } from '../../core/graphql/pagination';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ConfigChangeLog } from './config-change-log.entity';
-import { ChangeHistoryVerification, ConfigChangesArgs } from './dto/config-changes.args';
+import {
+  ChangeHistoryVerification,
+  ConfigChangesArgs,
+  VerifyChangeHistoryArgs,
+} from './dto/config-changes.args';
 import { HistoryService } from './history.service';
 
 export const ConfigChangeConnection = ConnectionType(ConfigChangeLog, 'ConfigChange');
@@ -23,13 +27,15 @@ export class HistoryResolver {
   }
 
   @Query(() => ChangeHistoryVerification, {
-    description: "Recomputes the environment's hash chain.",
+    description:
+      "Recomputes the environment's hash chain up to the head the environment records, and checks an anchor kept outside the database.",
   })
   async verifyChangeHistory(
     @CurrentActor() actor: Actor,
-    @Args('environment') environmentKey: string,
-  ) {
-    const environment = await this.environments.getForActor(actor, environmentKey);
-    return this.history.verify(environment.id);
+    @Args() args: VerifyChangeHistoryArgs,
+  ): Promise<ChangeHistoryVerification> {
+    const environment = await this.environments.getForActor(actor, args.environment);
+    const { head, ...check } = await this.history.verify(environment.id, args.anchor);
+    return { ...check, headRevision: head.revision, headHash: head.hash };
   }
 }

@@ -10,9 +10,11 @@ import {
   canonicalAroundRevision,
   ChainCheck,
   ChainedEntry,
+  ChainHead,
   StoredEntry,
   verifyChain,
 } from './hash-chain.util';
+import { EnvironmentsService } from '../environments/environments.service';
 import { ConfigChangeFilter } from './dto/config-changes.args';
 
 export interface NewChange {
@@ -39,6 +41,7 @@ const VERIFY_BATCH = 1000;
 export class HistoryService {
   constructor(
     @InjectRepository(ConfigChangeLog) private readonly entries: Repository<ConfigChangeLog>,
+    private readonly environments: EnvironmentsService,
   ) {}
 
   /**
@@ -127,12 +130,17 @@ export class HistoryService {
     return this.entries.findOneBy({ configId, configVersion: version });
   }
 
-  /** Recomputes the whole chain of an environment, in batches. */
-  verify(environmentId: string): Promise<ChainCheck> {
-    return verifyChain(this.stream(environmentId));
+  /**
+   * Recomputes the whole chain of an environment, in batches, up to the head the environment
+   * records (read first, so changes committed meanwhile are left for the next check), and
+   * checks it holds `anchor` when given.
+   */
+  async verify(environmentId: string, anchor?: ChainHead): Promise<ChainCheck> {
+    const head = await this.environments.chainHeadOf(environmentId);
+    return verifyChain(this.stream(environmentId, head.revision), head, anchor);
   }
 
-  private async *stream(environmentId: string): AsyncIterable<StoredEntry> {
+  private async *stream(environmentId: string, until: number): AsyncIterable<StoredEntry> {
     let lastRevision = -1;
     for (;;) {
       const batch = await this.entries
@@ -141,6 +149,7 @@ export class HistoryService {
           environmentId,
           lastRevision,
         })
+        .andWhere('c.environment_revision <= :until', { until })
         .orderBy('c.environment_revision', 'ASC')
         .limit(VERIFY_BATCH)
         .getMany();
