@@ -1,7 +1,55 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * PostgreSQL sizes its shared memory for 100 sessions and 128 MB of buffers, and touches all of
+ * it at start, so it is resident from the first second; PGlite serves one session. WASM memory
+ * never shrinks, so maintenance work (index builds in migrations) is bounded too.
+ */
+export const EMBEDDED_SETTINGS = {
+  shared_buffers: '16MB',
+  max_connections: '8',
+  maintenance_work_mem: '16MB',
+};
+
+/** node_modules/@electric-sql/pglite: its package.json is not exported; it sits above dist/. */
+const PGLITE_DIR = join(dirname(require.resolve('@electric-sql/pglite')), '..');
+const PGLITE_VERSION = (
+  JSON.parse(readFileSync(join(PGLITE_DIR, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+/**
+ * A freshly initialised data directory (initdb's output) for this PGlite version, in
+ * node_modules/.cache. initdb is most of a first start's time and memory (a second PostgreSQL
+ * instance runs it) and its result never varies, so it is made once per install (`npm ci`
+ * makes it, see scripts/embedded-template.ts) and copied into each new DATA_DIR.
+ */
+export const TEMPLATE_DIR = join(
+  PGLITE_DIR,
+  '..',
+  '..',
+  '.cache',
+  'business-config',
+  `pglite-${PGLITE_VERSION}-initdb`,
+);
+
+function startParams(): string[] {
+  const settings = Object.entries(EMBEDDED_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  return [...PGlite.defaultStartParams, ...settings];
+}
 
 /**
  * The embedded default: real PostgreSQL compiled to WASM, kept on disk under DATA_DIR and
@@ -19,13 +67,48 @@ export class EmbeddedPostgres {
 
   /** `dataDir` of `memory://` keeps everything in memory (used by tests). */
   static async start(dataDir: string): Promise<EmbeddedPostgres> {
-    const location = dataDir === 'memory://' ? dataDir : resolve(dataDir, 'pgdata');
-    if (location !== 'memory://') mkdirSync(location, { recursive: true });
-    const db = await PGlite.create(location === 'memory://' ? undefined : location);
+    const inMemory = dataDir === 'memory://';
+    const location = inMemory ? dataDir : resolve(dataDir, 'pgdata');
+    if (!inMemory && !existsSync(join(location, 'PG_VERSION'))) {
+      mkdirSync(dirname(location), { recursive: true });
+      rmSync(location, { recursive: true, force: true });
+      cpSync(await EmbeddedPostgres.template(), location, { recursive: true });
+    }
+    const db = await PGlite.create({
+      dataDir: inMemory ? undefined : location,
+      startParams: startParams(),
+    });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
     await server.start();
     const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
     return new EmbeddedPostgres(db, server, url, location);
+  }
+
+  /**
+   * The initdb template's directory, made now when this install has none yet; where the
+   * install is read-only (a container image), made in a temporary directory instead.
+   */
+  static async template(): Promise<string> {
+    if (existsSync(join(TEMPLATE_DIR, 'PG_VERSION'))) return TEMPLATE_DIR;
+    let parent = dirname(TEMPLATE_DIR);
+    try {
+      mkdirSync(parent, { recursive: true });
+      accessSync(parent, constants.W_OK);
+    } catch {
+      parent = tmpdir();
+    }
+    // Made aside and renamed, so a concurrent start never copies half a template.
+    const building = mkdtempSync(join(parent, 'initdb-'));
+    const initdb = await PGlite.create(building, { startParams: startParams() });
+    await initdb.close();
+    if (parent !== dirname(TEMPLATE_DIR)) return building;
+    try {
+      renameSync(building, TEMPLATE_DIR);
+    } catch {
+      // Another process made it first.
+      rmSync(building, { recursive: true, force: true });
+    }
+    return TEMPLATE_DIR;
   }
 
   async stop(): Promise<void> {
