@@ -21,6 +21,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/src', '<rootDir>/scripts'],
       testMatch: ['**/*.spec.ts'],
+      setupFiles: ['<rootDir>/test/support/quiet-nest-logger.ts'],
       transform: { '^.+\\.ts$': swc },
     },
     {

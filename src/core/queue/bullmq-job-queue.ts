@@ -88,6 +88,9 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.client(), prefix: this.config.REDIS_PREFIX });
+      // Connection errors, already reported once per outage by RedisConnections; without a
+      // listener BullMQ prints each reconnection attempt's error to the console.
+      queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
     return queue;
