@@ -1,4 +1,5 @@
 import { Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createApiKey, CreatedKey } from '../factories/api-key.factory';
 import { createConfig, updateConfig } from '../factories/config.factory';
 import { ProxyMode, TcpProxy } from '../support/tcp-proxy';
@@ -179,7 +180,7 @@ describeWithPostgres('a PostgreSQL outage', () => {
     },
   );
 
-  it('answers OFREP with 503 and Retry-After when a key cannot be checked', async () => {
+  it('answers OFREP with 503 and Retry-After, GraphQL with SERVICE_UNAVAILABLE and websockets with 1013 when a key cannot be checked', async () => {
     const unchecked = await createApiKey(app, { roles: ['SDK'], environment: 'development' });
     await outage('refuse');
     const response = await ofrep(unchecked.token);
@@ -188,6 +189,24 @@ describeWithPostgres('a PostgreSQL outage', () => {
     expect(errorCode((await evaluate(unchecked.token)) as GraphQLResponse)).toBe(
       'SERVICE_UNAVAILABLE',
     );
+    // A websocket is told to come back later, not that its key is wrong.
+    const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
+      const socket = new WebSocket(
+        `${app.baseUrl.replace('http', 'ws')}/graphql`,
+        'graphql-transport-ws',
+      );
+      socket.on('open', () =>
+        socket.send(
+          JSON.stringify({
+            type: 'connection_init',
+            payload: { authorization: `Bearer ${unchecked.token}` },
+          }),
+        ),
+      );
+      socket.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
+      socket.on('error', reject);
+    });
+    expect(closed).toEqual({ code: 1013, reason: expect.stringContaining('SERVICE_UNAVAILABLE') });
   });
 
   it('still refuses a key revoked before the outage', async () => {
