@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from './core/auth/auth.guard';
 import { AppConfig } from './core/config/app-config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { GraphQLApiModule } from './core/graphql/graphql-api.module';
+import { GraphQLExceptionFilter } from './core/graphql/graphql-exception.filter';
 import { InputValidationPipe } from './core/graphql/input-validation.pipe';
 import { HealthModule } from './core/health/health.module';
 import { LoggingModule } from './core/logging/logging.module';
@@ -39,7 +40,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
-        DatabaseModule.forRoot(databaseUrl, config.embeddedDatabase),
+        DatabaseModule.forRoot(databaseUrl, config.embeddedDatabase, config.databaseTimeouts),
         RedisModule,
         PubSubModule,
         QueueModule,
@@ -57,6 +58,7 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
       ],
     };
   }

@@ -41,6 +41,8 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   /** Share another app's database (and Redis prefix) instead of creating one. */
   shareWith?: TestApp;
+  /** Rewrites the database URL the app connects with (e.g. through a fault proxy). */
+  routeDatabase?: (url: string) => string;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ADMIN_TOKEN: shared?.adminToken ?? `test-admin-${randomBytes(16).toString('hex')}`,
     REDIS_PREFIX: shared?.env.REDIS_PREFIX ?? `t-${randomUUID().slice(0, 8)}`,
     ...((ownDatabase ?? shared?.databaseUrl)
-      ? { DATABASE_URL: (ownDatabase ?? shared?.databaseUrl)! }
+      ? { DATABASE_URL: (options.routeDatabase ?? String)((ownDatabase ?? shared?.databaseUrl)!) }
       : {}),
     ...(hasRedis ? { REDIS_URL: process.env.REDIS_URL! } : {}),
   };
@@ -85,7 +87,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     running,
     baseUrl,
     adminToken,
-    databaseUrl: env.DATABASE_URL,
+    // The direct URL even when routed, so apps sharing this one connect as they choose.
+    databaseUrl: options.routeDatabase ? (ownDatabase ?? shared?.databaseUrl) : env.DATABASE_URL,
     env,
     async gql(query, variables, token = adminToken) {
       const response = await fetch(`${baseUrl}/graphql`, {

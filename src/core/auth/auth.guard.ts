@@ -1,8 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Authenticator } from './authenticator';
+import { retryAfterSeconds } from './auth-failure-limiter';
 import { ALLOWED_ROLES, IS_PUBLIC, requestOf } from './auth.decorators';
-import { authorize } from './authorize';
+import { assertRoles } from './authorize';
+import { parseBearer } from './token.util';
 import { Role } from './role';
 
 /**
@@ -25,12 +27,21 @@ export class AuthGuard implements CanActivate {
       ALLOWED_ROLES,
       targets,
     ) ?? [Role.VIEWER];
-    request.actor = await authorize(
-      this.authenticator,
-      request.headers.authorization,
-      allowed,
-      request.actor,
-    );
+    if (request.authFailure !== undefined) throw request.authFailure;
+    try {
+      request.actor ??= await this.authenticator.authenticate(
+        parseBearer(request.headers.authorization),
+        request,
+      );
+    } catch (error) {
+      request.authFailure = error;
+      const seconds = retryAfterSeconds(error);
+      if (seconds !== undefined && request.res && !request.res.headersSent) {
+        request.res.setHeader('Retry-After', String(seconds));
+      }
+      throw error;
+    }
+    assertRoles(request.actor, allowed);
     return true;
   }
 }

@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { displayValue } from './redact';
+import type { DatabaseTimeouts } from '../database/data-source-options';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -165,8 +166,56 @@ export class AppConfig {
   @Max(3650)
   REVOKED_KEY_RETENTION_DAYS = 90;
 
+  /** Longest a database statement may run; a write then fails with SERVICE_UNAVAILABLE. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_STATEMENT_TIMEOUT_MS = 5000;
+
+  /** Longest wait to connect to the database or for a pooled connection. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DB_CONNECT_TIMEOUT_MS = 3000;
+
+  /** How long a verified API key is trusted before the database is asked again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  AUTH_CACHE_TTL_MS = 10_000;
+
+  /** How long an unknown token is remembered as unknown. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  AUTH_NEGATIVE_CACHE_TTL_MS = 5000;
+
+  /** Failed authentications one client address may make per window before RATE_LIMITED. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_FAILURE_LIMIT = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  AUTH_FAILURE_WINDOW_MS = 60_000;
+
   get embeddedDatabase(): boolean {
     return !this.DATABASE_URL;
+  }
+
+  get databaseTimeouts(): DatabaseTimeouts {
+    return {
+      statementTimeoutMs: this.DB_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: this.DB_CONNECT_TIMEOUT_MS,
+    };
   }
 
   get embeddedQueue(): boolean {

@@ -45,4 +45,16 @@ describe('formatGraphQLError', () => {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
   });
+
+  it('turns an unreachable database into a retryable SERVICE_UNAVAILABLE', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const result = formatGraphQLError(
+      formatted,
+      new GraphQLError('raw', { originalError: refused }),
+    );
+    expect(result.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', dependency: 'database' });
+    expect(result.message).not.toContain('127.0.0.1');
+  });
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { databaseUnavailable, isDatabaseUnavailable } from '../database/database-errors';
 import { AppError, ErrorCode } from '../errors/app-error';
 
 const logger = new Logger('GraphQLErrors');
@@ -16,20 +17,36 @@ const CLIENT_CODES = new Set([
 ]);
 
 /**
- * The one place errors become responses: our AppErrors keep their code and details,
- * request errors keep Apollo's code, and anything unexpected is logged and masked.
+ * Codes worth a warning: a client being throttled, a dependency down. Every other AppError
+ * is the caller's mistake, an ordinary event logged at info. Neither carries a stack: the
+ * code and message say all there is, and a flood of them must not flood the log.
+ */
+const WARN_CODES = new Set<ErrorCode>([ErrorCode.RateLimited, ErrorCode.ServiceUnavailable]);
+
+/**
+ * The one place errors become responses, and the one place they are logged (once each):
+ * our AppErrors keep their code and details, an unreachable database becomes a retryable
+ * SERVICE_UNAVAILABLE, request errors keep Apollo's code, and anything unexpected is logged
+ * with its stack and masked.
  */
 export function formatGraphQLError(
   formatted: GraphQLFormattedError,
   error: unknown,
 ): GraphQLFormattedError {
   const original = unwrap(error);
-  if (original instanceof AppError) {
+  const known =
+    original instanceof AppError
+      ? original
+      : isDatabaseUnavailable(original)
+        ? databaseUnavailable()
+        : undefined;
+  if (known) {
+    logAppError(known, formatted.path, original);
     return {
-      message: original.message,
+      message: known.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { ...original.details, code: original.code },
+      extensions: { ...known.details, code: known.code },
     };
   }
   const code = formatted.extensions?.code;
@@ -47,6 +64,17 @@ export function formatGraphQLError(
     path: formatted.path,
     extensions: { code: ErrorCode.InternalServerError },
   };
+}
+
+function logAppError(error: AppError, path: GraphQLFormattedError['path'], cause: unknown): void {
+  const entry = {
+    code: error.code,
+    path,
+    // The driver's own words say which way the database failed (refused, timed out).
+    ...(cause !== error ? { cause: (cause as { message?: unknown } | null)?.message } : {}),
+  };
+  if (WARN_CODES.has(error.code)) logger.warn(entry, error.message);
+  else logger.log(entry, error.message);
 }
 
 function unwrap(error: unknown): unknown {

@@ -12,7 +12,8 @@ import { Actor } from '../auth/actor';
 import { Authenticator } from '../auth/authenticator';
 import { parseBearer } from '../auth/token.util';
 import { AppConfig } from '../config/app-config';
-import { AppError } from '../errors/app-error';
+import { databaseUnavailable, isDatabaseUnavailable } from '../database/database-errors';
+import { AppError, ErrorCode } from '../errors/app-error';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import { MetricsService } from '../metrics/metrics.service';
 import { formatGraphQLError } from './format-error';
@@ -23,6 +24,22 @@ import { LimitedSocket, WsLimits } from './ws-limits';
 
 /** graphql-ws close codes: 4401 tells a client its credentials were refused. */
 export const WS_CLOSE_UNAUTHENTICATED = 4401;
+/** Too many failed authentications from this address (graphql-ws's own "too many" code). */
+export const WS_CLOSE_RATE_LIMITED = 4429;
+/** The standard "try again later": credentials could not be checked (database down). */
+export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** How a refused connection_init closes: the code tells a client whether to retry. */
+function wsRefusal(error: unknown): [number, string] {
+  if (error instanceof AppError && error.code === ErrorCode.RateLimited) {
+    return [WS_CLOSE_RATE_LIMITED, `RATE_LIMITED: ${error.message}`];
+  }
+  if (isDatabaseUnavailable(error)) {
+    return [WS_CLOSE_TRY_AGAIN_LATER, `SERVICE_UNAVAILABLE: ${databaseUnavailable().message}`];
+  }
+  const message = error instanceof AppError ? error.message : 'Authentication failed';
+  return [WS_CLOSE_UNAUTHENTICATED, `UNAUTHENTICATED: ${message}`];
+}
 
 /** What graphql-ws's `ws` adapter puts in `ctx.extra`. */
 interface WsExtra {
@@ -114,15 +131,12 @@ export class GraphQLApiModule implements NestModule {
                     try {
                       extra.request.actor = await authenticator.authenticate(
                         parseBearer(ctx.connectionParams?.authorization),
+                        extra.request,
                       );
                       return true;
                     } catch (error) {
-                      const message =
-                        error instanceof AppError ? error.message : 'Authentication failed';
-                      extra.socket.close(
-                        WS_CLOSE_UNAUTHENTICATED,
-                        `UNAUTHENTICATED: ${message}`.slice(0, 120),
-                      );
+                      const [code, reason] = wsRefusal(error);
+                      extra.socket.close(code, reason.slice(0, 120));
                       return false;
                     }
                   },

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Authenticator } from '../../core/auth/authenticator';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { AdminBootstrap } from './admin-bootstrap';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKey } from './api-key.entity';
 import { ApiKeysResolver } from './api-keys.resolver';
 import { ApiKeysService } from './api-keys.service';
@@ -12,7 +13,8 @@ import { PruneRevokedApiKeysJob } from './jobs/prune-revoked-api-keys.job';
   imports: [TypeOrmModule.forFeature([ApiKey]), EnvironmentsModule],
   providers: [
     ApiKeysService,
-    { provide: Authenticator, useExisting: ApiKeysService },
+    ApiKeyAuthenticator,
+    { provide: Authenticator, useExisting: ApiKeyAuthenticator },
     ApiKeysResolver,
     PruneRevokedApiKeysJob,
     AdminBootstrap,

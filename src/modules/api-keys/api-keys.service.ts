@@ -1,85 +1,32 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, LessThan, Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
-import { Authenticator } from '../../core/auth/authenticator';
 import { Role } from '../../core/auth/role';
-import {
-  generateToken,
-  hashToken,
-  isWellFormedToken,
-  tokenDisplayPrefix,
-} from '../../core/auth/token.util';
+import { generateToken, hashToken, tokenDisplayPrefix } from '../../core/auth/token.util';
 import { AppConfig } from '../../core/config/app-config';
 import { AppError } from '../../core/errors/app-error';
 import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
-import { PubSub } from '../../core/pubsub/pub-sub';
 import { EnvironmentsService } from '../environments/environments.service';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKey } from './api-key.entity';
 import { keyGrantRefusal, seesKeyOf } from './api-key-scope.util';
 import { CreateApiKeyInput } from './dto/api-key.inputs';
 
-/** How long a resolved token is trusted before the database is asked again. */
-const AUTH_CACHE_TTL_MS = 10_000;
-const AUTH_CACHE_MAX = 10_000;
-/** last_used_at is a hint, not an audit trail: write it at most once a minute per key. */
-const LAST_USED_RESOLUTION_MS = 60_000;
-const REVOKED_CHANNEL = 'api-keys.revoked';
 /** Serialises bootstrap across instances starting together. */
 const BOOTSTRAP_LOCK_ID = 7_340_001;
 
-interface CachedActor {
-  actor: Actor | null;
-  expiresAt: number;
-}
-
 @Injectable()
-export class ApiKeysService implements Authenticator, OnModuleInit, OnModuleDestroy {
+export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
-  private readonly cache = new Map<string, CachedActor>();
-  private readonly lastUsedWrites = new Map<string, number>();
-  private readonly pendingWrites = new Set<Promise<unknown>>();
-  private unsubscribe?: () => Promise<void>;
 
   constructor(
     @InjectRepository(ApiKey) private readonly apiKeys: Repository<ApiKey>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly environments: EnvironmentsService,
-    private readonly pubSub: PubSub,
+    private readonly authenticator: ApiKeyAuthenticator,
     private readonly config: AppConfig,
   ) {}
-
-  async onModuleInit(): Promise<void> {
-    // Every instance drops a revoked key from its cache at once, not after the TTL.
-    this.unsubscribe = await this.pubSub.subscribe(REVOKED_CHANNEL, (message: unknown) => {
-      const { tokenHash } = message as { tokenHash: string };
-      this.cache.delete(tokenHash);
-    });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.unsubscribe?.();
-    await Promise.allSettled([...this.pendingWrites]);
-  }
-
-  /** The actor a bearer token stands for; UNAUTHENTICATED for anything else. */
-  async authenticate(token: string | undefined): Promise<Actor> {
-    if (token === undefined) throw AppError.unauthenticated();
-    if (!isWellFormedToken(token)) throw AppError.unauthenticated('Malformed API token');
-    const tokenHash = hashToken(token);
-    const now = Date.now();
-    let cached = this.cache.get(tokenHash);
-    if (!cached || cached.expiresAt <= now) {
-      const key = await this.apiKeys.findOneBy({ tokenHash });
-      const actor = key && !key.revokedAt ? toActor(key) : null;
-      cached = { actor, expiresAt: now + AUTH_CACHE_TTL_MS };
-      if (this.cache.size >= AUTH_CACHE_MAX) this.cache.clear();
-      this.cache.set(tokenHash, cached);
-    }
-    if (!cached.actor) throw AppError.unauthenticated('Unknown or revoked API token');
-    this.touch(cached.actor.id, now);
-    return cached.actor;
-  }
 
   /** A new key, never beyond the creator's environment scope or roles. */
   async create(actor: Actor, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; token: string }> {
@@ -126,8 +73,7 @@ export class ApiKeysService implements Authenticator, OnModuleInit, OnModuleDest
     }
     if (!key.revokedAt) {
       await this.apiKeys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-      this.cache.delete(key.tokenHash);
-      await this.pubSub.publish(REVOKED_CHANNEL, { tokenHash: key.tokenHash });
+      await this.authenticator.revoked(key.tokenHash);
     }
     return this.getById(id);
   }
@@ -203,19 +149,6 @@ export class ApiKeysService implements Authenticator, OnModuleInit, OnModuleDest
     const result = await this.apiKeys.delete({ revokedAt: LessThan(revokedBefore) });
     return result.affected ?? 0;
   }
-
-  private touch(id: string, now: number): void {
-    const last = this.lastUsedWrites.get(id) ?? 0;
-    if (now - last < LAST_USED_RESOLUTION_MS) return;
-    this.lastUsedWrites.set(id, now);
-    const write = this.apiKeys
-      .update({ id }, { lastUsedAt: () => 'now()' })
-      .catch((error: unknown) =>
-        this.logger.warn(`Could not record last use of key ${id}: ${String(error)}`),
-      )
-      .finally(() => this.pendingWrites.delete(write));
-    this.pendingWrites.add(write);
-  }
 }
 
 function bootstrapKey(name: string, token: string): Partial<ApiKey> {
@@ -226,15 +159,5 @@ function bootstrapKey(name: string, token: string): Partial<ApiKey> {
     tokenHash: hashToken(token),
     tokenPrefix: tokenDisplayPrefix(token),
     environmentId: null,
-  };
-}
-
-function toActor(key: ApiKey): Actor {
-  return {
-    kind: 'api_key',
-    id: key.id,
-    name: key.name,
-    roles: key.roles,
-    environmentId: key.environmentId,
   };
 }

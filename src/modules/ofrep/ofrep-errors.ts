@@ -1,5 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { Request } from 'express';
+import { retryAfterSeconds } from '../../core/auth/auth-failure-limiter';
+import { databaseUnavailable, isDatabaseUnavailable } from '../../core/database/database-errors';
 import { AppError, ErrorCode } from '../../core/errors/app-error';
 import { OfrepFailure } from './ofrep.mapper';
 
@@ -9,17 +11,28 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.BadUserInput]: 400,
   [ErrorCode.NotFound]: 400,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.ServiceUnavailable]: 503,
 };
 
+/** Seconds a client should wait before retrying while a dependency is down. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+const logger = new Logger('Ofrep');
+
+export interface OfrepErrorResponse {
+  status: number;
+  body: OfrepFailure;
+  headers?: Record<string, string>;
+}
+
 /** OFREP's error shape for everything that goes wrong before or around an evaluation. */
-export function ofrepError(
-  error: unknown,
-  request: Request,
-): { status: number; body: OfrepFailure } {
-  if (error instanceof AppError && STATUS[error.code]) {
+export function ofrepError(error: unknown, request: Request): OfrepErrorResponse {
+  const known = isDatabaseUnavailable(error) ? databaseUnavailable() : error;
+  if (known instanceof AppError && STATUS[known.code]) {
     return {
-      status: STATUS[error.code]!,
-      body: { errorCode: 'GENERAL', errorDetails: error.message },
+      status: STATUS[known.code]!,
+      body: { errorCode: 'GENERAL', errorDetails: known.message },
+      headers: retryAfter(known),
     };
   }
   const status = error instanceof HttpException ? error.getStatus() : errorStatus(error);
@@ -32,8 +45,15 @@ export function ofrepError(
   if (status && status < 500) {
     return { status, body: { errorCode: 'GENERAL', errorDetails: (error as Error).message } };
   }
-  new Logger('Ofrep').error({ err: error, requestId: request.id }, 'OFREP request failed');
+  logger.error({ err: error, requestId: request.id }, 'OFREP request failed');
   return { status: 500, body: { errorCode: 'GENERAL', errorDetails: 'internal error' } };
+}
+
+function retryAfter(error: AppError): Record<string, string> | undefined {
+  const seconds =
+    retryAfterSeconds(error) ??
+    (error.code === ErrorCode.ServiceUnavailable ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
+  return seconds === undefined ? undefined : { 'Retry-After': String(seconds) };
 }
 
 /** body-parser's errors carry the HTTP status (400 for bad JSON, 413 for too large). */

@@ -34,7 +34,8 @@ export function ofrepRouter(
       throw Object.assign(new Error('the request body is not valid JSON'), { status: 400 });
     }
   };
-  const actorOf = (req: Request) => authorize(authenticator, req.headers.authorization, ALLOWED);
+  const actorOf = (req: Request) =>
+    authorize(authenticator, req.headers.authorization, ALLOWED, undefined, req);
   const environmentOf = (req: Request) =>
     (typeof req.query.environment === 'string' ? req.query.environment : undefined) ??
     req.get('x-environment');
@@ -57,7 +58,8 @@ export function ofrepRouter(
   });
 
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const { status, body } = ofrepError(error, req);
+    const { status, body, headers } = ofrepError(error, req);
+    if (headers) res.set(headers);
     res.status(status).json(body);
   });
   return router;
