@@ -10,13 +10,22 @@ import { compileRe2 } from './regex';
  * which RE2 does not have. The rest keep ajv-formats' functions: `date`, `time`, `date-time`,
  * `iso-time`, `iso-date-time` use short regexes without nested or overlapping repetition.
  */
-function re2(pattern: RegExp | string, flags = ''): RE2 {
-  const source = typeof pattern === 'string' ? pattern : pattern.source;
-  const own = typeof pattern === 'string' ? flags : pattern.flags.replace(/[gmu]/g, '');
-  return new RE2(source, `${own}u`);
+interface Pattern {
+  test(value: string): boolean;
 }
 
-function matcher(rx: RE2): (value: string) => boolean {
+/**
+ * Compiled on first use: RE2 takes long to build some of these (`uri-reference` the most),
+ * which would slow every start for formats most deployments never check.
+ */
+function re2(pattern: RegExp | string, flags = ''): Pattern {
+  const source = typeof pattern === 'string' ? pattern : pattern.source;
+  const own = typeof pattern === 'string' ? flags : pattern.flags.replace(/[gmu]/g, '');
+  let compiled: RE2 | undefined;
+  return { test: (value) => (compiled ??= new RE2(source, `${own}u`)).test(value) };
+}
+
+function matcher(rx: Pattern): (value: string) => boolean {
   return (value) => rx.test(value);
 }
 
