@@ -24,6 +24,23 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+/** Starting a few service processes takes a while on a busy machine; never a timing check. */
+const PROCESS_TEST_TIMEOUT_MS = 300_000;
+
+/**
+ * Every service process started here, from its spawn until it exits: whatever a test's
+ * outcome (even a timeout while waiting for readiness), none outlives it, so none keeps Jest
+ * from exiting or writes to a database that was dropped.
+ */
+const children = new Map<ChildProcess, Promise<number | null>>();
+
+afterEach(async () => {
+  for (const [child, exited] of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  }
+});
+
 /** The built service as a real process: what `npm start` runs. */
 describe('the service process', () => {
   let databaseUrl: string | undefined;
@@ -77,17 +94,21 @@ describe('the service process', () => {
     }
   });
 
-  it('serves, then exits 0 on SIGTERM', async () => {
-    const { child, app, exited } = await startProcess({
-      REDIS_PREFIX: `proc-${Date.now()}`,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: 'memory://' }),
-    });
-    expect(await app.gql('{ me { name } }')).toEqual({
-      data: { me: { name: 'bootstrap admin (ADMIN_TOKEN)' } },
-    });
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-  });
+  it(
+    'serves, then exits 0 on SIGTERM',
+    async () => {
+      const { child, app, exited } = await startProcess({
+        REDIS_PREFIX: `proc-${Date.now()}`,
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: 'memory://' }),
+      });
+      expect(await app.gql('{ me { name } }')).toEqual({
+        data: { me: { name: 'bootstrap admin (ADMIN_TOKEN)' } },
+      });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });
 
 const ADMIN = 'process-test-admin-token';
@@ -110,14 +131,28 @@ async function startProcess(env: Record<string, string>): Promise<{
       OUTBOX_SWEEP_MS: '300',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = exitOf(child);
+  children.set(child, exited);
+  void exited.then(() => children.delete(child));
+  // Kept for the failure message only: a passing run prints nothing of the service's.
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + String(chunk)).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const baseUrl = `http://127.0.0.1:${port}`;
   await eventually(
-    async () => (await fetch(`${baseUrl}/health/ready`).catch(() => undefined))?.status === 200,
-    { timeoutMs: 60_000, what: 'the service to become ready' },
-  );
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the service exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+      }
+      return (await fetch(`${baseUrl}/health/ready`).catch(() => undefined))?.status === 200;
+    },
+    { timeoutMs: 120_000, what: 'the service to become ready' },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n--- service output\n${output}`);
+  });
   const app = {
     baseUrl,
     adminToken: ADMIN,
@@ -156,7 +191,6 @@ const describeProcesses = hasPostgres && hasRedis ? describe : describe.skip;
 
 describeProcesses('api instances as separate processes', () => {
   let databaseUrl: string;
-  const running: { child: ChildProcess; exited: Promise<number | null> }[] = [];
   const clients: Client[] = [];
 
   beforeAll(async () => {
@@ -165,77 +199,82 @@ describeProcesses('api instances as separate processes', () => {
 
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.dispose()));
-    for (const { child, exited } of running.splice(0)) {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    }
   });
 
   afterAll(async () => {
     await dropTestDatabase(databaseUrl);
   });
 
-  const start = async (env: Record<string, string>) => {
-    const started = await startProcess({ DATABASE_URL: databaseUrl, ...env });
-    running.push(started);
-    return started;
-  };
+  const start = (env: Record<string, string>) =>
+    startProcess({ DATABASE_URL: databaseUrl, ...env });
 
-  it('a change made through one instance reaches a subscriber on the other', async () => {
-    const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
-    const a = await start(shared);
-    const b = await start(shared);
-    const client = wsClient(b.app, ADMIN);
-    clients.push(client);
-    await change(a.app, 'procs.one', 0, 'v1');
-    const updates = subscribe<Update>(client, EVALUATIONS, { keys: ['procs.one'] });
-    await updates.waitFor(1);
-    await change(a.app, 'procs.one', 1, 'v2');
-    const [, second] = await updates.waitFor(2);
-    expect(second.results).toEqual([{ key: 'procs.one', value: 'v2' }]);
-  });
+  it(
+    'a change made through one instance reaches a subscriber on the other',
+    async () => {
+      const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
+      const a = await start(shared);
+      const b = await start(shared);
+      const client = wsClient(b.app, ADMIN);
+      clients.push(client);
+      await change(a.app, 'procs.one', 0, 'v1');
+      const updates = subscribe<Update>(client, EVALUATIONS, { keys: ['procs.one'] });
+      await updates.waitFor(1);
+      await change(a.app, 'procs.one', 1, 'v2');
+      const [, second] = await updates.waitFor(2);
+      expect(second.results).toEqual([{ key: 'procs.one', value: 'v2' }]);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('API_WORKERS=2 serves from two processes on one port, and all exit 0 on SIGTERM', async () => {
-    const { child, app, exited } = await start({
-      REDIS_URL: process.env.REDIS_URL!,
-      REDIS_PREFIX: `procs-${Date.now()}`,
-      API_WORKERS: '2',
-    });
-    const served = async () =>
-      (
-        (await app.gql(
-          `{ evaluate(environment: "development", context: {}, keys: ["procs.workers"]) { value } }`,
-        )) as { data: { evaluate: { value: string }[] } }
-      ).data.evaluate[0].value;
-    await change(app, 'procs.workers', 0, 'v1');
-    // Load every worker's snapshot first, so the update must reach them as an event.
-    for (let i = 0; i < 10; i += 1) await eventually(async () => (await served()) === 'v1');
-    await change(app, 'procs.workers', 1, 'v2');
-    // Whichever worker answers, each serves the update (the other learns it through Redis).
-    for (let i = 0; i < 10; i += 1) {
-      await eventually(async () => (await served()) === 'v2', {
-        what: 'every worker to serve the update',
+  it(
+    'API_WORKERS=2 serves from two processes on one port, and all exit 0 on SIGTERM',
+    async () => {
+      const { child, app, exited } = await start({
+        REDIS_URL: process.env.REDIS_URL!,
+        REDIS_PREFIX: `procs-${Date.now()}`,
+        API_WORKERS: '2',
       });
-    }
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-  });
+      const served = async () =>
+        (
+          (await app.gql(
+            `{ evaluate(environment: "development", context: {}, keys: ["procs.workers"]) { value } }`,
+          )) as { data: { evaluate: { value: string }[] } }
+        ).data.evaluate[0].value;
+      await change(app, 'procs.workers', 0, 'v1');
+      // Load every worker's snapshot first, so the update must reach them as an event.
+      for (let i = 0; i < 10; i += 1) await eventually(async () => (await served()) === 'v1');
+      await change(app, 'procs.workers', 1, 'v2');
+      // Whichever worker answers, each serves the update (the other learns it through Redis).
+      for (let i = 0; i < 10; i += 1) {
+        await eventually(async () => (await served()) === 'v2', {
+          what: 'every worker to serve the update',
+        });
+      }
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('an instance killed after commit and before publish gets the event out after restart', async () => {
-    const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
-    const subscriberSide = await start({ ...shared, OUTBOX_RELAY: 'false' });
-    const client = wsClient(subscriberSide.app, ADMIN);
-    clients.push(client);
-    const writer = await start({ ...shared, OUTBOX_RELAY: 'false' });
-    await change(writer.app, 'procs.two', 0, 'v1');
-    const updates = subscribe<Update>(client, EVALUATIONS, { keys: ['procs.two'] });
-    await updates.waitFor(1);
-    // Committed, never published: the writer dies before its relay could run.
-    await change(writer.app, 'procs.two', 1, 'v2');
-    writer.child.kill('SIGKILL');
-    await writer.exited;
-    await start(shared); // the writer again, relaying what it left behind
-    const [, second] = await updates.waitFor(2);
-    expect(second.results).toEqual([{ key: 'procs.two', value: 'v2' }]);
-  });
+  it(
+    'an instance killed after commit and before publish gets the event out after restart',
+    async () => {
+      const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
+      const subscriberSide = await start({ ...shared, OUTBOX_RELAY: 'false' });
+      const client = wsClient(subscriberSide.app, ADMIN);
+      clients.push(client);
+      const writer = await start({ ...shared, OUTBOX_RELAY: 'false' });
+      await change(writer.app, 'procs.two', 0, 'v1');
+      const updates = subscribe<Update>(client, EVALUATIONS, { keys: ['procs.two'] });
+      await updates.waitFor(1);
+      // Committed, never published: the writer dies before its relay could run.
+      await change(writer.app, 'procs.two', 1, 'v2');
+      writer.child.kill('SIGKILL');
+      await writer.exited;
+      await start(shared); // the writer again, relaying what it left behind
+      const [, second] = await updates.waitFor(2);
+      expect(second.results).toEqual([{ key: 'procs.two', value: 'v2' }]);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

@@ -61,7 +61,7 @@ describe('the README examples', () => {
   beforeAll(async () => {
     app = await startTestApp();
     stateDir = mkdtempSync(join(tmpdir(), 'readme-test-'));
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await app?.close();

@@ -45,12 +45,48 @@ export interface TestAppOptions {
   routeDatabase?: (url: string) => string;
 }
 
+/** Apps of this test file started, or still starting, and not closed yet. */
+const unclosed = new Set<Promise<TestApp | undefined>>();
+
 /**
  * Boots the real application on a random port: against a fresh database cloned from the
  * migrated template when DATABASE_URL is set, else on an in-memory PGlite; with Redis under
  * a prefix of its own when REDIS_URL is set, else in-process.
  */
-export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+export function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const starting = bootTestApp(options);
+  const tracked = starting.then(
+    (app) => app,
+    () => undefined,
+  );
+  unclosed.add(tracked);
+  return starting.then((app) => {
+    const close = app.close;
+    let closed: Promise<void> | undefined;
+    app.close = () => {
+      unclosed.delete(tracked);
+      closed ??= close();
+      return closed;
+    };
+    return app;
+  });
+}
+
+/**
+ * Closes the apps a test file left open: one whose hook or test timed out while it was
+ * still starting finishes starting after the file's own cleanup ran, and would keep Jest
+ * from exiting (test/support/close-test-apps.ts runs this after every file).
+ */
+export async function closeUnclosedTestApps(): Promise<void> {
+  while (unclosed.size > 0) {
+    const [pending] = unclosed;
+    unclosed.delete(pending);
+    const app = await pending;
+    await app?.close();
+  }
+}
+
+async function bootTestApp(options: TestAppOptions): Promise<TestApp> {
   const shared = options.shareWith;
   const ownDatabase =
     hasPostgres && !shared ? await createTestDatabase(process.env.DATABASE_URL!) : undefined;
