@@ -1,5 +1,8 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/core/database/data-source-options';
+import {
+  dataSourceOptions,
+  MIGRATION_DATABASE_TIMEOUTS,
+} from '../../src/core/database/data-source-options';
 import { adminQuery, templateDatabase, withDatabase } from './databases';
 
 /** Migrates a template database once; every test file clones it (see createTestDatabase). */
@@ -13,7 +16,9 @@ export default async function globalSetup(): Promise<void> {
   }
   const template = templateDatabase();
   await adminQuery(url, `CREATE DATABASE "${template}"`);
-  const dataSource = new DataSource(dataSourceOptions(withDatabase(url, template), false));
+  const dataSource = new DataSource(
+    dataSourceOptions(withDatabase(url, template), false, MIGRATION_DATABASE_TIMEOUTS),
+  );
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'all' });

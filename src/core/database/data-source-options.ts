@@ -16,6 +16,12 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
   connectTimeoutMs: 3000,
 };
 
+/** For migration tooling, whose statements may rewrite large tables: no statement deadline. */
+export const MIGRATION_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  statementTimeoutMs: 0,
+  connectTimeoutMs: 30_000,
+};
+
 /** The client's own deadline beyond the server's: time for the server's cancel to arrive. */
 const CLIENT_TIMEOUT_MARGIN_MS = 1000;
 
@@ -43,11 +49,16 @@ export function dataSourceOptions(
       // Bounds both opening a connection and waiting for a pooled one.
       connectionTimeoutMillis: timeouts.connectTimeoutMs,
       // A refusing server fails at once; a silent one is caught by these deadlines, and an
-      // idle connection whose peer vanished is found by keepalive rather than by the next query.
-      statement_timeout: timeouts.statementTimeoutMs,
-      query_timeout: timeouts.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
+      // idle connection whose peer vanished is found by keepalive rather than by the next
+      // query. The embedded database lives in this process: nothing to lose touch with, and
+      // on a slow machine its statements may legitimately take long.
+      ...(embedded ? {} : { keepAlive: true, keepAliveInitialDelayMillis: 10_000 }),
+      ...(embedded || timeouts.statementTimeoutMs === 0
+        ? {}
+        : {
+            statement_timeout: timeouts.statementTimeoutMs,
+            query_timeout: timeouts.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+          }),
       Client: FailFastClient,
     },
     applicationName: 'business-config',
@@ -63,6 +74,20 @@ export function dataSourceOptions(
 export class FailFastClient extends Client {
   constructor(config?: string | ClientConfig) {
     super(config);
+  }
+
+  /**
+   * Lifts the client's deadline on this connection, for work that may take long on purpose
+   * (migrations; the server's statement_timeout is the caller's to lift). Returns the undo.
+   */
+  withoutDeadline(): () => void {
+    const parameters = (this as unknown as { connectionParameters: { query_timeout?: number } })
+      .connectionParameters;
+    const deadline = parameters.query_timeout;
+    parameters.query_timeout = undefined;
+    return () => {
+      parameters.query_timeout = deadline;
+    };
   }
 
   override query(...args: unknown[]): never {

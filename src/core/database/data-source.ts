@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, MIGRATION_DATABASE_TIMEOUTS } from './data-source-options';
 
 // For the TypeORM CLI (migration:run / revert / generate) on the built code.
 const url = process.env.DATABASE_URL;
@@ -11,6 +11,6 @@ if (!url) {
 }
 
 export default new DataSource({
-  ...dataSourceOptions(url, false),
+  ...dataSourceOptions(url, false, MIGRATION_DATABASE_TIMEOUTS),
   entities: [join(__dirname, '..', '..', '**', '*.entity.js')],
 });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, MigrationExecutor, QueryRunner } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { FailFastClient } from './data-source-options';
 
 /** Held while migrating, so instances starting together migrate one at a time. */
 const MIGRATION_LOCK_ID = 7_340_000;
@@ -20,8 +21,11 @@ export class MigrationRunner implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     if (!this.config.MIGRATIONS_RUN) return;
     const runner = this.dataSource.createQueryRunner();
+    // A migration may rewrite a large table: no deadline on this session, either side.
+    const connection: unknown = await runner.connect();
+    const restoreDeadline =
+      connection instanceof FailFastClient ? connection.withoutDeadline() : () => undefined;
     try {
-      // A migration may rewrite a large table: no statement timeout on this session.
       await runner.query('SET statement_timeout = 0');
       if (this.config.embeddedDatabase) {
         // One process, one pooled connection: no other instance to wait for.
@@ -39,6 +43,7 @@ export class MigrationRunner implements OnModuleInit {
       }
     } finally {
       await runner.query('RESET statement_timeout').catch(() => undefined);
+      restoreDeadline();
       await runner.release();
     }
   }
