@@ -1,3 +1,4 @@
+import './core/runtime/compile-cache';
 import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApp, describeMode, RunningApp } from './bootstrap';
