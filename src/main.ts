@@ -1,4 +1,3 @@
-import './core/runtime/compile-cache';
 import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApp, describeMode, RunningApp } from './bootstrap';
