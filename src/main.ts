@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp, describeMode, RunningApp } from './bootstrap';
 import { AppConfig, ConfigValidationError, loadConfig } from './core/config/app-config';
 import { redactSecrets } from './core/config/redact';
+import { formatStartupSummary, wantsHumanOutput } from './core/runtime/startup-summary';
 import { workerExecArgv } from './core/runtime/worker-exec-argv';
 
 const logger = new Logger('Main');
@@ -85,12 +86,25 @@ function superviseWorkers(config: AppConfig): void {
 async function main(): Promise<void> {
   const config = readConfig();
   if (config.API_WORKERS > 1 && cluster.isPrimary) return superviseWorkers(config);
+  const human = wantsHumanOutput(process.stdout.isTTY, config);
+  // At a terminal the summary replaces the start-up chatter; LOG_LEVEL still decides when set.
+  if (human && !process.env.LOG_LEVEL) config.LOG_LEVEL = 'warn';
   const running = await createApp(config);
   handleSignals(running);
   await running.app.listen(config.PORT, config.HOST);
   logger.log(
     `Business Config listening on http://${config.HOST}:${config.PORT} — ${describeMode(running)}`,
   );
+  if (human) {
+    process.stdout.write(
+      formatStartupSummary({
+        config,
+        embeddedDataDir: running.embedded?.dataDir,
+        startedInSeconds: process.uptime(),
+        nodeVersion: process.version,
+      }),
+    );
+  }
 }
 
 main().catch((error: unknown) => {
