@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { EmbeddedPostgres } from './core/database/embedded-postgres';
 import { ShutdownState } from './core/health/shutdown-state';
+import { RequestLogging } from './core/logging/request-logging';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { MetricsService } from './core/metrics/metrics.service';
 import { Authenticator } from './core/auth/authenticator';
@@ -40,6 +41,8 @@ export async function createApp(
     app.disable('x-powered-by');
     // Express would hash every response body for a weak ETag no GraphQL client uses.
     app.disable('etag');
+    // First: every request, Nest's or not (OFREP), gets its id and its log line.
+    app.use(app.get(RequestLogging).middleware);
     app.use(httpMetricsMiddleware(app.get(MetricsService)));
     if (config.runsApi) {
       // Ahead of the general body parser: it reads its own bodies (see ofrep.router.ts).

@@ -5,6 +5,12 @@ import { AppError, ErrorCode } from '../errors/app-error';
 /** WebSocket close code 1013, "try again later": the client should reconnect, maybe elsewhere. */
 export const WS_CLOSE_TRY_AGAIN = 1013;
 
+/**
+ * The largest message a client may send over websocket, the same budget as an HTTP body
+ * (MAX_BODY): `ws` refuses a larger frame from its header (close 1009), before buffering it.
+ */
+export const WS_MAX_PAYLOAD = 1024 * 1024;
+
 export interface LimitedSocket {
   readonly bufferedAmount: number;
   close(code: number, reason: string): void;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Operation names come from clients; beyond this many distinct ones they share a label. */
@@ -25,6 +25,13 @@ export class MetricsService {
     help: 'HTTP request latency by route',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly websocketClosed = new Counter({
+    name: 'websocket_limit_closes_total',
+    help: 'Websocket connections closed by a limit: connection_limit, message_too_large, slow_consumer',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 
