@@ -113,7 +113,8 @@ export class ApiKeysService implements Authenticator, OnModuleInit, OnModuleDest
     if (!key.revokedAt) {
       await this.apiKeys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
       this.cache.delete(key.tokenHash);
-      await this.pubSub.publish(REVOKED_CHANNEL, { tokenHash: key.tokenHash });
+      // Best effort: with Redis down, other instances drop the key when their cache expires.
+      await this.pubSub.tryPublish(REVOKED_CHANNEL, { tokenHash: key.tokenHash });
     }
     return this.getById(id);
   }
