@@ -1,5 +1,3 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PubSub } from '../../src/core/pubsub/pub-sub';
 import { changesChannel, ConfigChangedEvent } from '../../src/modules/configs/config-change-events';
@@ -8,6 +6,7 @@ import { OutboxRelay } from '../../src/modules/realtime/outbox-relay.service';
 import { createConfig, updateConfig } from '../factories/config.factory';
 import { eventually, hasPostgres, hasRedis, startTestApp, TestApp } from '../support/test-app';
 import { Client } from 'graphql-ws';
+import { hasRedisServer, OwnRedis } from '../support/own-redis';
 import { subscribe, wsClient } from '../support/ws-client';
 
 const EVALUATE = `query ($keys: [String!]) {
@@ -218,47 +217,6 @@ describeInstances('two api instances', () => {
   });
 });
 
-/** A Redis of the test's own, which it can stop and start again on the same port. */
-class OwnRedis {
-  private child?: ChildProcess;
-
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    await eventually(
-      async () => {
-        const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
-        try {
-          await client.connect();
-          return (await client.ping()) === 'PONG';
-        } catch {
-          return false;
-        } finally {
-          client.disconnect();
-        }
-      },
-      { what: 'redis-server to answer' },
-    );
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
 /** evaluationsChanged for one key, as `{results: [{value}]}` messages. */
 function watchValue(client: Client, key: string) {
   return subscribe<{ results: { value: unknown }[] }>(
@@ -269,17 +227,8 @@ function watchValue(client: Client, key: string) {
   );
 }
 
-const describeOwnRedis = hasPostgres && hasRedis && hasRedisServer() ? describe : describe.skip;
-
-function hasRedisServer(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    console.warn('Redis restart test skipped: no redis-server on PATH');
-    return false;
-  }
-}
+const describeOwnRedis =
+  hasPostgres && hasRedis && hasRedisServer('Redis restart test') ? describe : describe.skip;
 
 describeOwnRedis('Redis stopped and started again', () => {
   const redis = new OwnRedis(20_000 + Math.floor(Math.random() * 10_000));

@@ -105,6 +105,45 @@ describe('InProcessPubSub', () => {
   });
 });
 
+describe('PubSub.tryPublish', () => {
+  it('publishes and says so', async () => {
+    const pubsub = new InProcessPubSub();
+    const messages = new Recorder<unknown>();
+    await pubsub.subscribe('changes', (message) => messages.push(message));
+    expect(await pubsub.tryPublish('changes', 1)).toBe(true);
+    expect(await within(messages.waitFor(1), 'the message')).toEqual([1]);
+  });
+
+  it('resolves false instead of throwing when the publish fails', async () => {
+    class Unreachable extends InProcessPubSub {
+      override async publish(): Promise<void> {
+        throw new Error('broker unreachable');
+      }
+    }
+    expect(await new Unreachable().tryPublish('changes', 1)).toBe(false);
+  });
+});
+
+describe('RedisPubSub with an unreachable Redis', () => {
+  const config = testConfig({ REDIS_URL: 'redis://127.0.0.1:1' });
+  let redis: RedisConnections;
+  let pubsub: RedisPubSub;
+
+  beforeEach(() => {
+    redis = new RedisConnections(config);
+    pubsub = new RedisPubSub(config, redis);
+  });
+
+  afterEach(() => redis.closeAll());
+
+  it('fails a publish instead of waiting for Redis', async () => {
+    await expect(within(pubsub.publish('changes', 1), 'the publish')).rejects.toThrow(
+      /Redis is unreachable|Command timed out|max retries/i,
+    );
+    expect(await within(pubsub.tryPublish('changes', 2), 'the publish')).toBe(false);
+  });
+});
+
 describeRedis('RedisPubSub', () => {
   jest.setTimeout(30_000);
   /** Each client has its own connections, as separate processes would. */

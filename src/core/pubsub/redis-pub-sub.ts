@@ -1,8 +1,14 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { RedisConnections } from '../redis/redis-connections';
+import { onReconnected, RedisConnections } from '../redis/redis-connections';
 import { deliver, encodeMessage, MessageHandler, PubSub } from './pub-sub';
+
+/** How long a PUBLISH may go unanswered before it counts as failed. */
+export const PUBLISH_TIMEOUT_MS = 1000;
+
+/** Connection states in which a command would only wait in ioredis's offline queue. */
+const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
 
 interface Channel {
   handlers: Set<MessageHandler>;
@@ -20,22 +26,23 @@ export class RedisPubSub extends PubSub implements OnApplicationShutdown {
   private readonly subscriber: Redis;
   private readonly channels = new Map<string, Channel>();
   private readonly reconnectHandlers = new Set<() => void>();
-  private dropped = false;
 
   constructor(
     private readonly config: AppConfig,
     redis: RedisConnections,
   ) {
     super();
-    this.publisher = redis.create('pubsub:publisher');
+    // Every publish is repeatable (the outbox relay publishes again what failed), so one never
+    // waits out an outage: it fails at once while the connection is down, and an unanswered
+    // one gives up after PUBLISH_TIMEOUT_MS; with no retries, nothing piles up meanwhile.
+    this.publisher = redis.create('pubsub:publisher', {
+      commandTimeout: PUBLISH_TIMEOUT_MS,
+      maxRetriesPerRequest: 0,
+    });
+    // A SUBSCRIBE, by contrast, waits for Redis to come back; callers need not wait for it.
     this.subscriber = redis.create('pubsub:subscriber');
     this.subscriber.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
-    this.subscriber.on('close', () => {
-      this.dropped = true;
-    });
-    this.subscriber.on('ready', () => {
-      if (!this.dropped) return;
-      this.dropped = false;
+    onReconnected(this.subscriber, () => {
       // 'ready' is emitted before ioredis re-sends SUBSCRIBE; a PING queued behind it
       // answers only once the channels are subscribed again, so a reload starts after that.
       void Promise.resolve()
@@ -48,7 +55,11 @@ export class RedisPubSub extends PubSub implements OnApplicationShutdown {
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    await this.publisher.publish(this.key(channel), encodeMessage(channel, message));
+    const encoded = encodeMessage(channel, message);
+    if (DISCONNECTED.has(this.publisher.status)) {
+      throw new Error(`Redis is unreachable: nothing published on ${channel}`);
+    }
+    await this.publisher.publish(this.key(channel), encoded);
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {

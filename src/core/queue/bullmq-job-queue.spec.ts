@@ -5,7 +5,14 @@ import Redis from 'ioredis';
 import { AppConfig, ProcessRole } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { RedisModule } from '../redis/redis.module';
-import { deleteKeys, Recorder, testConfig, within } from '../redis/test-support';
+import {
+  deleteKeys,
+  killConnections,
+  poll,
+  Recorder,
+  testConfig,
+  within,
+} from '../redis/test-support';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { Job, JobContext, JobHandler } from './job';
 import { JobQueue } from './job-queue';
@@ -147,6 +154,21 @@ describeRedis('BullMqJobQueue with a worker process', () => {
     ]);
     await queue.drain();
     await inspect.removeJobScheduler('maintenance:echo');
+  });
+
+  it('registers a schedule again once Redis comes back without it', async () => {
+    await queue.upsertRecurring(EchoJob, 'maintenance:restored', 60_000, { n: 13 });
+    await queue.drain();
+    // What a restart without persistence leaves: the schedules gone, every connection dropped.
+    for (const { key } of await inspect.getJobSchedulers()) await inspect.removeJobScheduler(key);
+    expect(await killConnections(redis, `${config.REDIS_PREFIX}:queue`)).toBeGreaterThan(0);
+    const restored = await poll(async () => {
+      const found = await inspect.getJobSchedulers();
+      return found.find((scheduler) => scheduler.key === 'maintenance:restored');
+    }, 'the schedule registered again');
+    expect(restored).toEqual(expect.objectContaining({ name: 'EchoJob', every: 60_000 }));
+    await queue.drain();
+    for (const { key } of await inspect.getJobSchedulers()) await inspect.removeJobScheduler(key);
   });
 
   it('drain waits for due jobs to finish', async () => {

@@ -1,8 +1,8 @@
-import { OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { RedisConnections } from '../redis/redis-connections';
+import { onReconnected, RedisConnections } from '../redis/redis-connections';
 import { DEFAULT_JOB_OPTIONS, JobClass, retryPolicy } from './job';
 import { AddJobOptions, assertDelay, assertInterval, assertJobId, JobQueue } from './job-queue';
 import { JobRegistry } from './job-registry';
@@ -13,9 +13,19 @@ const DRAIN_POLL_MS = 50;
 /** BullMQ keeps each delayed job in a sorted set scored `dueAt * 0x1000 + counter`. */
 const DELAYED_SCORE_FACTOR = 0x1000;
 
+interface Schedule {
+  queue: QueueName;
+  schedulerId: string;
+  everyMs: number;
+  template: { name: string; data: unknown; opts: JobsOptions };
+}
+
 /** The production JobQueue: one BullMQ queue per QueueName, sharing one Redis connection. */
 export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger(BullMqJobQueue.name);
   private readonly queues = new Map<QueueName, Queue>();
+  /** What this process registered, to register again when Redis has lost it. */
+  private readonly schedules = new Map<string, Schedule>();
   private connection?: Redis;
 
   constructor(
@@ -54,11 +64,14 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   ): Promise<void> {
     assertInterval(everyMs);
     const { name, options } = this.registry.resolve(job);
-    await this.queue(options.queue).upsertJobScheduler(
+    const schedule: Schedule = {
+      queue: options.queue,
       schedulerId,
-      { every: everyMs },
-      { name, data, opts: { ...DEFAULT_JOB_OPTIONS, ...retryPolicy(options) } },
-    );
+      everyMs,
+      template: { name, data, opts: { ...DEFAULT_JOB_OPTIONS, ...retryPolicy(options) } },
+    };
+    this.schedules.set(schedulerId, schedule);
+    await this.register(schedule);
   }
 
   async drain(): Promise<void> {
@@ -88,8 +101,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.client(), prefix: this.config.REDIS_PREFIX });
-      // Connection errors, already reported once per outage by RedisConnections; without a
-      // listener BullMQ prints each reconnection attempt's error to the console.
+      // RedisConnections already reports the connection's errors, once per outage.
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
@@ -97,7 +109,33 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   private client(): Redis {
-    this.connection ??= this.redis.create('queue');
+    if (!this.connection) {
+      this.connection = this.redis.create('queue');
+      onReconnected(this.connection, () => void this.restoreSchedules());
+    }
     return this.connection;
+  }
+
+  private register({ queue, schedulerId, everyMs, template }: Schedule): Promise<unknown> {
+    return this.queue(queue).upsertJobScheduler(schedulerId, { every: everyMs }, template);
+  }
+
+  /**
+   * A Redis that restarted without persistence has lost every schedule; registering again
+   * only the missing ones leaves the timing of those that survived alone.
+   */
+  private async restoreSchedules(): Promise<void> {
+    for (const schedule of this.schedules.values()) {
+      try {
+        const queue = this.queue(schedule.queue);
+        if ((await this.client().zscore(queue.keys.repeat, schedule.schedulerId)) !== null)
+          continue;
+        await this.register(schedule);
+        this.logger.log(`Registered the lost schedule ${schedule.schedulerId} again`);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.warn(`Could not restore schedule ${schedule.schedulerId}: ${reason}`);
+      }
+    }
   }
 }

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { RedisConnections } from './redis-connections';
-import { testConfig } from './test-support';
+import { onReconnected, RedisConnections } from './redis-connections';
+import { killConnections, Recorder, testConfig, within } from './test-support';
 
 const describeRedis = process.env.REDIS_URL ? describe : describe.skip;
 if (!process.env.REDIS_URL)
@@ -63,6 +63,17 @@ describeRedis('RedisConnections', () => {
       `${config.REDIS_PREFIX}:health`,
       `${config.REDIS_PREFIX}:queue`,
     ]);
+  });
+
+  it('tells onReconnected about a connection that came back, not about the first connect', async () => {
+    const client = connections.create('queue');
+    const reconnects = new Recorder<void>();
+    onReconnected(client, () => reconnects.push());
+    await client.ping();
+    expect(await killConnections(admin, `${config.REDIS_PREFIX}:queue`)).toBe(1);
+    await within(reconnects.waitFor(1), 'the reconnect');
+    await client.ping();
+    expect(reconnects.received).toHaveLength(1);
   });
 
   it('closes every connection it created', async () => {

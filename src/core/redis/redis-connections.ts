@@ -18,9 +18,12 @@ export class RedisConnections implements OnApplicationShutdown {
 
   constructor(private readonly config: AppConfig) {}
 
-  /** A new connection, named `${REDIS_PREFIX}:${purpose}` in CLIENT LIST. */
-  create(purpose: string): Redis {
-    return this.connect(purpose, {});
+  /**
+   * A new connection, named `${REDIS_PREFIX}:${purpose}` in CLIENT LIST. By default a
+   * command waits out any outage (BullMQ needs that); `overrides` can make it fail instead.
+   */
+  create(purpose: string, overrides: RedisOptions = {}): Redis {
+    return this.connect(purpose, overrides);
   }
 
   /** Whether Redis answers PING; false (never an exception) when it is down or slow. */
@@ -74,6 +77,29 @@ export class RedisConnections implements OnApplicationShutdown {
     this.clients.add(client);
     return client;
   }
+}
+
+/**
+ * Calls `handler` each time `client` is ready again after its connection dropped (not on the
+ * first connect): what the server held for this client, or at all, may be gone. Returns the
+ * function that stops listening.
+ */
+export function onReconnected(client: Redis, handler: () => void): () => void {
+  let dropped = false;
+  const onClose = () => {
+    dropped = true;
+  };
+  const onReady = () => {
+    if (!dropped) return;
+    dropped = false;
+    handler();
+  };
+  client.on('close', onClose);
+  client.on('ready', onReady);
+  return () => {
+    client.off('close', onClose);
+    client.off('ready', onReady);
+  };
 }
 
 /** Resolves once the socket is closed, so nothing outlives shutdown. */

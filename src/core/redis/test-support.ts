@@ -62,3 +62,28 @@ export class Recorder<T> {
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 }
+
+/** Drops every connection of that name (`${prefix}:${purpose}`), as a Redis restart would. */
+export async function killConnections(admin: Redis, name: string): Promise<number> {
+  const ids = ((await admin.client('LIST')) as string)
+    .split('\n')
+    .filter((line) => line.includes(` name=${name} `))
+    .map((line) => /\bid=(\d+)/.exec(line)![1]);
+  for (const id of ids) await admin.client('KILL', 'ID', id);
+  return ids.length;
+}
+
+/** Checks until `check` gives a value; fails the test when none came in time. */
+export async function poll<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

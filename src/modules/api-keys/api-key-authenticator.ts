@@ -93,10 +93,13 @@ export class ApiKeyAuthenticator extends Authenticator implements OnModuleInit, 
       : AppError.unauthenticated('Malformed API token');
   }
 
-  /** Refuses the key here at once and tells the other instances. */
+  /**
+   * Refuses the key here at once and tells the other instances, best effort: with Redis
+   * down, they refuse it at their next background re-check of the key in the database.
+   */
   async revoked(tokenHash: string): Promise<void> {
     this.cache.revoke(tokenHash, Date.now());
-    await this.pubSub.publish(REVOKED_CHANNEL, { tokenHash });
+    await this.pubSub.tryPublish(REVOKED_CHANNEL, { tokenHash });
   }
 
   private async lookup(tokenHash: string): Promise<Actor | null> {

@@ -113,6 +113,8 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
   private readonly recent = new Map<string, ConfigChangedEvent[]>();
   private readonly watchers = new Map<string, Set<(update: SnapshotUpdate) => void>>();
   private readonly unsubscribes: (() => unknown)[] = [];
+  /** Environments whose change channel this instance subscribes to (or is subscribing). */
+  private readonly following = new Set<string>();
   private gapTimer?: NodeJS.Timeout;
 
   constructor(
@@ -140,7 +142,8 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
   get(environmentId: string): Promise<EnvironmentSnapshot> {
     let snapshot = this.snapshots.get(environmentId);
     if (!snapshot) {
-      snapshot = this.subscribeAndLoad(environmentId);
+      this.follow(environmentId);
+      snapshot = this.load(environmentId);
       this.snapshots.set(environmentId, snapshot);
       snapshot.catch(() => this.snapshots.delete(environmentId));
     }
@@ -173,14 +176,44 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Subscribed first, then loaded: an event in between is applied or found already loaded. */
-  private async subscribeAndLoad(environmentId: string): Promise<EnvironmentSnapshot> {
-    this.unsubscribes.push(
-      await this.pubsub.subscribe(changesChannel(environmentId), (message) =>
+  /**
+   * Subscribes to the environment's change events, once. The snapshot is loaded without
+   * waiting for that (while Redis is down the SUBSCRIBE waits for it to return), so a change
+   * published before the subscription took hold may be missed: once subscribed, a newer
+   * revision in the database than in the snapshot reloads it.
+   */
+  private follow(environmentId: string): void {
+    if (this.following.has(environmentId)) return;
+    this.following.add(environmentId);
+    this.pubsub
+      .subscribe(changesChannel(environmentId), (message) =>
         this.onChange(message as ConfigChangedEvent),
-      ),
+      )
+      .then(
+        (unsubscribe) => {
+          this.unsubscribes.push(unsubscribe);
+          return this.resync(environmentId);
+        },
+        (error: unknown) => {
+          // Only once the connection is closed for good (shutdown): a SUBSCRIBE otherwise
+          // waits for Redis to come back.
+          this.following.delete(environmentId);
+          this.logger.warn({ err: error }, `Following environment ${environmentId} failed`);
+        },
+      )
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, `Re-syncing environment ${environmentId} failed`),
+      );
+  }
+
+  private async resync(environmentId: string): Promise<void> {
+    const snapshot = await this.snapshots.get(environmentId)?.catch(() => undefined);
+    if (!snapshot) return; // the next load reads everything, subscribed this time
+    const [environment] = await this.dataSource.query(
+      'SELECT revision FROM environment WHERE id = $1',
+      [environmentId],
     );
-    return this.load(environmentId);
+    if (Number(environment?.revision ?? 0) > snapshot.revision) await this.reload(environmentId);
   }
 
   private async onChange(change: ConfigChangedEvent): Promise<void> {

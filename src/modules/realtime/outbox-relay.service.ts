@@ -40,6 +40,7 @@ export class OutboxRelay
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private failing = false;
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
 
@@ -89,9 +90,13 @@ export class OutboxRelay
   private async relayPending(): Promise<void> {
     try {
       while (!this.stopped && (await this.relayBatch()) === BATCH);
+      if (this.failing) this.logger.log('Relaying outbox events again');
+      this.failing = false;
     } catch (error) {
-      // The rows stay unpublished; the next wake or sweep tries again.
-      this.logger.error({ err: error }, 'Relaying outbox events failed');
+      // The rows stay unpublished; the next wake or sweep tries again. A publish fails fast
+      // while Redis is down, so an outage would otherwise log a line every sweep.
+      if (!this.failing) this.logger.error({ err: error }, 'Relaying outbox events failed');
+      this.failing = true;
     }
   }
 
