@@ -5,6 +5,9 @@ import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './sup
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
 
+const RUN = Date.now();
+const BANNER = `checkout.banner-${RUN}`;
+const LIVE = `checkout.live-added-${RUN}`;
 const CREATE = `mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { key version } } }`;
 
 describe('sign-in and the configs list', () => {
@@ -16,7 +19,7 @@ describe('sign-in and the configs list', () => {
     await gql(baseUrl, adminToken, CREATE, {
       input: {
         environment: 'production',
-        key: 'checkout.banner',
+        key: BANNER,
         valueType: 'BOOLEAN',
         value: true,
         defaultValue: false,
@@ -43,7 +46,7 @@ describe('sign-in and the configs list', () => {
     await page.getByRole('heading', { name: 'Configs' }).waitFor();
     const header = page.getByLabel('Signed in as');
     await expect(header.textContent()).resolves.toMatch(/admin.*all environments/);
-    await page.getByRole('link', { name: 'checkout.banner' }).waitFor();
+    await page.getByRole('link', { name: BANNER }).waitFor();
     expect(page.url()).toContain('/console/envs/production/configs');
     expect(page.url()).not.toContain(adminToken);
     await checkPage(page, 'configs');
@@ -51,7 +54,7 @@ describe('sign-in and the configs list', () => {
 
   it('keeps the session across a reload, in sessionStorage only', async () => {
     await page.reload();
-    await page.getByRole('link', { name: 'checkout.banner' }).waitFor();
+    await page.getByRole('link', { name: BANNER }).waitFor();
     const stored = await page.evaluate(() => ({
       session: Object.values(sessionStorage),
       local: Object.values(localStorage),
@@ -64,35 +67,33 @@ describe('sign-in and the configs list', () => {
     await gql(baseUrl, adminToken, CREATE, {
       input: {
         environment: 'production',
-        key: 'checkout.live-added',
+        key: LIVE,
         valueType: 'INTEGER',
         value: 3,
         defaultValue: 0,
       },
     });
-    const row = page
-      .getByRole('listitem')
-      .filter({ has: page.getByRole('link', { name: 'checkout.live-added' }) });
+    const row = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: LIVE }) });
     await row.waitFor({ timeout: 10_000 });
     await expect(row.getAttribute('data-highlighted')).resolves.toBe('true');
   });
 
   it('filters by search text and by type', async () => {
-    await page.getByLabel('Search').fill('live-added');
-    await page.getByRole('link', { name: 'checkout.banner' }).waitFor({ state: 'detached' });
-    await page.getByRole('link', { name: 'checkout.live-added' }).waitFor();
+    await page.getByLabel('Search').fill(LIVE);
+    await page.getByRole('link', { name: BANNER }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: LIVE }).waitFor();
     await page.getByLabel('Search').fill('');
     await page.getByRole('textbox', { name: 'Type' }).click();
     await page.getByRole('option', { name: 'boolean' }).click();
-    await page.getByRole('link', { name: 'checkout.live-added' }).waitFor({ state: 'detached' });
-    await page.getByRole('link', { name: 'checkout.banner' }).waitFor();
+    await page.getByRole('link', { name: LIVE }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: BANNER }).waitFor();
   });
 
   it('shows a viewer no edit controls', async () => {
     const viewerToken = await createKey(baseUrl, adminToken, 'e2e viewer', ['VIEWER']);
     const viewer = await newPage(browser);
     await signIn(viewer, baseUrl, viewerToken, '/console/envs/production/configs');
-    await viewer.getByRole('link', { name: 'checkout.banner' }).waitFor();
+    await viewer.getByRole('link', { name: BANNER }).waitFor();
     await expect(viewer.getByRole('button', { name: 'New config' }).count()).resolves.toBe(0);
     await expect(viewer.getByRole('link', { name: 'New config' }).count()).resolves.toBe(0);
     await viewer.close();

@@ -45,16 +45,22 @@ export async function startServer(): Promise<RunningServer> {
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 170_000;
+  const deadline = Date.now() + 400_000;
+  const fail = async (message: string) => {
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    return new Error(message);
+  };
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw await fail(`the server exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${baseUrl}/health/ready`);
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('the server was not ready after 170 s');
+    if (Date.now() > deadline) throw await fail('the server was not ready after 400 s');
     await new Promise((r) => setTimeout(r, 250));
   }
   return {

@@ -90,9 +90,12 @@ export async function screenshots(page: Page, name: string): Promise<void> {
 
 /** Axe at both widths (the phone layout has its own navigation), with the screenshots. */
 export async function checkPage(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 390, height: 844 });
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 1280, height: 800 });
+  try {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectAccessible(page);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
   await expectAccessible(page);
   await screenshots(page, name);
 }

@@ -115,7 +115,7 @@ export function Layout() {
                 {me.name}
               </Text>
               {me.roles.map((role) => (
-                <Badge key={role} variant="light" size="sm">
+                <Badge key={role} size="sm">
                   {role.toLowerCase()}
                 </Badge>
               ))}

@@ -35,17 +35,22 @@ export function DiffView({
                 <Code>{row.path}</Code>{' '}
                 <Badge
                   size="xs"
-                  variant="outline"
-                  color={row.kind === 'removed' ? 'red' : row.kind === 'added' ? 'green' : 'blue'}
+                  color={
+                    row.kind === 'removed' ? 'red.9' : row.kind === 'added' ? 'green.9' : 'blue.9'
+                  }
                 >
                   {row.kind}
                 </Badge>
               </Table.Td>
               <Table.Td style={{ wordBreak: 'break-all' }}>
-                <Code block>{formatValue(row.before)}</Code>
+                <Code block style={{ whiteSpace: 'pre-wrap' }}>
+                  {formatValue(row.before)}
+                </Code>
               </Table.Td>
               <Table.Td style={{ wordBreak: 'break-all' }}>
-                <Code block>{formatValue(row.after)}</Code>
+                <Code block style={{ whiteSpace: 'pre-wrap' }}>
+                  {formatValue(row.after)}
+                </Code>
               </Table.Td>
             </Table.Tr>
           ))}

@@ -253,13 +253,9 @@ function Editor({
           </Title>
         </div>
         <Group gap="xs">
-          {base && <Badge variant="light">version {base.version}</Badge>}
+          {base && <Badge>version {base.version}</Badge>}
           {archived && <Badge color="gray">archived</Badge>}
-          {dirty && (
-            <Badge color="yellow" variant="light">
-              unsaved changes
-            </Badge>
-          )}
+          {dirty && <Badge color="yellow">unsaved changes</Badge>}
           {configKey && (
             <Button
               component={Link}
@@ -394,6 +390,7 @@ function Editor({
                     <Slider
                       style={{ flex: 1 }}
                       aria-labelledby="rollout-label"
+                      thumbLabel="Rollout percentage"
                       min={0}
                       max={100}
                       step={1}

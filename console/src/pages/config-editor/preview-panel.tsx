@@ -64,7 +64,7 @@ export function PreviewPanel({ environment, draft }: { environment: string; draf
           <List listStyleType="none" spacing={2} aria-label="Explanation">
             {explainLines(result.explain).map((line, i) => (
               <List.Item key={i} style={{ paddingLeft: line.depth * 20 }}>
-                <Text size="sm" c={line.outcome ? 'teal.8' : 'red.8'} component="span">
+                <Text size="sm" c={line.outcome ? 'teal.9' : 'red.9'} component="span">
                   {line.outcome ? '✓ held' : '✗ did not hold'}
                 </Text>{' '}
                 <Text size="sm" component="span">

@@ -172,11 +172,9 @@ export function ConfigsPage() {
                     {row.description}
                   </Text>
                   <span>
-                    <Badge variant="light" size="sm">
-                      {row.valueType.toLowerCase()}
-                    </Badge>
+                    <Badge size="sm">{row.valueType.toLowerCase()}</Badge>
                     {row.archivedAt && (
-                      <Badge variant="outline" color="gray" size="sm" ml={4}>
+                      <Badge color="dark" size="sm" ml={4}>
                         archived
                       </Badge>
                     )}
