@@ -78,12 +78,12 @@ describe('history, API keys and environments', () => {
   it('creates and renames an environment and shows its revision', async () => {
     await page.getByRole('link', { name: 'Environments' }).click();
     await page.getByRole('textbox', { name: /^Key/ }).fill(`qa-${RUN}`);
-    await page.getByRole('textbox', { name: /^Name/ }).fill('QA');
+    await page.getByRole('textbox', { name: /^Name/ }).fill(`QA ${RUN}`);
     await page.getByRole('button', { name: 'Create environment' }).click();
-    await page.getByRole('button', { name: 'Rename QA' }).click();
-    await page.getByLabel(`New name for qa-${RUN}`).fill('Quality');
+    await page.getByRole('button', { name: `Rename QA ${RUN}` }).click();
+    await page.getByLabel(`New name for qa-${RUN}`).fill(`Quality ${RUN}`);
     await page.getByRole('button', { name: 'Save name' }).click();
-    await page.getByRole('link', { name: 'Quality' }).waitFor();
+    await page.getByRole('link', { name: `Quality ${RUN}` }).waitFor();
     await checkPage(page, 'environments');
   });
 });

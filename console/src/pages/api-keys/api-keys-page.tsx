@@ -87,6 +87,7 @@ function CreateKeyForm({ onCreated }: { onCreated(): void }) {
           title="Copy this token now: it is shown only once"
           role="alert"
           withCloseButton
+          closeButtonLabel="Dismiss"
           onClose={() => setToken(null)}
         >
           <Stack gap="xs">
@@ -167,7 +168,7 @@ export function ApiKeysPage() {
                       {!key.revokedAt && key.id !== me.id && (
                         <Button
                           size="compact-xs"
-                          color="red"
+                          color="red.9"
                           variant="outline"
                           onClick={() => setRevoking(key)}
                           aria-label={`Revoke ${key.name}`}

@@ -279,6 +279,7 @@ function Editor({
           color="blue"
           title="Unsaved changes restored"
           withCloseButton
+          closeButtonLabel="Dismiss"
           onClose={() => setRestored(false)}
         >
           <Group justify="space-between">

@@ -43,9 +43,9 @@ function VerifyBadge({ environment }: { environment: string }) {
   if (error) return <Badge color="gray">chain not checked</Badge>;
   if (!data) return <Badge color="gray">checking chain…</Badge>;
   const v = data.verifyChangeHistory;
-  if (v.valid) return <Badge color="teal">✓ history intact ({v.checkedEntries} entries)</Badge>;
+  if (v.valid) return <Badge color="teal.9">✓ history intact ({v.checkedEntries} entries)</Badge>;
   return (
-    <Badge color="red" component="a" href={`#change-${v.firstBrokenEntryId}`}>
+    <Badge color="red.9" component="a" href={`#change-${v.firstBrokenEntryId}`}>
       ✗ history broken at entry {v.firstBrokenEntryId}
     </Badge>
   );
@@ -152,7 +152,7 @@ function ChangeItem({
           {open ? 'Hide changes' : 'Show changes'}
         </Button>
         {onRollback && (
-          <Button size="compact-xs" variant="subtle" color="orange" onClick={onRollback}>
+          <Button size="compact-xs" variant="subtle" onClick={onRollback}>
             Roll back to v{change.configVersion}
           </Button>
         )}
