@@ -3,6 +3,8 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The console is an npm workspace: its manifest must be there for `npm ci` to install it.
+COPY console/package.json ./console/
 # `npm ci` runs the `prepare` script, which skips its build while the sources are not copied yet.
 COPY scripts/prepare.js ./scripts/
 RUN npm ci --no-audit --no-fund
@@ -10,6 +12,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
+COPY console ./console
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
@@ -17,6 +20,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 COPY package.json ./
 USER node
 EXPOSE 4000

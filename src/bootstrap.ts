@@ -10,6 +10,7 @@ import { RequestLogging } from './core/logging/request-logging';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { MetricsService } from './core/metrics/metrics.service';
 import { Authenticator } from './core/auth/authenticator';
+import { consoleRouter, findConsoleDist } from './modules/console/console.router';
 import { ofrepRouter } from './modules/ofrep/ofrep.router';
 import { OfrepService } from './modules/ofrep/ofrep.service';
 
@@ -50,6 +51,7 @@ export async function createApp(
         '/ofrep/v1/evaluate/flags',
         ofrepRouter(app.get(OfrepService), app.get(Authenticator), MAX_BODY),
       );
+      app.use('/console', consoleRouter(findConsoleDist()));
     }
     app.useBodyParser('json', { limit: MAX_BODY });
     await app.init();

@@ -1,0 +1,154 @@
+import {
+  ActionIcon,
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  Select,
+  Text,
+  Title,
+  useComputedColorScheme,
+  useMantineColorScheme,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router';
+import { useSession } from './api/session-context';
+import { useEnvironments } from './api/use-environments';
+import { PageSkeleton } from './components/page-skeleton';
+import { ProblemAlert } from './components/problem-alert';
+import { routes } from './routes';
+
+function ThemeToggle() {
+  const { setColorScheme } = useMantineColorScheme();
+  const scheme = useComputedColorScheme('light');
+  const next = scheme === 'dark' ? 'light' : 'dark';
+  return (
+    <ActionIcon
+      variant="default"
+      size="lg"
+      aria-label={`Switch to ${next} theme`}
+      onClick={() => setColorScheme(next)}
+    >
+      <span aria-hidden="true">{scheme === 'dark' ? '☀' : '☾'}</span>
+    </ActionIcon>
+  );
+}
+
+function EnvironmentSwitcher() {
+  const { env } = useParams();
+  const { environments } = useEnvironments();
+  const navigate = useNavigate();
+  const location = useLocation();
+  if (!env) return null;
+  return (
+    <Select
+      aria-label="Environment"
+      size="sm"
+      w={180}
+      allowDeselect={false}
+      value={env}
+      data={environments.map((e) => ({ value: e.key, label: `${e.name} (rev ${e.revision})` }))}
+      onChange={(next) => {
+        if (!next || next === env) return;
+        // Same page in the other environment; a config's page goes back to the list there.
+        const page = location.pathname.includes('/history') ? 'history' : 'configs';
+        navigate(page === 'history' ? routes.history(next) : routes.configs(next));
+      }}
+    />
+  );
+}
+
+/** The first environment the key may use: its own when scoped, else the first listed. */
+export function EnvironmentRedirect() {
+  const { me } = useSession();
+  const { environments, fetching, error, refetch } = useEnvironments();
+  if (me.environment) return <Navigate to={routes.configs(me.environment.key)} replace />;
+  if (error) return <ProblemAlert error={error} onRetry={refetch} />;
+  if (fetching) return <PageSkeleton />;
+  if (environments.length === 0) return <Navigate to={routes.environments} replace />;
+  return <Navigate to={routes.configs(environments[0].key)} replace />;
+}
+
+export function Layout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const { me, signOut } = useSession();
+  const { env } = useParams();
+  const { environments } = useEnvironments();
+  const location = useLocation();
+  const currentEnv = env ?? me.environment?.key ?? environments[0]?.key;
+  const nav = [
+    ...(currentEnv
+      ? [
+          { label: 'Configs', to: routes.configs(currentEnv) },
+          { label: 'History', to: routes.history(currentEnv) },
+        ]
+      : []),
+    { label: 'API keys', to: routes.apiKeys },
+    { label: 'Environments', to: routes.environments },
+  ];
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group wrap="nowrap" gap="sm">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Toggle navigation"
+            />
+            <Title order={2} size="h4" visibleFrom="xs">
+              Business Config
+            </Title>
+            <EnvironmentSwitcher />
+          </Group>
+          <Group wrap="nowrap" gap="xs">
+            <Group gap={4} visibleFrom="md" role="group" aria-label="Signed in as">
+              <Text size="sm" fw={500}>
+                {me.name}
+              </Text>
+              {me.roles.map((role) => (
+                <Badge key={role} size="sm">
+                  {role.toLowerCase()}
+                </Badge>
+              ))}
+              <Badge variant="outline" size="sm">
+                {me.environment ? `only ${me.environment.key}` : 'all environments'}
+              </Badge>
+            </Group>
+            <ThemeToggle />
+            <Button variant="default" size="xs" onClick={signOut}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main">
+        {nav.map((item) => (
+          <NavLink
+            key={item.label}
+            component={Link}
+            to={item.to}
+            label={item.label}
+            onClick={close}
+            active={location.pathname.startsWith(item.to.split('?')[0])}
+          />
+        ))}
+        <Text size="xs" c="dimmed" mt="auto" hiddenFrom="md">
+          {me.name} · {me.roles.map((r) => r.toLowerCase()).join(', ')} ·{' '}
+          {me.environment ? `only ${me.environment.key}` : 'all environments'}
+        </Text>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,219 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  MultiSelect,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import type { ApiKeysQuery as ApiKeysResult, Role } from '../../api/gql/graphql';
+import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from '../../api/operations';
+import { useSession } from '../../api/session-context';
+import { useEnvironments } from '../../api/use-environments';
+import { PageSkeleton } from '../../components/page-skeleton';
+import { ProblemAlert } from '../../components/problem-alert';
+
+type ApiKey = ApiKeysResult['apiKeys']['edges'][number]['node'];
+const ROLES: Role[] = ['ADMIN', 'EDITOR', 'APPROVER', 'VIEWER', 'SDK'];
+const when = (at?: string | null) => (at ? new Date(at).toLocaleString() : 'never');
+
+function CreateKeyForm({ onCreated }: { onCreated(): void }) {
+  const { environments } = useEnvironments();
+  const { me } = useSession();
+  const [name, setName] = useState('');
+  const [roles, setRoles] = useState<string[]>(['VIEWER']);
+  const [environment, setEnvironment] = useState<string | null>(me.environment?.key ?? null);
+  const [created, create] = useMutation(CreateApiKeyMutation);
+  const [token, setToken] = useState<string | null>(null);
+  const submit = async () => {
+    const result = await create({
+      input: { name, roles: roles as Role[], ...(environment ? { environment } : {}) },
+    });
+    if (result.data) {
+      setToken(result.data.createApiKey.token);
+      setName('');
+      onCreated();
+    }
+  };
+  return (
+    <Stack gap="sm">
+      <Title order={2} size="h4">
+        Create a key
+      </Title>
+      <Group align="flex-end">
+        <TextInput
+          label="Name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
+        <MultiSelect
+          label="Roles"
+          data={ROLES.map((r) => ({ value: r, label: r.toLowerCase() }))}
+          value={roles}
+          onChange={setRoles}
+          miw={200}
+        />
+        <Select
+          label="Environment"
+          placeholder="All environments"
+          clearable={!me.environment}
+          data={environments.map((e) => ({ value: e.key, label: e.name }))}
+          value={environment}
+          onChange={setEnvironment}
+        />
+        <Button
+          onClick={submit}
+          loading={created.fetching}
+          disabled={!name.trim() || roles.length === 0}
+        >
+          Create key
+        </Button>
+      </Group>
+      {created.error && <ProblemAlert error={created.error} />}
+      {token && (
+        <Alert
+          color="orange"
+          title="Copy this token now: it is shown only once"
+          role="alert"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setToken(null)}
+        >
+          <Stack gap="xs">
+            <Code block aria-label="New API token">
+              {token}
+            </Code>
+            <CopyButton value={token}>
+              {({ copied, copy }) => (
+                <Button size="xs" onClick={copy} w="fit-content">
+                  {copied ? 'Copied' : 'Copy token'}
+                </Button>
+              )}
+            </CopyButton>
+          </Stack>
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+export function ApiKeysPage() {
+  const { isAdmin, me } = useSession();
+  const [{ data, error, fetching }, refetch] = useQuery({
+    query: ApiKeysQuery,
+    variables: { first: 100 },
+  });
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [revoked, revoke] = useMutation(RevokeApiKeyMutation);
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const keys = data?.apiKeys.edges.map((e) => e.node) ?? [];
+  return (
+    <Stack maw={1100}>
+      <Title order={1} size="h2">
+        API keys
+      </Title>
+      {!isAdmin && (
+        <Alert color="gray" title="Read only">
+          Only admin keys create and revoke keys.
+        </Alert>
+      )}
+      {isAdmin && <CreateKeyForm onCreated={reload} />}
+      {error && <ProblemAlert error={error} onRetry={reload} />}
+      {fetching && !data ? (
+        <PageSkeleton />
+      ) : (
+        <Table.ScrollContainer minWidth={700}>
+          <Table striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Prefix</Table.Th>
+                <Table.Th>Roles</Table.Th>
+                <Table.Th>Environment</Table.Th>
+                <Table.Th>Last used</Table.Th>
+                <Table.Th>Status</Table.Th>
+                {isAdmin && <Table.Th>Actions</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {keys.map((key) => (
+                <Table.Tr key={key.id}>
+                  <Table.Td>{key.name}</Table.Td>
+                  <Table.Td>
+                    <Code>{key.tokenPrefix}</Code>
+                  </Table.Td>
+                  <Table.Td>{key.roles.map((r) => r.toLowerCase()).join(', ')}</Table.Td>
+                  <Table.Td>{key.environment?.key ?? 'all'}</Table.Td>
+                  <Table.Td>{when(key.lastUsedAt)}</Table.Td>
+                  <Table.Td>
+                    {key.revokedAt ? (
+                      <Badge color="red.9">revoked</Badge>
+                    ) : (
+                      <Badge color="teal.9">active</Badge>
+                    )}
+                  </Table.Td>
+                  {isAdmin && (
+                    <Table.Td>
+                      {!key.revokedAt && key.id !== me.id && (
+                        <Button
+                          size="compact-xs"
+                          color="red.9"
+                          variant="outline"
+                          onClick={() => setRevoking(key)}
+                          aria-label={`Revoke ${key.name}`}
+                        >
+                          Revoke
+                        </Button>
+                      )}
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal
+        opened={revoking !== null}
+        onClose={() => setRevoking(null)}
+        title={`Revoke ${revoking?.name ?? ''}?`}
+      >
+        <Stack>
+          <Text size="sm">
+            Requests with this key are refused from now on. This cannot be undone.
+          </Text>
+          {revoked.error && <ProblemAlert error={revoked.error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setRevoking(null)}>
+              Cancel
+            </Button>
+            <Button
+              color="red.9"
+              loading={revoked.fetching}
+              onClick={async () => {
+                const result = await revoke({ input: { id: revoking!.id } });
+                if (!result.error) {
+                  setRevoking(null);
+                  reload();
+                }
+              }}
+            >
+              Revoke key
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,161 @@
+import type { ConfigQuery, ConfigValueType } from '../../api/gql/graphql';
+import type { FieldError } from '../../api/errors';
+
+/** The editable fields of a config, as the API takes them. */
+export interface ConfigDraft {
+  key: string;
+  description: string;
+  valueType: ConfigValueType;
+  value: unknown;
+  defaultValue: unknown;
+  rolloutPercentage: number;
+  stickiness: string | null;
+  targetingRules: unknown;
+  minValue: unknown;
+  maxValue: unknown;
+  minLength: number | null;
+  maxLength: number | null;
+  pattern: string | null;
+  allowedValues: unknown;
+  validationSchema: unknown;
+}
+
+export const DRAFT_FIELDS: readonly (keyof ConfigDraft)[] = [
+  'key',
+  'description',
+  'valueType',
+  'value',
+  'defaultValue',
+  'rolloutPercentage',
+  'stickiness',
+  'targetingRules',
+  'minValue',
+  'maxValue',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'allowedValues',
+  'validationSchema',
+];
+
+export function emptyValue(valueType: ConfigValueType): unknown {
+  switch (valueType) {
+    case 'BOOLEAN':
+      return false;
+    case 'INTEGER':
+      return 0;
+    case 'DECIMAL':
+      return '0';
+    case 'JSON':
+      return {};
+    default:
+      return '';
+  }
+}
+
+export function newDraft(valueType: ConfigValueType = 'BOOLEAN'): ConfigDraft {
+  return {
+    key: '',
+    description: '',
+    valueType,
+    value: emptyValue(valueType),
+    defaultValue: emptyValue(valueType),
+    rolloutPercentage: 100,
+    stickiness: null,
+    targetingRules: [],
+    minValue: null,
+    maxValue: null,
+    minLength: null,
+    maxLength: null,
+    pattern: null,
+    allowedValues: null,
+    validationSchema: null,
+  };
+}
+
+export function toDraft(config: ConfigQuery['config']): ConfigDraft {
+  const draft = newDraft(config.valueType);
+  for (const field of DRAFT_FIELDS) {
+    (draft as unknown as Record<string, unknown>)[field] = config[field] ?? draft[field];
+  }
+  return draft;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function changedFields(base: ConfigDraft, draft: ConfigDraft): (keyof ConfigDraft)[] {
+  return DRAFT_FIELDS.filter((field) => !same(base[field], draft[field]));
+}
+
+/**
+ * After a CONFLICT: their current version with my edits on top. A field I changed takes my
+ * value; every other field keeps theirs, so neither side's change is silently dropped.
+ */
+export function reapply(base: ConfigDraft, mine: ConfigDraft, theirs: ConfigDraft): ConfigDraft {
+  const merged = { ...theirs };
+  for (const field of changedFields(base, mine)) {
+    (merged as unknown as Record<string, unknown>)[field] = mine[field];
+  }
+  return merged;
+}
+
+/** Fields both sides changed to different values: the user should look at these first. */
+export function overlapping(base: ConfigDraft, mine: ConfigDraft, theirs: ConfigDraft) {
+  const theirChanges = new Set(changedFields(base, theirs));
+  return changedFields(base, mine).filter((f) => theirChanges.has(f) && !same(mine[f], theirs[f]));
+}
+
+/** Validation errors by the draft field their path starts with (`targetingRules[1].value` → targetingRules). */
+export function errorsByField(errors: readonly FieldError[]): Record<string, string[]> {
+  const byField: Record<string, string[]> = {};
+  for (const error of errors) {
+    const path = error.path.replace(/^input\./, '');
+    const field = /^[A-Za-z]+/.exec(path)?.[0] ?? '';
+    const where = path !== field ? `${path.slice(field.length).replace(/^\./, '')}: ` : '';
+    (byField[field] ??= []).push(`${where}${error.message}`);
+  }
+  return byField;
+}
+
+/** The fields to send: all of a new config's, only the changed ones of an existing config. */
+export function toInput(draft: ConfigDraft, base: ConfigDraft | null): Record<string, unknown> {
+  const fields = base ? changedFields(base, draft).filter((f) => f !== 'key') : DRAFT_FIELDS;
+  const input: Record<string, unknown> = { key: draft.key };
+  for (const field of fields) {
+    // A new config leaves unset constraints out rather than sending nulls.
+    if (base || draft[field] !== null) input[field] = draft[field];
+  }
+  return input;
+}
+
+export interface StoredDraft {
+  baseVersion: number | null;
+  /** The server's state the edit started from, for a three-way reapply. */
+  base: ConfigDraft | null;
+  draft: ConfigDraft;
+  savedAt: string;
+}
+
+const storageKey = (environment: string, key: string | null) =>
+  `business-config.draft.${environment}.${key ?? '(new)'}`;
+
+/** Unsaved edits, kept in localStorage so a reload or a crash loses nothing. */
+export const draftStore = {
+  load(storage: Storage, environment: string, key: string | null): StoredDraft | null {
+    const raw = storage.getItem(storageKey(environment, key));
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as StoredDraft;
+    } catch {
+      return null;
+    }
+  },
+  save(storage: Storage, environment: string, key: string | null, value: StoredDraft): void {
+    storage.setItem(storageKey(environment, key), JSON.stringify(value));
+  },
+  clear(storage: Storage, environment: string, key: string | null): void {
+    storage.removeItem(storageKey(environment, key));
+  },
+};

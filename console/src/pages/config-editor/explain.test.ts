@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { explainLines } from './explain';
+
+describe('explainLines', () => {
+  it('indents conditions under their rule and says the actual value', () => {
+    const lines = explainLines([
+      { kind: 'RULE', path: 'targetingRules[0]', ruleId: 'beta', outcome: true },
+      { kind: 'ANY', path: 'targetingRules[0].condition', outcome: true },
+      {
+        kind: 'CONDITION',
+        path: 'targetingRules[0].condition.any[0]',
+        attribute: 'user.country',
+        operator: 'in',
+        actual: 'FR',
+        outcome: true,
+      },
+      {
+        kind: 'ROLLOUT',
+        path: 'targetingRules[0].rollout',
+        outcome: false,
+        detail: 'bucket 73 ≥ 50',
+      },
+    ]);
+    expect(lines).toEqual([
+      { depth: 0, text: 'Rule beta', outcome: true },
+      { depth: 0, text: 'Any of', outcome: true },
+      { depth: 1, text: 'user.country in — actual "FR"', outcome: true },
+      { depth: 1, text: 'Rollout (bucket 73 ≥ 50)', outcome: false },
+    ]);
+  });
+
+  it('says when the context lacks the attribute', () => {
+    const [line] = explainLines([
+      {
+        kind: 'CONDITION',
+        path: 'targetingRules[0].condition',
+        attribute: 'user.plan',
+        operator: 'eq',
+        outcome: false,
+      },
+    ]);
+    expect(line.text).toBe('user.plan eq — actual missing');
+  });
+});

@@ -1,0 +1,113 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useClient, useSubscription, type CombinedError } from 'urql';
+import { ConfigChangedSubscription, ConfigsQuery } from '../../api/operations';
+import {
+  applyConfigEvent,
+  toApiFilter,
+  type ConfigRow,
+  type ListFilter,
+} from './configs-list-state';
+
+const PAGE_SIZE = 100;
+const HIGHLIGHT_MS = 2500;
+
+interface ListState {
+  rows: ConfigRow[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+  loading: boolean;
+  error: CombinedError | null;
+}
+
+const initial: ListState = {
+  rows: [],
+  endCursor: null,
+  hasNextPage: true,
+  loading: true,
+  error: null,
+};
+
+/**
+ * The environment's configs for a filter, page by page through the Relay connection, kept live
+ * by `configChanged`; rows changed elsewhere are listed in `highlighted` for a moment.
+ */
+export function useConfigsList(environment: string, filter: ListFilter) {
+  const client = useClient();
+  const [state, setState] = useState<ListState>(initial);
+  const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(new Set());
+  const generation = useRef(0);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const filterKey = JSON.stringify(toApiFilter(filter));
+  const filterRef = useRef(filter);
+  filterRef.current = filter;
+
+  const fetchPage = useCallback(
+    async (after: string | null, reset: boolean) => {
+      const mine = generation.current;
+      setState((s) => ({ ...(reset ? initial : s), loading: true, error: null }));
+      const result = await client
+        .query(
+          ConfigsQuery,
+          { environment, filter: JSON.parse(filterKey), first: PAGE_SIZE, after },
+          { requestPolicy: 'network-only' },
+        )
+        .toPromise();
+      if (mine !== generation.current) return;
+      if (result.error || !result.data) {
+        setState((s) => ({ ...s, loading: false, error: result.error ?? null }));
+        return;
+      }
+      const page = result.data.configs;
+      setState((s) => {
+        const seen = new Set(s.rows.map((r) => r.id));
+        const added = page.edges.map((e) => e.node).filter((n) => !seen.has(n.id));
+        return {
+          rows: reset ? added : [...s.rows, ...added],
+          endCursor: page.pageInfo.endCursor ?? null,
+          hasNextPage: page.pageInfo.hasNextPage,
+          loading: false,
+          error: null,
+        };
+      });
+    },
+    [client, environment, filterKey],
+  );
+
+  useEffect(() => {
+    generation.current += 1;
+    void fetchPage(null, true);
+  }, [fetchPage]);
+
+  const loadMore = useCallback(() => {
+    const s = stateRef.current;
+    if (s.loading || !s.hasNextPage || s.error) return;
+    void fetchPage(s.endCursor, false);
+  }, [fetchPage]);
+
+  const retry = useCallback(() => {
+    const s = stateRef.current;
+    void fetchPage(s.rows.length ? s.endCursor : null, s.rows.length === 0);
+  }, [fetchPage]);
+
+  useSubscription({ query: ConfigChangedSubscription, variables: { environment } }, (_, event) => {
+    const change = event.configChanged;
+    setState((s) => ({
+      ...s,
+      rows: applyConfigEvent(s.rows, change, filterRef.current, !s.hasNextPage),
+    }));
+    setHighlighted((h) => new Set(h).add(change.configId));
+    setTimeout(
+      () =>
+        setHighlighted((h) => {
+          const next = new Set(h);
+          next.delete(change.configId);
+          return next;
+        }),
+      HIGHLIGHT_MS,
+    );
+    return event;
+  });
+
+  return { ...state, highlighted, loadMore, retry };
+}

@@ -1,0 +1,38 @@
+import { Navigate, createBrowserRouter } from 'react-router';
+import { Layout, EnvironmentRedirect } from './layout';
+import { ConfigsPage } from './pages/configs/configs-page';
+import { ConfigEditorPage } from './pages/config-editor/config-editor-page';
+import { HistoryPage } from './pages/history/history-page';
+import { ApiKeysPage } from './pages/api-keys/api-keys-page';
+import { EnvironmentsPage } from './pages/environments/environments-page';
+
+export const routes = {
+  configs: (env: string) => `/envs/${encodeURIComponent(env)}/configs`,
+  newConfig: (env: string) => `/envs/${encodeURIComponent(env)}/configs/new`,
+  config: (env: string, key: string) =>
+    `/envs/${encodeURIComponent(env)}/configs/${encodeURIComponent(key)}`,
+  history: (env: string, key?: string) =>
+    `/envs/${encodeURIComponent(env)}/history${key ? `?config=${encodeURIComponent(key)}` : ''}`,
+  apiKeys: '/api-keys',
+  environments: '/environments',
+};
+
+export const router = createBrowserRouter(
+  [
+    {
+      element: <Layout />,
+      children: [
+        { index: true, element: <EnvironmentRedirect /> },
+        { path: 'envs/:env', element: <Navigate to="configs" replace /> },
+        { path: 'envs/:env/configs', element: <ConfigsPage /> },
+        { path: 'envs/:env/configs/new', element: <ConfigEditorPage isNew /> },
+        { path: 'envs/:env/configs/:key', element: <ConfigEditorPage /> },
+        { path: 'envs/:env/history', element: <HistoryPage /> },
+        { path: 'api-keys', element: <ApiKeysPage /> },
+        { path: 'environments', element: <EnvironmentsPage /> },
+        { path: '*', element: <EnvironmentRedirect /> },
+      ],
+    },
+  ],
+  { basename: '/console' },
+);
