@@ -50,6 +50,8 @@ describe('history, API keys and environments', () => {
   it('rolls back to an earlier version after showing what will change', async () => {
     await page.getByRole('button', { name: 'Roll back to v1' }).click();
     const dialog = page.getByRole('dialog');
+    // The current state loads after the dialog opens; the diff appears with it.
+    await dialog.getByText(/What changes/).waitFor();
     await expect(dialog.textContent()).resolves.toMatch(/"green".*"blue"/);
     await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
     await page.getByText('Rolled back to version 1').waitFor();
