@@ -47,10 +47,19 @@ export function inputIssues(
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   let nodes = 0;
+  // The path is built only when a problem is reported: most inputs (every OFREP body, every
+  // evaluate context) have none, and building a string per node would cost each request.
+  const segments: (string | number)[] = [];
+  const pathOf = (extra?: string) => {
+    let path = root;
+    for (const segment of segments)
+      path = typeof segment === 'number' ? `${path}[${segment}]` : memberPath(path, segment);
+    return extra === undefined ? path : memberPath(path, extra);
+  };
   const report = (path: string, rule: string, message: string) => {
     if (issues.length < limits.maxIssues) issues.push({ path, rule, message });
   };
-  const visit = (current: unknown, path: string, depth: number): boolean => {
+  const visit = (current: unknown, depth: number): boolean => {
     nodes += 1;
     if (nodes > limits.maxNodes) {
       report(root, 'maxSize', `must hold at most ${limits.maxNodes} values`);
@@ -58,28 +67,33 @@ export function inputIssues(
     }
     if (typeof current === 'string') {
       const problem = textProblem(current);
-      if (problem) report(path, problem.rule, problem.message);
+      if (problem) report(pathOf(), problem.rule, problem.message);
       return true;
     }
     if (typeof current !== 'object' || current === null || current instanceof Date) return true;
     if (depth >= limits.maxDepth) {
-      report(path, 'maxDepth', `must nest at most ${limits.maxDepth} levels deep`);
+      report(pathOf(), 'maxDepth', `must nest at most ${limits.maxDepth} levels deep`);
       return true;
     }
     if (Array.isArray(current)) {
       for (let i = 0; i < current.length; i += 1) {
-        if (!visit(current[i], `${path}[${i}]`, depth + 1)) return false;
+        segments.push(i);
+        const more = visit(current[i], depth + 1);
+        segments.pop();
+        if (!more) return false;
       }
       return true;
     }
     for (const key of Object.keys(current)) {
-      const keyPath = memberPath(path, key);
       const problem = textProblem(key);
-      if (problem) report(keyPath, problem.rule, `a member name ${problem.message}`);
-      if (!visit((current as Record<string, unknown>)[key], keyPath, depth + 1)) return false;
+      if (problem) report(pathOf(key), problem.rule, `a member name ${problem.message}`);
+      segments.push(key);
+      const more = visit((current as Record<string, unknown>)[key], depth + 1);
+      segments.pop();
+      if (!more) return false;
     }
     return true;
   };
-  visit(value, root, 0);
+  visit(value, 0);
   return issues;
 }
