@@ -1,4 +1,4 @@
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApp, describeMode, RunningApp } from './bootstrap';
 import { AppConfig, ConfigValidationError, loadConfig } from './core/config/app-config';
@@ -20,28 +20,35 @@ function readConfig(): AppConfig {
   }
 }
 
-/** SIGTERM/SIGINT: stop accepting, finish in-flight work, close everything, exit 0. */
-function handleSignals(running: RunningApp): void {
+/**
+ * SIGTERM/SIGINT: stop accepting, finish in-flight work, close everything, exit 0. Installed
+ * before start-up begins: a signal that arrives while the app is still starting (a cluster
+ * worker that has not served yet, say) waits for the start to finish, then shuts down the same
+ * way, within the same deadline, instead of dying by the signal's default action.
+ */
+function handleSignals(config: AppConfig, starting: Promise<RunningApp>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received: shutting down`);
     const deadline = setTimeout(() => {
-      logger.error(`Shutdown took longer than ${running.config.SHUTDOWN_TIMEOUT_MS} ms; exiting`);
+      logger.error(`Shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms; exiting`);
       process.exit(1);
-    }, running.config.SHUTDOWN_TIMEOUT_MS);
+    }, config.SHUTDOWN_TIMEOUT_MS);
     deadline.unref();
-    running.close().then(
-      () => {
-        logger.log('Shut down cleanly');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error(`Shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
-        process.exit(1);
-      },
-    );
+    starting
+      .then((running) => running.close())
+      .then(
+        () => {
+          logger.log('Shut down cleanly');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error(`Shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -50,12 +57,19 @@ function handleSignals(running: RunningApp): void {
 /**
  * API_WORKERS > 1: this process only forks the workers (which share the port), replaces one
  * that dies, and on SIGTERM/SIGINT passes the signal on and exits once they have: 0 if all
- * shut down cleanly.
+ * shut down cleanly. A worker still starting gets the signal once it listens (before that it
+ * may not have its handlers yet, and the signal would kill it mid-start); one that does not
+ * listen within SHUTDOWN_TIMEOUT_MS is killed.
  */
 function superviseWorkers(config: AppConfig): void {
   cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   let stopping = false;
-  const fork = () => cluster.fork().once('exit', (code) => exited(code));
+  const listening = new WeakSet<Worker>();
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.once('listening', () => listening.add(worker));
+    worker.once('exit', (code) => exited(code));
+  };
   const exited = (code: number | null) => {
     if (stopping) return;
     logger.error(`A worker exited with code ${code}; starting another`);
@@ -76,7 +90,14 @@ function superviseWorkers(config: AppConfig): void {
         running -= 1;
         if (running === 0) process.exit(failed ? 1 : 0);
       });
-      worker.process.kill(signal);
+      if (listening.has(worker)) {
+        worker.process.kill(signal);
+        continue;
+      }
+      worker.once('listening', () => worker.process.kill(signal));
+      setTimeout(() => {
+        if (!listening.has(worker)) worker.process.kill('SIGKILL');
+      }, config.SHUTDOWN_TIMEOUT_MS).unref();
     }
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -89,8 +110,9 @@ async function main(): Promise<void> {
   const human = wantsHumanOutput(process.stdout.isTTY, config);
   // At a terminal the summary replaces the start-up chatter; LOG_LEVEL still decides when set.
   if (human && !process.env.LOG_LEVEL) config.LOG_LEVEL = 'warn';
-  const running = await createApp(config);
-  handleSignals(running);
+  const starting = createApp(config);
+  handleSignals(config, starting);
+  const running = await starting;
   await running.app.listen(config.PORT, config.HOST);
   logger.log(
     `Business Config listening on http://${config.HOST}:${config.PORT} — ${describeMode(running)}`,

@@ -2,6 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createTestDatabase, dropTestDatabase } from '../support/databases';
+import { TcpProxy } from '../support/tcp-proxy';
 import { Client } from 'graphql-ws';
 import { eventually, hasPostgres, hasRedis, TestApp } from '../support/test-app';
 import { subscribe, wsClient } from '../support/ws-client';
@@ -94,6 +95,45 @@ describe('the service process', () => {
     }
   });
 
+  (hasPostgres ? it : it.skip)(
+    'a SIGTERM while still starting waits for the start, then shuts down cleanly with 0',
+    async () => {
+      // The database answers nothing at first, so the service is held inside its start-up.
+      const proxy = await TcpProxy.start();
+      await proxy.setMode('blackhole');
+      try {
+        const { REDIS_URL: _redis, ...env } = process.env;
+        const child = spawn(process.execPath, [main], {
+          env: {
+            ...env,
+            PORT: String(await freePort()),
+            HOST: '127.0.0.1',
+            ROLE: 'all',
+            LOG_LEVEL: 'info',
+            ADMIN_TOKEN: ADMIN,
+            DATABASE_URL: proxy.url(databaseUrl!),
+            DB_CONNECT_TIMEOUT_MS: '1000',
+          },
+        });
+        const exited = exitOf(child);
+        children.set(child, exited);
+        let output = '';
+        child.stdout.on('data', (chunk) => (output += String(chunk)));
+        child.stderr.on('data', (chunk) => (output += String(chunk)));
+        await eventually(async () => proxy.connections > 0, {
+          what: 'the service to try the database',
+        });
+        child.kill('SIGTERM');
+        await proxy.setMode('forward');
+        expect({ code: await exited, signal: child.signalCode }).toEqual({ code: 0, signal: null });
+        expect(output).toContain('Shut down cleanly');
+      } finally {
+        await proxy.close();
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
   it(
     'serves, then exits 0 on SIGTERM',
     async () => {
@@ -118,6 +158,8 @@ async function startProcess(env: Record<string, string>): Promise<{
   child: ChildProcess;
   app: TestApp;
   exited: Promise<number | null>;
+  /** The last 4,000 characters the service printed, for a failure message. */
+  output: () => string;
 }> {
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
@@ -165,7 +207,7 @@ async function startProcess(env: Record<string, string>): Promise<{
       return response.json();
     },
   } as unknown as TestApp;
-  return { child, app, exited };
+  return { child, app, exited, output: () => output };
 }
 
 const UPSERT = `mutation ($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }`;
@@ -229,7 +271,7 @@ describeProcesses('api instances as separate processes', () => {
   it(
     'API_WORKERS=2 serves from two processes on one port, and all exit 0 on SIGTERM',
     async () => {
-      const { child, app, exited } = await start({
+      const { child, app, exited, output } = await start({
         REDIS_URL: process.env.REDIS_URL!,
         REDIS_PREFIX: `procs-${Date.now()}`,
         API_WORKERS: '2',
@@ -251,7 +293,48 @@ describeProcesses('api instances as separate processes', () => {
         });
       }
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const code = await exited;
+      // The service's own words on why it did not exit cleanly, if it did not.
+      expect({ code, output: code === 0 ? '' : output() }).toEqual({ code: 0, output: '' });
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'API_WORKERS=2 stopped while its workers are still starting exits 0 once they have started',
+    async () => {
+      const child = spawn(process.execPath, [main], {
+        env: {
+          ...process.env,
+          PORT: String(await freePort()),
+          HOST: '127.0.0.1',
+          ROLE: 'all',
+          LOG_LEVEL: 'info',
+          ADMIN_TOKEN: ADMIN,
+          DATABASE_URL: databaseUrl,
+          REDIS_PREFIX: `procs-${Date.now()}`,
+          API_WORKERS: '2',
+        },
+      });
+      const exited = exitOf(child);
+      children.set(child, exited);
+      let output = '';
+      const forked = new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk) => {
+          output += String(chunk);
+          // Logged right after the forks, long before a worker has loaded the app.
+          if (output.includes('Started 2 workers')) resolve();
+        });
+      });
+      child.stderr.on('data', (chunk) => (output += String(chunk)));
+      await forked;
+      child.kill('SIGTERM');
+      const code = await exited;
+      expect({ code, output: code === 0 ? '' : output.slice(-4000) }).toEqual({
+        code: 0,
+        output: '',
+      });
+      expect(output.match(/Shut down cleanly/g)).toHaveLength(2);
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

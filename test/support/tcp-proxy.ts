@@ -37,6 +37,11 @@ export class TcpProxy {
     return this.currentMode;
   }
 
+  /** Client connections open through the proxy now (answered or silenced). */
+  get connections(): number {
+    return this.pairs.size;
+  }
+
   /** `url` with its host and port replaced by the proxy's. */
   url(url: string): string {
     const parsed = new URL(url);
