@@ -9,6 +9,7 @@ import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
 import { ConfigsService } from '../configs/configs.service';
 import { PreviewEvaluationInput } from './dto/evaluation.types';
+import { assertContextObject } from './evaluation-context.util';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
 
 /**
@@ -43,15 +44,7 @@ export class EvaluationService {
     context: unknown,
     keys?: string[],
   ): Promise<EvaluationResult[]> {
-    if (!isPlainObject(context)) {
-      throw AppError.badInput('context must be an object', [
-        {
-          path: 'context',
-          rule: 'type',
-          message: 'context must be a JSON object such as {"user": {"id": "42"}}',
-        },
-      ]);
-    }
+    assertContextObject(context);
     return (await this.snapshotFor(actor, environmentKey)).evaluateMany(context, keys);
   }
 
