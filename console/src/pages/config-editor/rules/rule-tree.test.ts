@@ -301,7 +301,18 @@ describe('what the builder writes', () => {
         rules.push({ id: `r${rules.length}`, condition: { all: [leaf.fields] }, value: 1 });
       }
     }
-    const state = { ...CONFIG_DEFAULTS, key: 'k', valueType: 'integer', value: 1, defaultValue: 0 };
-    expect(validateConfigState({ ...state, targetingRules: rules } as ConfigState)).toEqual([]);
+    const state = {
+      ...CONFIG_DEFAULTS,
+      key: 'k',
+      valueType: 'integer' as const,
+      value: 1,
+      defaultValue: 0,
+    };
+    expect(
+      validateConfigState({
+        ...state,
+        targetingRules: rules as unknown as ConfigState['targetingRules'],
+      }),
+    ).toEqual([]);
   });
 });
