@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkPage, gql, launchBrowser, newPage, signIn } from './support';
+import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './support';
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
@@ -222,5 +222,20 @@ describe('the config editor', () => {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Stay' }).click();
     expect(page.url()).toContain(editorPath);
+  });
+
+  it('shows a viewer the rules in the builder without edit controls', async () => {
+    const viewerToken = await createKey(baseUrl, adminToken, 'editor e2e viewer', ['VIEWER']);
+    const viewer = await newPage(browser);
+    await signIn(viewer, baseUrl, viewerToken, editorPath);
+    const rule = viewer.getByRole('group', { name: 'Rule 1', exact: true });
+    await expect(rule.getByLabel('Rule id').inputValue()).resolves.toBe('pro-in-europe');
+    await expect(viewer.getByRole('button', { name: 'Add rule' }).count()).resolves.toBe(0);
+    await expect(
+      viewer
+        .getByRole('button', { name: /^(Move|Duplicate|Remove) rule|^Drag Rule|^Add / })
+        .count(),
+    ).resolves.toBe(0);
+    await viewer.close();
   });
 });
