@@ -150,6 +150,11 @@ export function RulesEditor({
           {refused} Fix it here to return to the builder.
         </Alert>
       )}
+      {!refused && parsed.problem && (
+        <Text size="sm">
+          The builder cannot show these rules ({parsed.problem}); edit them as JSON.
+        </Text>
+      )}
       {showJson ? (
         <JsonField
           label="Rules in order"
