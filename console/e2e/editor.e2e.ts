@@ -1,12 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkPage, gql, launchBrowser, newPage, signIn } from './support';
+import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './support';
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
 const KEY = `limits.max-items-${Date.now()}`;
 const editorPath = `/console/envs/production/configs/${KEY}`;
 
+/** What the builder steps below make, exactly as the API stores it. */
 const RULES = [
   {
     id: 'pro-in-europe',
@@ -23,10 +24,37 @@ const RULES = [
     },
     value: 8,
   },
+  {
+    id: 'staff',
+    condition: {
+      all: [
+        {
+          attribute: 'user.email',
+          operator: 'ends_with',
+          value: '@example.com',
+          ignoreCase: true,
+        },
+      ],
+    },
+    value: 9,
+    rolloutPercentage: 50,
+  },
 ];
 
 async function setJson(page: Page, label: string, value: unknown) {
   await page.getByLabel(label).fill(JSON.stringify(value));
+}
+
+/** Picks `option` in the Mantine select labelled `label` inside `scope`. */
+async function choose(page: Page, scope: Locator, label: string, option: string) {
+  await scope.getByRole('textbox', { name: label, exact: true }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+async function ruleIds(page: Page) {
+  return page
+    .getByRole('textbox', { name: /^Rule id/ })
+    .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
 }
 
 describe('the config editor', () => {
@@ -55,10 +83,88 @@ describe('the config editor', () => {
     await expect
       .poll(() => value.getAttribute('aria-invalid'), { timeout: 15_000 })
       .not.toBe('true');
-    await setJson(page, 'Rules in order', RULES);
+  });
+
+  it('builds a nested rule in the builder, shows its errors inline, reorders by keyboard and saves', async () => {
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const first = page.getByRole('group', { name: 'Rule 1', exact: true });
+    const plan = first.getByRole('group', { name: 'Condition 1', exact: true });
+    // The empty attribute is refused by the server's validation, next to that input.
+    const attribute = plan.getByLabel('Attribute');
+    await expect
+      .poll(() => attribute.getAttribute('aria-invalid'), { timeout: 15_000 })
+      .toBe('true');
+    await first.getByLabel('Rule id').fill('pro-in-europe');
+    await attribute.fill('user.plan');
+    await plan.getByLabel('Value', { exact: true }).fill('pro');
+    await first.getByRole('button', { name: 'Add group to Conditions of Rule 1' }).click();
+    const group = first.getByRole('group', { name: 'Group 2', exact: true });
+    await expect(group.getByRole('radio', { name: 'Any of (OR)' }).isChecked()).resolves.toBe(true);
+    const country = group.getByRole('group', { name: 'Condition 2.1', exact: true });
+    await country.getByLabel('Attribute').fill('user.country');
+    await choose(page, country, 'Operator', 'is one of');
+    const values = country.getByLabel('Values');
+    await values.fill('FR');
+    await values.press('Enter');
+    await values.fill('DE');
+    await values.press('Enter');
+    await group.getByRole('button', { name: 'Add condition to Group 2' }).click();
+    const beta = group.getByRole('group', { name: 'Condition 2.2', exact: true });
+    await beta.getByLabel('Attribute').fill('user.beta');
+    await choose(page, beta, 'Type', 'boolean');
+    await first.getByLabel('Value served by rule 1').fill('8');
+
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const second = page.getByRole('group', { name: 'Rule 2', exact: true });
+    await second.getByLabel('Rule id').fill('staff');
+    const email = second.getByRole('group', { name: 'Condition 1', exact: true });
+    await email.getByLabel('Attribute').fill('user.email');
+    await choose(page, email, 'Operator', 'ends with');
+    await email.getByLabel('Value', { exact: true }).fill('@example.com');
+    await email.getByLabel('Ignore case').check();
+    await second.getByLabel('Value served by rule 2').fill('9');
+    await second.getByLabel('Rollout of rule 2 (%)').fill('50');
+    await checkPage(page, 'config-rules');
+
+    // Keyboard only: the move button, then the drag handle (space, arrow, space).
+    await page.getByRole('button', { name: 'Move rule 2 up' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => ruleIds(page)).toEqual(['staff', 'pro-in-europe']);
+    await page.getByRole('button', { name: /^Drag Rule 1 to reorder/ }).focus();
+    const announced = (text: string) =>
+      page.getByRole('status').filter({ hasText: text }).waitFor({ state: 'attached' });
+    await page.keyboard.press('Space');
+    await announced('Rule 1 is over position 1.');
+    await page.keyboard.press('ArrowDown');
+    await announced('Rule 1 is over position 2.');
+    await page.keyboard.press('Space');
+    await announced('Rule 1 dropped at position 2.');
+    await expect.poll(() => ruleIds(page)).toEqual(['pro-in-europe', 'staff']);
+
     await page.getByRole('button', { name: 'Create config' }).click();
     await page.waitForURL(`**${editorPath}`);
     await page.getByText('version 1').waitFor();
+    const stored = await gql<{ config: { targetingRules: unknown } }>(
+      baseUrl,
+      adminToken,
+      `{ config(environment: "production", key: "${KEY}") { targetingRules } }`,
+    );
+    expect(stored.config.targetingRules).toEqual(RULES);
+  });
+
+  it('keeps the JSON view while its text is not valid JSON, then returns to the builder', async () => {
+    await page.getByLabel('Edit as JSON').check();
+    const json = page.getByLabel('Rules in order');
+    await expect(json.inputValue()).resolves.toContain('"pro-in-europe"');
+    await json.fill('[{"id": ');
+    // Refused: the switch stays on.
+    await page.getByLabel('Edit as JSON').click();
+    await page.getByText('Staying in the JSON view').waitFor();
+    await expect(json.isVisible()).resolves.toBe(true);
+    await json.fill(JSON.stringify(RULES));
+    await page.getByLabel('Edit as JSON').uncheck();
+    await page.getByRole('group', { name: 'Rule 2', exact: true }).waitFor();
+    await expect.poll(() => ruleIds(page)).toEqual(['pro-in-europe', 'staff']);
   });
 
   it('tests the draft against a context and explains which rule matched and why', async () => {
@@ -116,5 +222,20 @@ describe('the config editor', () => {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Stay' }).click();
     expect(page.url()).toContain(editorPath);
+  });
+
+  it('shows a viewer the rules in the builder without edit controls', async () => {
+    const viewerToken = await createKey(baseUrl, adminToken, 'editor e2e viewer', ['VIEWER']);
+    const viewer = await newPage(browser);
+    await signIn(viewer, baseUrl, viewerToken, editorPath);
+    const rule = viewer.getByRole('group', { name: 'Rule 1', exact: true });
+    await expect(rule.getByLabel('Rule id').inputValue()).resolves.toBe('pro-in-europe');
+    await expect(viewer.getByRole('button', { name: 'Add rule' }).count()).resolves.toBe(0);
+    await expect(
+      viewer
+        .getByRole('button', { name: /^(Move|Duplicate|Remove) rule|^Drag Rule|^Add / })
+        .count(),
+    ).resolves.toBe(0);
+    await viewer.close();
   });
 });

@@ -19,7 +19,10 @@ function newestMtime(path) {
   return newest;
 }
 
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(root, p));
+// The console also bundles the engine's operator table and date parsing.
+const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', '../src/engine'].map((p) =>
+  join(root, p),
+);
 const stale =
   !existsSync(built) ||
   Math.max(...sources.filter(existsSync).map(newestMtime)) > statSync(built).mtimeMs;

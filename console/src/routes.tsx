@@ -1,11 +1,26 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, createBrowserRouter } from 'react-router';
 import { Layout, EnvironmentRedirect } from './layout';
 import { ConfigsPage } from './pages/configs/configs-page';
-import { ConfigEditorPage } from './pages/config-editor/config-editor-page';
+import { PageSkeleton } from './components/page-skeleton';
 import { HistoryPage } from './pages/history/history-page';
 import { ApiKeysPage } from './pages/api-keys/api-keys-page';
 import { EnvironmentsPage } from './pages/environments/environments-page';
 import { ExplainServedPage } from './pages/explain-served/explain-served-page';
+
+// The editor (rule builder, drag and drop, date pickers) loads when first opened, keeping the
+// initial JavaScript of every other page small.
+const LazyConfigEditorPage = lazy(() =>
+  import('./pages/config-editor/config-editor-page').then((m) => ({ default: m.ConfigEditorPage })),
+);
+
+function ConfigEditorPage({ isNew }: { isNew?: boolean }) {
+  return (
+    <Suspense fallback={<PageSkeleton rows={10} />}>
+      <LazyConfigEditorPage isNew={isNew} />
+    </Suspense>
+  );
+}
 
 export const routes = {
   configs: (env: string) => `/envs/${encodeURIComponent(env)}/configs`,

@@ -18,6 +18,7 @@ export function JsonField({
   nullable = false,
   readOnly,
   minRows = 3,
+  onSyntaxError,
 }: {
   label: string;
   value: unknown;
@@ -27,16 +28,22 @@ export function JsonField({
   nullable?: boolean;
   readOnly?: boolean;
   minRows?: number;
+  /** Told the syntax error of the text as typed, or null once it parses again. */
+  onSyntaxError?(message: string | null): void;
 }) {
   const [text, setText] = useState(() => pretty(value));
   const [syntaxError, setSyntaxError] = useState<string | null>(null);
   const lastSent = useRef<unknown>(value);
+  const showSyntaxError = (message: string | null) => {
+    setSyntaxError(message);
+    onSyntaxError?.(message);
+  };
   // A value changed from outside (a restored draft, a reapply) replaces the text.
   useEffect(() => {
     if (JSON.stringify(value) !== JSON.stringify(lastSent.current)) {
       lastSent.current = value;
       setText(pretty(value));
-      setSyntaxError(null);
+      showSyntaxError(null);
     }
   }, [value]);
   return (
@@ -55,18 +62,18 @@ export function JsonField({
         const next = event.currentTarget.value;
         setText(next);
         if (nullable && next.trim() === '') {
-          setSyntaxError(null);
+          showSyntaxError(null);
           lastSent.current = null;
           onChange(null);
           return;
         }
         try {
           const parsed: unknown = JSON.parse(next);
-          setSyntaxError(null);
+          showSyntaxError(null);
           lastSent.current = parsed;
           onChange(parsed);
         } catch (e) {
-          setSyntaxError((e as Error).message);
+          showSyntaxError((e as Error).message);
         }
       }}
     />

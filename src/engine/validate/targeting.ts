@@ -1,6 +1,7 @@
 import { OPERATORS, Operator, ValueConstraints, ValueType } from '../config-state';
 import { parseIsoDate } from '../dates';
 import { toNumber } from '../evaluation/operands';
+import { CASE_FOLDING_OPERATORS, OPERATOR_SHAPES, OperandKind } from '../operators';
 import { compileRe2 } from '../regex';
 import { parseLooseSemver } from '../semver';
 import { attributePathProblem, isPercentage, isPlainObject, Issues } from './issues';
@@ -17,45 +18,7 @@ const RULE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const RULE_FIELDS = new Set(['id', 'name', 'condition', 'value', 'rolloutPercentage']);
 const LEAF_FIELDS = new Set(['attribute', 'operator', 'value', 'values', 'negate', 'ignoreCase']);
 
-/** How each operator takes its operands, and what each operand must be. */
-type Arity = 'list' | 'one' | 'oneOrList' | 'pair' | 'none';
-type Kind = 'scalar' | 'string' | 'regex' | 'number' | 'semver' | 'date';
-const SHAPES: Record<Operator, [Arity, Kind]> = {
-  equals: ['oneOrList', 'scalar'],
-  not_equals: ['one', 'scalar'],
-  in: ['list', 'scalar'],
-  not_in: ['list', 'scalar'],
-  contains: ['oneOrList', 'string'],
-  not_contains: ['one', 'string'],
-  starts_with: ['oneOrList', 'string'],
-  ends_with: ['oneOrList', 'string'],
-  matches: ['oneOrList', 'regex'],
-  greater_than: ['one', 'number'],
-  greater_than_or_equal: ['one', 'number'],
-  less_than: ['one', 'number'],
-  less_than_or_equal: ['one', 'number'],
-  between: ['pair', 'number'],
-  semver_equals: ['oneOrList', 'semver'],
-  semver_greater_than: ['one', 'semver'],
-  semver_less_than: ['one', 'semver'],
-  before: ['one', 'date'],
-  after: ['one', 'date'],
-  exists: ['none', 'scalar'],
-  not_exists: ['none', 'scalar'],
-};
-const CASE_FOLDING = new Set<Operator>([
-  'equals',
-  'not_equals',
-  'in',
-  'not_in',
-  'contains',
-  'not_contains',
-  'starts_with',
-  'ends_with',
-  'matches',
-]);
-
-function operandProblem(kind: Kind, operand: unknown): [string, string] | undefined {
+function operandProblem(kind: OperandKind, operand: unknown): [string, string] | undefined {
   switch (kind) {
     case 'scalar':
       return ['string', 'number', 'boolean'].includes(typeof operand)
@@ -160,14 +123,14 @@ class TargetingChecker {
       this.issues.add(`${path}.operator`, 'operator', `must be one of ${OPERATORS.join(', ')}`);
       return;
     }
-    if (leaf.ignoreCase === true && !CASE_FOLDING.has(operator)) {
+    if (leaf.ignoreCase === true && !CASE_FOLDING_OPERATORS.has(operator)) {
       this.issues.add(`${path}.ignoreCase`, 'ignoreCase', `does not apply to ${operator}`);
     }
     this.operands(leaf, operator, path);
   }
 
   private operands(leaf: Record<string, unknown>, operator: Operator, path: string): void {
-    const [arity, kind] = SHAPES[operator];
+    const [arity, kind] = OPERATOR_SHAPES[operator];
     const hasValue = leaf.value !== undefined;
     const hasValues = leaf.values !== undefined;
     const wants = (message: string) => this.issues.add(path, 'operands', `${operator} ${message}`);

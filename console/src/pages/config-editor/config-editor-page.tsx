@@ -43,6 +43,7 @@ import {
   type ConfigDraft,
 } from './draft';
 import { PreviewPanel } from './preview-panel';
+import { RulesEditor } from './rules/rules-editor';
 import { useValidation } from './use-validation';
 
 const VALUE_TYPES: ConfigValueType[] = ['BOOLEAN', 'INTEGER', 'DECIMAL', 'STRING', 'JSON', 'IMAGE'];
@@ -498,14 +499,14 @@ function Editor({
               </Stack>
             </Fieldset>
             <Fieldset legend="Targeting rules">
-              <JsonField
-                label="Rules in order"
-                description='[{"id": "beta", "condition": {"all": [{"attribute": "user.plan", "operator": "eq", "value": "pro"}]}, "value": …}]'
+              <RulesEditor
                 value={draft.targetingRules}
-                readOnly={readOnly}
-                error={errorFor('targetingRules')}
                 onChange={(v) => set('targetingRules', v)}
-                minRows={6}
+                errors={shownErrors}
+                jsonError={errorFor('targetingRules')}
+                valueType={draft.valueType}
+                newRuleValue={draft.value}
+                readOnly={readOnly}
               />
             </Fieldset>
             {fieldErrors[''] && (
