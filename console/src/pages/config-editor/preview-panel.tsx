@@ -1,12 +1,12 @@
-import { Alert, Badge, Box, Button, Code, Group, List, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Box, Button, Code, Group, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useClient, type CombinedError } from 'urql';
 import type { PreviewEvaluationQuery as PreviewResult } from '../../api/gql/graphql';
 import { PreviewEvaluationQuery } from '../../api/operations';
+import { ExplainList } from '../../components/explain-list';
 import { JsonField } from '../../components/json-field';
 import { ProblemAlert } from '../../components/problem-alert';
 import type { ConfigDraft } from './draft';
-import { explainLines } from './explain';
 
 /** "Test against a context": the unsaved draft evaluated by the server, with its explanation. */
 export function PreviewPanel({ environment, draft }: { environment: string; draft: ConfigDraft }) {
@@ -61,18 +61,7 @@ export function PreviewPanel({ environment, draft }: { environment: string; draf
           <Title order={3} size="h5" mt="sm">
             Why
           </Title>
-          <List listStyleType="none" spacing={2} aria-label="Explanation">
-            {explainLines(result.explain).map((line, i) => (
-              <List.Item key={i} style={{ paddingLeft: line.depth * 20 }}>
-                <Text size="sm" c={line.outcome ? 'teal.9' : 'red.9'} component="span">
-                  {line.outcome ? '✓ held' : '✗ did not hold'}
-                </Text>{' '}
-                <Text size="sm" component="span">
-                  {line.text}
-                </Text>
-              </List.Item>
-            ))}
-          </List>
+          <ExplainList steps={result.explain} />
         </Box>
       )}
     </Stack>
