@@ -19,7 +19,7 @@ type ValidationErrors = { path: string; rule: string; message: string }[];
  * spends between two turns of its event loop while the request runs. CPU time, not wall
  * time, so other processes do not inflate it; still generous on purpose. DESIGN.md aims at
  * ~50 ms, and on a 2-core machine loaded 6-8× over these requests measured 17-50 ms of CPU
- * (a config at the targeting limits, 80-125 ms): on a busy machine the same work costs more
+ * (a config at the targeting limits, 70-125 ms): on a busy machine the same work costs more
  * CPU time (shared caches, a sibling hyperthread), and the client's own work (sending,
  * parsing the answer) runs in this process too. What it catches is what it guards against:
  * a request that holds the loop for seconds (a backtracking pattern, an expanding schema, a
@@ -28,7 +28,7 @@ type ValidationErrors = { path: string; rule: string; message: string }[];
 const SLICE_BOUND_MS = 250;
 /**
  * A value at its size limit (256 KB of JSON, ~56,000 nodes) is parsed, checked, serialized
- * and validated in one stretch: 215-245 ms of CPU on the loaded machine above. Over DESIGN.md's
+ * and validated in one stretch: 150-250 ms of CPU on the loaded machine above. Over DESIGN.md's
  * aim, as docs/evaluation.md says; the bound still catches quadratic work, which on such a
  * value takes seconds (Ajv's own uniqueItems: ~4 s).
  */
