@@ -1,4 +1,6 @@
+import Ajv2020 from 'ajv/dist/2020';
 import { fullFormats } from 'ajv-formats/dist/formats';
+import fc from 'fast-check';
 import { compileJsonSchema, schemaErrors } from './json-schema';
 import { SCHEMA_LIMITS, SchemaLimitError } from './json-schema-limits';
 
@@ -188,6 +190,95 @@ describe('compileJsonSchema', () => {
       expect(
         compileJsonSchema({ properties: { $id: { type: 'string' }, $ref: { type: 'string' } } }),
       ).not.toBeInstanceOf(Error);
+    });
+  });
+
+  describe('uniqueItems', () => {
+    const unique = compiled({ type: 'array', uniqueItems: true });
+
+    it('treats equal JSON values as duplicates, whatever their member order or number form', () => {
+      expect(
+        schemaErrors(unique, [
+          { a: 1, b: [2, { c: 3, d: 4 }] },
+          { b: [2, { d: 4, c: 3 }], a: 1 },
+        ]),
+      ).toEqual(['(value) must NOT have duplicate items (items ## 0 and 1 are identical)']);
+      expect(schemaErrors(unique, JSON.parse('[1, 2, 1.0]'))).toEqual([
+        '(value) must NOT have duplicate items (items ## 0 and 2 are identical)',
+      ]);
+      expect(schemaErrors(unique, JSON.parse('[10, 1e1]'))).toHaveLength(1);
+      expect(
+        schemaErrors(unique, [
+          [1, [2, [3]]],
+          [1, [2, [3]]],
+        ]),
+      ).toHaveLength(1);
+      // A `__proto__` member is data like any other (DESIGN.md).
+      const proto = (n: number) => JSON.parse(`{"__proto__": ${n}}`) as unknown;
+      expect(schemaErrors(unique, [proto(1), proto(2)])).toEqual([]);
+      expect(schemaErrors(unique, [proto(1), proto(1)])).toHaveLength(1);
+    });
+
+    it('tells apart values of different types or shapes', () => {
+      expect(
+        schemaErrors(unique, [
+          1,
+          '1',
+          true,
+          'true',
+          null,
+          'null',
+          [1],
+          { 0: 1 },
+          [],
+          {},
+          [[]],
+          [{}],
+        ]),
+      ).toEqual([]);
+      expect(schemaErrors(unique, [[1, 2], [2, 1], { a: 1 }, { a: 1, b: 1 }, { a: [1] }])).toEqual(
+        [],
+      );
+      expect(schemaErrors(compiled({ uniqueItems: false }), [1, 1])).toEqual([]);
+      expect(schemaErrors(unique, 'not an array')).toEqual(['(value) must be array']);
+    });
+
+    it("agrees with Ajv's own uniqueItems, down to the pair it reports", () => {
+      const stock = new Ajv2020({ allErrors: true }).compile({
+        type: 'object',
+        properties: { list: { type: 'array', uniqueItems: true } },
+      });
+      const ours = compiled({
+        type: 'object',
+        properties: { list: { type: 'array', uniqueItems: true } },
+      });
+      // Few distinct leaves, so duplicates are frequent.
+      const small = fc.letrec((tie) => ({
+        value: fc.oneof(
+          { depthSize: 'small' },
+          fc.constantFrom(0, 1, -0, 1.5, 'a', 'b', '', true, false, null),
+          fc.array(tie('value'), { maxLength: 3 }),
+          fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('value'), {
+            maxKeys: 3,
+            noNullPrototype: true,
+          }),
+        ),
+      })).value;
+      fc.assert(
+        fc.property(fc.array(small, { maxLength: 8 }), (list) => {
+          // Dictionaries come with their members in any order.
+          expect(schemaErrors(ours, { list })).toEqual(
+            stock({ list }) ? [] : stock.errors!.map((e) => `${e.instancePath} ${e.message}`),
+          );
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('refuses a uniqueItems that is not a boolean', () => {
+      expect(String(compileJsonSchema({ uniqueItems: 'yes' }))).toMatch(
+        /uniqueItems must be boolean/,
+      );
     });
   });
 });

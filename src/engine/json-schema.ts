@@ -2,6 +2,7 @@ import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { re2Formats } from './json-schema-formats';
 import { checkSchemaLimits, SCHEMA_LIMITS, SchemaLimitError } from './json-schema-limits';
+import { uniqueItemsKeyword } from './json-schema-unique-items';
 import { compileRe2 } from './regex';
 
 const CACHE_SIZE = 500;
@@ -25,6 +26,8 @@ const ajv = new Ajv2020({
 });
 addFormats(ajv);
 for (const [name, format] of Object.entries(re2Formats())) ajv.addFormat(name, format);
+ajv.removeKeyword('uniqueItems');
+ajv.addKeyword(uniqueItemsKeyword);
 const cache = new Map<string, ValidateFunction | Error>();
 
 /**

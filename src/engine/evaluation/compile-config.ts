@@ -98,7 +98,7 @@ export function compileConfig(
 
   const paths = state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS;
   const stickiness = shared
-    ? shared.intern('stickiness', paths, () => memoize(compileStickiness(paths)))
+    ? shared.intern('stickiness', JSON.stringify(paths), () => memoize(compileStickiness(paths)))
     : compileStickiness(paths);
   const rules: CompiledRule[] = state.targetingRules.map((rule) => ({
     matches: compileCondition(rule.condition, shared),

@@ -43,26 +43,55 @@ export function compileCondition(condition: Condition, shared?: SharedConditions
   const memo = shared.memoForCondition();
   const slots: number[] = [];
   const tests: Test[] = [];
-  const emit = (node: Condition): string => {
-    const slot = `I[${slots.push(shared.intern('slot', node, () => memo.conditionSlot())) - 1}]`;
+  // Returns the node's expression and its slot. A node is interned by a key built from its
+  // children's slots, so each node's key is computed once: keyed by its whole subtree's JSON,
+  // a deep tree would be serialized once per level (500 leaves of 10k values, 10 deep).
+  const emit = (node: Condition): [expression: string, slot: number] => {
+    let key: string;
     let body: string;
-    if ('all' in node) body = node.all.length ? node.all.map(emit).join(' && ') : 'true';
-    else if ('any' in node) body = node.any.length ? node.any.map(emit).join(' || ') : 'false';
-    else {
+    if ('all' in node || 'any' in node) {
+      const kind = 'all' in node ? 'all' : 'any';
+      const children = ('all' in node ? node.all : node.any).map(emit);
+      key = `${kind}(${children.map(([, slot]) => slot).join(',')})`;
+      const expressions = children.map(([expression]) => expression);
+      body = expressions.length
+        ? expressions.join(kind === 'all' ? ' && ' : ' || ')
+        : String(kind === 'all');
+    } else {
+      key = leafKey(node);
       const attribute = shared.intern('attribute', node.attribute, () =>
         memo.attributeSlot(node.attribute),
       );
       const value = `memo.read(I[${slots.push(attribute) - 1}], context, s)`;
       body = leafExpression(node, value, () => {
-        const test = shared.intern('test', node, () => compileTest(node));
+        const test = shared.intern('test', key, () => compileTest(node));
         return `T[${tests.push(test) - 1}]`;
       });
     }
-    return `(answered[${slot}] === s ? answers[${slot}] : memo.answer(${slot}, s, ${body}))`;
+    const slot = shared.intern('slot', key, () => memo.conditionSlot());
+    const ref = `I[${slots.push(slot) - 1}]`;
+    const expression = `(answered[${ref}] === s ? answers[${ref}] : memo.answer(${ref}, s, ${body}))`;
+    return [expression, slot];
   };
-  const expression = emit(condition);
+  const [expression] = emit(condition);
   const make = generated(expression);
   return make(memo, slots, tests);
+}
+
+/**
+ * A leaf's identity: the fields that decide what it computes, in a fixed order (so member
+ * order does not matter). Operands are JSON scalars, which JSON.stringify writes canonically.
+ */
+function leafKey(leaf: LeafCondition): string {
+  const { attribute, operator, value, values } = leaf;
+  return JSON.stringify([
+    attribute,
+    operator,
+    leaf.negate === true,
+    leaf.ignoreCase === true,
+    value ?? null,
+    values ?? null,
+  ]);
 }
 
 /**

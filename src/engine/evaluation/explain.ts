@@ -10,6 +10,7 @@ import {
 import { compileCondition, Predicate } from './conditions';
 import { EvaluationResult } from './result';
 import { beginSession, SharedConditions } from './shared';
+import { isPlainObject } from '../validate/issues';
 
 export type ExplainKind = 'ARCHIVED' | 'RULE' | 'ALL' | 'ANY' | 'CONDITION' | 'ROLLOUT';
 
@@ -78,19 +79,26 @@ function planCondition(condition: Condition, path: string, shared: SharedConditi
   };
 }
 
-function conditionSize(condition: Condition): number {
-  if ('all' in condition) return condition.all.reduce((n, c) => n + conditionSize(c), 1);
-  if ('any' in condition) return condition.any.reduce((n, c) => n + conditionSize(c), 1);
-  return 1;
+/** Nodes in a condition as written, valid or not: a group and its children, else one. */
+function conditionSize(condition: unknown): number {
+  if (!isPlainObject(condition)) return 1;
+  const children = Array.isArray(condition.all) ? condition.all : condition.any;
+  if (!Array.isArray(children)) return 1;
+  return children.reduce((n: number, child) => n + conditionSize(child), 1);
 }
 
 /**
  * Steps in each explanation of `state` (every node is listed, reached or not): known before
- * anything is compiled, so a caller can refuse a preview over its budget cheaply.
+ * anything is validated or compiled, so a caller can refuse a preview over its budget before
+ * doing any work for it. Counts a draft as written; once valid, it is the exact count.
  */
-export function explainStepCount(state: ConfigState): number {
+export function explainStepCount(state: Pick<ConfigState, 'archived' | 'targetingRules'>): number {
   if (state.archived) return 1;
-  return state.targetingRules.reduce((n, rule) => n + 2 + conditionSize(rule.condition), 1);
+  const rules: unknown[] = Array.isArray(state.targetingRules) ? state.targetingRules : [];
+  return rules.reduce(
+    (n: number, rule) => n + 2 + conditionSize(isPlainObject(rule) ? rule.condition : undefined),
+    1,
+  );
 }
 
 /** The steps of a plan that evaluation did not reach, each saying why. */

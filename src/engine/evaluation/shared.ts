@@ -1,14 +1,13 @@
-import canonicalize from 'canonicalize';
 import { compileAttribute, AttributeGetter } from './attribute';
 
 /**
  * Evaluating one context against many configs (an app fetching all its flags) repeats the
  * same work: configs share conditions (`user.plan = "pro"`, `country in EU`) and read the
  * same attributes. Configs compiled with one `SharedConditions` give each distinct condition
- * (subtrees are interned by their canonical JSON) and each attribute path one memo slot, and
- * each slot is computed once per evaluation session: `evaluateAll` opens one session per
- * context, a single `evaluate` opens its own. Evaluation is synchronous, so sessions never
- * interleave.
+ * (subtrees are interned by a key built bottom-up, see conditions.ts) and each attribute path
+ * one memo slot, and each slot is computed once per evaluation session: `evaluateAll` opens
+ * one session per context, a single `evaluate` opens its own. Evaluation is synchronous, so
+ * sessions never interleave.
  */
 const session = { id: 0 };
 
@@ -93,13 +92,17 @@ export class SharedConditions {
     return this.table;
   }
 
-  /** What was already made for `node` of this kind, or what `make` makes now. */
-  intern<T>(kind: string, node: unknown, make: () => T): T {
-    const key = `${kind}:${canonicalize(node)}`;
-    let entry = this.entries.get(key) as T | undefined;
+  /**
+   * What was already made for `key` of this kind, or what `make` makes now. Equal keys must
+   * mean equal things: callers build them so (see conditions.ts), cheaply, since a large config
+   * interns every one of its nodes.
+   */
+  intern<T>(kind: string, key: string, make: () => T): T {
+    const entryKey = `${kind}:${key}`;
+    let entry = this.entries.get(entryKey) as T | undefined;
     if (entry === undefined) {
       entry = make();
-      this.entries.set(key, entry);
+      this.entries.set(entryKey, entry);
     }
     return entry;
   }
