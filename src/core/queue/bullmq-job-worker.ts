@@ -1,9 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { RedisConnections } from '../redis/redis-connections';
@@ -12,10 +7,9 @@ import { QueueName } from './queue-name';
 
 /**
  * Consumes the BullMQ queues in processes that run the worker role: one Worker per queue
- * that has handlers, dispatching each job by name to its @Job handler. Inert when
- * REDIS_URL is unset (the in-process queue runs the handlers then).
+ * that has handlers, dispatching each job by name to its @Job handler. QueueModule makes
+ * one only with REDIS_URL and the worker role (the in-process queue runs the handlers else).
  */
-@Injectable()
 export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BullMqJobWorker.name);
   private readonly workers: Worker[] = [];
@@ -27,7 +21,6 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.embeddedQueue || !this.config.runsWorker) return;
     for (const [queue, concurrency] of this.registry.concurrencyByQueue()) {
       this.workers.push(this.start(queue, concurrency));
     }
