@@ -1,6 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createTestDatabase, dropTestDatabase } from '../support/databases';
+import { hasPostgres } from '../support/test-app';
 
 const root = join(__dirname, '..', '..');
 
@@ -28,7 +30,7 @@ async function loadedByAStart(env: Record<string, string>, names: string[]): Pro
   return JSON.parse(stdout) as string[];
 }
 
-describe('the embedded start', () => {
+describe('what a start loads', () => {
   beforeAll(() => {
     execFileSync(process.execPath, [
       require.resolve('typescript/bin/tsc'),
@@ -48,4 +50,21 @@ describe('the embedded start', () => {
     ]);
     expect(loaded).toEqual(['bullmq', 'ioredis']);
   }, 120_000);
+
+  (hasPostgres ? it : it.skip)(
+    'loads no PGlite with DATABASE_URL',
+    async () => {
+      const url = await createTestDatabase(process.env.DATABASE_URL!);
+      try {
+        const loaded = await loadedByAStart({ DATABASE_URL: url }, [
+          '@electric-sql/pglite',
+          '@electric-sql/pglite-socket',
+        ]);
+        expect(loaded).toEqual([]);
+      } finally {
+        await dropTestDatabase(url);
+      }
+    },
+    120_000,
+  );
 });

@@ -23,7 +23,7 @@ export class RedisConnections implements OnApplicationShutdown {
     private readonly Client?: RedisClient,
   ) {}
 
-  /** Loads ioredis only when REDIS_URL is set: the embedded mode never needs it (~15 MB). */
+  /** Imports ioredis only when REDIS_URL is set: the embedded mode never loads it. */
   static async forConfig(config: AppConfig): Promise<RedisConnections> {
     const client = config.REDIS_URL ? (await import('ioredis')).default : undefined;
     return new RedisConnections(config, client);
