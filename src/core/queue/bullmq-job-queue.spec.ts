@@ -54,6 +54,23 @@ async function start(config: AppConfig, role: ProcessRole): Promise<TestingModul
   return moduleRef;
 }
 
+describe('BullMqJobQueue with an unreachable Redis', () => {
+  const config = testConfig({ REDIS_URL: 'redis://127.0.0.1:1' });
+  let moduleRef: TestingModule;
+
+  beforeAll(async () => {
+    moduleRef = await within(start(config, 'all'), 'the start-up');
+  });
+
+  afterAll(() => moduleRef?.close());
+
+  it('registers a recurring job without waiting for Redis to come back', async () => {
+    const queue = moduleRef.get(JobQueue);
+    expect(queue).toBeInstanceOf(BullMqJobQueue);
+    await within(queue.upsertRecurring(EchoJob, 'echo', 60_000, { n: 1 }), 'the registration');
+  });
+});
+
 describeRedis('BullMqJobQueue with a worker process', () => {
   jest.setTimeout(30_000);
   const config = testConfig();
