@@ -35,8 +35,9 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private start(queue: QueueName, concurrency: number): Worker {
+    const connection = this.redis.create(`worker:${queue}`);
     const worker = new Worker(queue, (job) => this.process(job), {
-      connection: this.redis.create(`worker:${queue}`),
+      connection,
       prefix: this.config.REDIS_PREFIX,
       concurrency,
     });
@@ -51,7 +52,11 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
         this.logger.warn(`${line}, will retry: ${error.message}`);
       }
     });
-    worker.on('error', (error) => this.logger.error(`Worker ${queue}: ${error.message}`));
+    worker.on('error', (error) => {
+      // While Redis is unreachable every retry fails; RedisConnections reports that once.
+      if (connection.status !== 'ready') return;
+      this.logger.error(`Worker ${queue}: ${error.message}`);
+    });
     return worker;
   }
 
