@@ -17,6 +17,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production
+# glibc's default; set, it stays fixed, so memory freed by V8's compiler threads goes back to
+# the system (as `npm start` sets it; see docs/decisions/0002-embedded-default.md).
+ENV MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -2,7 +2,7 @@
 // (first start with an empty DATA_DIR, then a restart) and on PostgreSQL + Redis (first start
 // on an empty database, then a restart); the resident memory of the idle ROLE=all process and
 // its peak during start-up. Each scenario runs BENCH_RUNS times (default 3); the median is
-// reported, with the range.
+// reported, with the range. The service runs as `npm start` runs it (its malloc setting).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,17 @@ import { deleteKeys } from '../src/core/redis/test-support';
 import { BENCH_REDIS_URL, freshDatabase } from './support';
 
 const main = join(__dirname, '..', 'src', 'main.js');
+
+/** The malloc setting `npm start` (and the container image) runs the service with. */
+function startEnvironment(): Record<string, string> {
+  const packageJson = join(__dirname, '..', '..', 'package.json');
+  const { scripts } = JSON.parse(readFileSync(packageJson, 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const trim = /MALLOC_TRIM_THRESHOLD_:-(\d+)/.exec(scripts.start);
+  if (!trim) throw new Error('npm start no longer sets MALLOC_TRIM_THRESHOLD_: update the bench');
+  return { MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? trim[1] };
+}
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IDLE_MS = 5000;
 const REDIS_PREFIX = 'bench-startup';
@@ -39,6 +50,7 @@ async function startOnce(env: Record<string, string | undefined>, port: number):
       PORT: String(port),
       LOG_LEVEL: 'warn',
       ADMIN_TOKEN: 'bench-admin-token-0123456789',
+      ...startEnvironment(),
       ...env,
     },
     stdio: 'ignore',

@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
-import { EmbeddedPostgres } from './core/database/embedded-postgres';
+import type { EmbeddedPostgres } from './core/database/embedded-postgres';
 import { ShutdownState } from './core/health/shutdown-state';
 import { RequestLogging } from './core/logging/request-logging';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
@@ -30,8 +30,11 @@ export async function createApp(
   config: AppConfig,
   options: { embeddedDataDir?: string } = {},
 ): Promise<RunningApp> {
+  // Imported only when used: with DATABASE_URL, PGlite is never loaded.
   const embedded = config.embeddedDatabase
-    ? await EmbeddedPostgres.start(options.embeddedDataDir ?? config.DATA_DIR)
+    ? await import('./core/database/embedded-postgres').then(({ EmbeddedPostgres }) =>
+        EmbeddedPostgres.start(options.embeddedDataDir ?? config.DATA_DIR),
+      )
     : undefined;
   try {
     const app = await NestFactory.create<NestExpressApplication>(

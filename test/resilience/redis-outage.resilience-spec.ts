@@ -187,3 +187,123 @@ describeOwnRedis('while Redis is down', () => {
     expect(messages.map((message) => message.results[0].value)).toEqual(['v1', 'v2', 'v3']);
   });
 });
+
+async function subscribers(redis: OwnRedis, channel: string): Promise<number> {
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    const [, count] = (await connection.pubsub('NUMSUB', channel)) as [string, number];
+    return Number(count);
+  } finally {
+    await connection.quit();
+  }
+}
+
+function ofrepEvaluate(app: TestApp, key: string, token: string) {
+  return fetch(`${app.baseUrl}/ofrep/v1/evaluate/flags/${key}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ context: { targetingKey: 'user-1' } }),
+  });
+}
+
+/**
+ * One instance started while its Redis is down (never started yet): it must come up and
+ * serve and write what needs only PostgreSQL, and take up Redis once it answers.
+ */
+describeOwnRedis('starting while Redis is down', () => {
+  const redis = new OwnRedis();
+  let starting: Promise<TestApp>;
+  let app: TestApp;
+  let other: TestApp | undefined;
+  let configKey: string;
+  let sdk: { id: string; token: string };
+
+  beforeAll(async () => {
+    // A long cache: a revoked key is refused at once only through the pub/sub channel.
+    starting = startTestApp({
+      env: { REDIS_URL: redis.url, OUTBOX_SWEEP_MS: '200', AUTH_CACHE_TTL_MS: '3600000' },
+    });
+    app = await timed('start-up', () => starting);
+  });
+
+  afterAll(async () => {
+    // A start that hung (the old behaviour) finishes once Redis answers, then closes.
+    await redis.start();
+    await other?.close();
+    await starting?.then((started) => started.close()).catch(() => undefined);
+    await redis.stop();
+  });
+
+  it('reports Redis down, and the database up, on /health/ready', async () => {
+    const response = await fetch(`${app.baseUrl}/health/ready`);
+    const body = (await response.json()) as Record<string, Record<string, { status: string }>>;
+    expect(response.status).toBe(503);
+    expect(body.details).toMatchObject({ database: { status: 'up' }, redis: { status: 'down' } });
+  });
+
+  it('commits writes, and serves PostgreSQL data through GraphQL and OFREP', async () => {
+    const config = await timed('createConfig', () => createConfig(app, { value: 'v1' }));
+    configKey = config.key;
+    sdk = await timed('createApiKey', () =>
+      createApiKey(app, { roles: ['SDK'], environment: 'development' }),
+    );
+    const updated = await timed('updateConfig', () =>
+      updateConfig(app, { key: configKey, expectedVersion: 1, value: 'v2' }),
+    );
+    expect(updated.data?.updateConfig.config.value).toBe('v2');
+
+    const graphql = await timed('evaluate', () => evaluate(app, 'development', configKey));
+    expect(graphql.data?.evaluate).toEqual([{ value: 'v2' }]);
+    const ofrep = await timed('OFREP evaluate', () => ofrepEvaluate(app, configKey, sdk.token));
+    expect(ofrep.status).toBe(200);
+    expect(await ofrep.json()).toMatchObject({ key: configKey, value: 'v2' });
+  });
+
+  it('registers the recurring schedules once Redis answers', async () => {
+    await redis.start();
+    const found = await eventually(
+      async () => {
+        const present = await schedulers(redis, app.env.REDIS_PREFIX);
+        return present.length === SCHEDULES.length && present;
+      },
+      { what: 'the maintenance schedules', timeoutMs: 30_000 },
+    );
+    expect(found).toEqual(SCHEDULES);
+    const ready = await eventually(
+      async () => (await fetch(`${app.baseUrl}/health/ready`)).ok || undefined,
+      { what: '/health/ready to pass' },
+    );
+    expect(ready).toBe(true);
+  });
+
+  it('subscribes to revocations and changes once Redis answers', async () => {
+    // Another instance, on the same database and Redis, whose events reach `app` only by Redis.
+    other = await startTestApp({ shareWith: app, env: { REDIS_URL: redis.url } });
+    const revocations = `${app.env.REDIS_PREFIX}:api-keys.revoked`;
+    await eventually(async () => (await subscribers(redis, revocations)) === 2, {
+      what: 'both instances to subscribe to revocations',
+      timeoutMs: 30_000,
+    });
+    const revoked = await other.gql(
+      `mutation ($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { revokedAt } } }`,
+      { input: { id: sdk.id } },
+    );
+    expect(revoked.errors).toBeUndefined();
+    const refused = await eventually(
+      async () => (await ofrepEvaluate(app, configKey, sdk.token)).status === 401,
+      { what: 'the revoked key to be refused', timeoutMs: 30_000 },
+    );
+    expect(refused).toBe(true);
+
+    const updated = await updateConfig(other, { key: configKey, expectedVersion: 2, value: 'v3' });
+    expect(updated.errors).toBeUndefined();
+    const served = await eventually(
+      async () => {
+        const response = await evaluate(app, 'development', configKey);
+        return response.data?.evaluate[0].value === 'v3' && response.data.evaluate;
+      },
+      { what: 'the change made on the other instance', timeoutMs: 30_000 },
+    );
+    expect(served).toEqual([{ value: 'v3' }]);
+  });
+});

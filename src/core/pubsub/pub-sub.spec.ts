@@ -130,7 +130,7 @@ describe('RedisPubSub with an unreachable Redis', () => {
   let pubsub: RedisPubSub;
 
   beforeEach(() => {
-    redis = new RedisConnections(config);
+    redis = new RedisConnections(config, Redis);
     pubsub = new RedisPubSub(config, redis);
   });
 
@@ -150,7 +150,7 @@ describeRedis('RedisPubSub', () => {
   function redisBroker(config: AppConfig) {
     const connections: RedisConnections[] = [];
     const connect = () => {
-      const redis = new RedisConnections(config);
+      const redis = new RedisConnections(config, Redis);
       connections.push(redis);
       return new RedisPubSub(config, redis);
     };

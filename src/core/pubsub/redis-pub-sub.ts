@@ -1,14 +1,11 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { onReconnected, RedisConnections } from '../redis/redis-connections';
+import { isDisconnected, onReconnected, RedisConnections } from '../redis/redis-connections';
 import { deliver, encodeMessage, MessageHandler, PubSub } from './pub-sub';
 
 /** How long a PUBLISH may go unanswered before it counts as failed. */
 export const PUBLISH_TIMEOUT_MS = 1000;
-
-/** Connection states in which a command would only wait in ioredis's offline queue. */
-const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
 
 interface Channel {
   handlers: Set<MessageHandler>;
@@ -56,7 +53,7 @@ export class RedisPubSub extends PubSub implements OnApplicationShutdown {
 
   async publish(channel: string, message: unknown): Promise<void> {
     const encoded = encodeMessage(channel, message);
-    if (DISCONNECTED.has(this.publisher.status)) {
+    if (isDisconnected(this.publisher)) {
       throw new Error(`Redis is unreachable: nothing published on ${channel}`);
     }
     await this.publisher.publish(this.key(channel), encoded);

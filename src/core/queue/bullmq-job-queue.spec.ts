@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import Redis from 'ioredis';
 import { AppConfig, ProcessRole } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { RedisConnections } from '../redis/redis-connections';
 import { RedisModule } from '../redis/redis.module';
 import {
   deleteKeys,
@@ -53,6 +54,48 @@ async function start(config: AppConfig, role: ProcessRole): Promise<TestingModul
   await moduleRef.init();
   return moduleRef;
 }
+
+describe('BullMqJobQueue with an unreachable Redis', () => {
+  const config = testConfig({ REDIS_URL: 'redis://127.0.0.1:1' });
+  const connectionErrors = new Recorder<string>();
+  const errorLines = new Recorder<string>();
+  let moduleRef: TestingModule;
+
+  beforeAll(async () => {
+    const create = RedisConnections.prototype.create;
+    jest.spyOn(RedisConnections.prototype, 'create').mockImplementation(function (
+      this: RedisConnections,
+      purpose,
+      overrides,
+    ) {
+      const client = create.call(this, purpose, overrides);
+      if (purpose === `worker:${QueueName.Maintenance}`) {
+        client.on('error', (error: Error) => connectionErrors.push(error.message));
+      }
+      return client;
+    });
+    jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation((message: unknown) => errorLines.push(String(message)));
+    moduleRef = await within(start(config, 'all'), 'the start-up');
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    jest.restoreAllMocks();
+  });
+
+  it('logs no error for each failed reconnection of the worker (RedisConnections warns once)', async () => {
+    await within(connectionErrors.waitFor(5), 'five failed connection attempts');
+    expect(errorLines.received).toEqual([]);
+  });
+
+  it('registers a recurring job without waiting for Redis to come back', async () => {
+    const queue = moduleRef.get(JobQueue);
+    expect(queue).toBeInstanceOf(BullMqJobQueue);
+    await within(queue.upsertRecurring(EchoJob, 'echo', 60_000, { n: 1 }), 'the registration');
+  });
+});
 
 describeRedis('BullMqJobQueue with a worker process', () => {
   jest.setTimeout(30_000);

@@ -1,14 +1,16 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { onReconnected, RedisConnections } from '../redis/redis-connections';
+import { isDisconnected, onReconnected, RedisConnections } from '../redis/redis-connections';
 import { DEFAULT_JOB_OPTIONS, JobClass, retryPolicy } from './job';
 import { AddJobOptions, assertDelay, assertInterval, assertJobId, JobQueue } from './job-queue';
 import { JobRegistry } from './job-registry';
 import { QueueName } from './queue-name';
 
 const DRAIN_POLL_MS = 50;
+/** How long registering a schedule may hold up its caller (start-up) while Redis is down. */
+const REGISTER_WAIT_MS = 2000;
 
 /** BullMQ keeps each delayed job in a sorted set scored `dueAt * 0x1000 + counter`. */
 const DELAYED_SCORE_FACTOR = 0x1000;
@@ -71,7 +73,18 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       template: { name, data, opts: { ...DEFAULT_JOB_OPTIONS, ...retryPolicy(options) } },
     };
     this.schedules.set(schedulerId, schedule);
-    await this.register(schedule);
+    // With Redis down the command would wait for it to return, and start-up with it. Redis
+    // gets it once back (the command stays queued, and restoreSchedules runs on reconnect).
+    const registered = this.register(schedule);
+    const down = isDisconnected(this.client());
+    if (!down && (await settlesWithin(registered, REGISTER_WAIT_MS))) return;
+    this.logger.warn(
+      `Schedule ${schedulerId} not registered yet (Redis is unreachable); it will be once Redis is back`,
+    );
+    registered.catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Could not register schedule ${schedulerId}: ${reason}`);
+    });
   }
 
   async drain(): Promise<void> {
@@ -138,4 +151,14 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       }
     }
   }
+}
+
+/** Whether `promise` resolved within `ms` (rejects if it rejected); it is left running. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = promise.then(() => true);
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,9 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { RedisConnections } from '../redis/redis-connections';
@@ -12,10 +7,9 @@ import { QueueName } from './queue-name';
 
 /**
  * Consumes the BullMQ queues in processes that run the worker role: one Worker per queue
- * that has handlers, dispatching each job by name to its @Job handler. Inert when
- * REDIS_URL is unset (the in-process queue runs the handlers then).
+ * that has handlers, dispatching each job by name to its @Job handler. QueueModule makes
+ * one only with REDIS_URL and the worker role (the in-process queue runs the handlers else).
  */
-@Injectable()
 export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BullMqJobWorker.name);
   private readonly workers: Worker[] = [];
@@ -27,7 +21,6 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.embeddedQueue || !this.config.runsWorker) return;
     for (const [queue, concurrency] of this.registry.concurrencyByQueue()) {
       this.workers.push(this.start(queue, concurrency));
     }
@@ -42,8 +35,9 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private start(queue: QueueName, concurrency: number): Worker {
+    const connection = this.redis.create(`worker:${queue}`);
     const worker = new Worker(queue, (job) => this.process(job), {
-      connection: this.redis.create(`worker:${queue}`),
+      connection,
       prefix: this.config.REDIS_PREFIX,
       concurrency,
     });
@@ -58,7 +52,11 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
         this.logger.warn(`${line}, will retry: ${error.message}`);
       }
     });
-    worker.on('error', (error) => this.logger.error(`Worker ${queue}: ${error.message}`));
+    worker.on('error', (error) => {
+      // While Redis is unreachable every retry fails; RedisConnections reports that once.
+      if (connection.status !== 'ready') return;
+      this.logger.error(`Worker ${queue}: ${error.message}`);
+    });
     return worker;
   }
 

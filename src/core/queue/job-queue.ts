@@ -22,6 +22,8 @@ export abstract class JobQueue {
   /**
    * Runs the job now and then every `everyMs`. The schedule is stored under `schedulerId`:
    * calling again with the same id replaces it (new interval or data), never adds a second.
+   * Resolves once stored, or after a short wait when the broker cannot be reached: it gets
+   * the schedule when it is back (start-up never waits out a Redis outage).
    */
   abstract upsertRecurring<T>(
     job: JobClass<T>,

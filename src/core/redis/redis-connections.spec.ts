@@ -23,7 +23,10 @@ describe('RedisConnections without REDIS_URL', () => {
 
 describe('RedisConnections with an unreachable Redis', () => {
   it('reports Redis as down instead of throwing', async () => {
-    const connections = new RedisConnections(testConfig({ REDIS_URL: 'redis://127.0.0.1:1' }));
+    const connections = new RedisConnections(
+      testConfig({ REDIS_URL: 'redis://127.0.0.1:1' }),
+      Redis,
+    );
     try {
       expect(await connections.ping()).toBe(false);
     } finally {
@@ -39,7 +42,7 @@ describeRedis('RedisConnections', () => {
   let admin: Redis;
 
   beforeEach(() => {
-    connections = new RedisConnections(config);
+    connections = new RedisConnections(config, Redis);
     admin = new Redis(config.REDIS_URL!);
   });
 

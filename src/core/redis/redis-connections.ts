@@ -1,22 +1,33 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis, { RedisOptions } from 'ioredis';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
 const PING_TIMEOUT_MS = 1000;
 const QUIT_TIMEOUT_MS = 2000;
 
+export type RedisClient = typeof Redis;
+
 /**
  * Hands out Redis connections (one per purpose: BullMQ blocks a connection per worker and
  * a subscriber cannot send ordinary commands) and closes every one of them at shutdown.
- * Constructing this is free; only `create` needs REDIS_URL.
+ * Constructing this is free; only `create` needs REDIS_URL and the ioredis client class.
  */
-@Injectable()
 export class RedisConnections implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnections.name);
   private readonly clients = new Set<Redis>();
   private health?: Redis;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly Client?: RedisClient,
+  ) {}
+
+  /** Imports ioredis only when REDIS_URL is set: the embedded mode never loads it. */
+  static async forConfig(config: AppConfig): Promise<RedisConnections> {
+    const client = config.REDIS_URL ? (await import('ioredis')).default : undefined;
+    return new RedisConnections(config, client);
+  }
 
   /**
    * A new connection, named `${REDIS_PREFIX}:${purpose}` in CLIENT LIST. By default a
@@ -50,12 +61,12 @@ export class RedisConnections implements OnApplicationShutdown {
 
   private connect(purpose: string, overrides: RedisOptions): Redis {
     const url = this.config.REDIS_URL;
-    if (!url) {
+    if (!url || !this.Client) {
       throw new Error(
         `Redis connection "${purpose}" requested but REDIS_URL is not set (the embedded mode uses in-process adapters)`,
       );
     }
-    const client = new Redis(url, {
+    const client = new this.Client(url, {
       // BullMQ requires this: its blocking commands must survive a reconnection.
       maxRetriesPerRequest: null,
       enableReadyCheck: true,
@@ -77,6 +88,14 @@ export class RedisConnections implements OnApplicationShutdown {
     this.clients.add(client);
     return client;
   }
+}
+
+/** Connection states in which a command would only wait in ioredis's offline queue. */
+const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
+
+/** Whether the client's connection is known to be down (not merely still connecting). */
+export function isDisconnected(client: Redis): boolean {
+  return DISCONNECTED.has(client.status);
 }
 
 /**

@@ -33,6 +33,7 @@ export class ApiKeyAuthenticator extends Authenticator implements OnModuleInit, 
   private readonly lastUsedWrites = new Map<string, number>();
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private unsubscribe?: () => Promise<void>;
+  private destroyed = false;
 
   constructor(
     @InjectRepository(ApiKey) private readonly apiKeys: Repository<ApiKey>,
@@ -53,15 +54,31 @@ export class ApiKeyAuthenticator extends Authenticator implements OnModuleInit, 
     });
   }
 
-  async onModuleInit(): Promise<void> {
-    // Every instance refuses a revoked key at once, not after the TTL.
-    this.unsubscribe = await this.pubSub.subscribe(REVOKED_CHANNEL, (message: unknown) => {
-      const { tokenHash } = message as { tokenHash: string };
-      this.cache.revoke(tokenHash, Date.now());
-    });
+  /**
+   * Every instance refuses a revoked key at once, not after the TTL. Start-up does not wait
+   * for the SUBSCRIBE, which with Redis down waits for it to return; until then a revocation
+   * made elsewhere is caught when the key's cache entry is next checked against the database.
+   */
+  onModuleInit(): void {
+    void this.pubSub
+      .subscribe(REVOKED_CHANNEL, (message: unknown) => {
+        const { tokenHash } = message as { tokenHash: string };
+        this.cache.revoke(tokenHash, Date.now());
+      })
+      .then(
+        (unsubscribe) => {
+          // After shutdown began, closing the connection ends the subscription anyway.
+          if (!this.destroyed) this.unsubscribe = unsubscribe;
+        },
+        (error: unknown) => {
+          // Only once the connection is closed for good (shutdown).
+          if (!this.destroyed) this.logger.warn({ err: error }, 'Revocation channel failed');
+        },
+      );
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.destroyed = true;
     await this.unsubscribe?.();
     await Promise.allSettled([...this.pendingWrites]);
   }
