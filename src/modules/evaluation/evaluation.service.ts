@@ -8,6 +8,8 @@ import { compileExplainer, explainStepCount, Explanation } from '../../engine/ev
 import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
 import { ConfigsService } from '../configs/configs.service';
+import { UsageChannel } from '../usage/usage-metric.util';
+import { UsageRecorder } from '../usage/usage-recorder';
 import { PreviewEvaluationInput } from './dto/evaluation.types';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
 
@@ -31,6 +33,7 @@ export class EvaluationService {
     private readonly environments: EnvironmentsService,
     private readonly snapshots: EvaluationSnapshots,
     private readonly configs: ConfigsService,
+    private readonly usage: UsageRecorder,
   ) {}
 
   /**
@@ -52,7 +55,10 @@ export class EvaluationService {
         },
       ]);
     }
-    return (await this.snapshotFor(actor, environmentKey)).evaluateMany(context, keys);
+    const snapshot = await this.snapshotFor(actor, environmentKey);
+    const results = snapshot.evaluateMany(context, keys);
+    this.usage.record(snapshot.environmentId, UsageChannel.GraphQL, results);
+    return results;
   }
 
   /**
