@@ -48,7 +48,13 @@ function recorder(env: Record<string, string> = {}) {
 const config = compileConfig({
   key: 'banner',
   version: 1,
-  state: { ...CONFIG_DEFAULTS, key: 'banner', valueType: 'string', value: 'on', defaultValue: 'off' },
+  state: {
+    ...CONFIG_DEFAULTS,
+    key: 'banner',
+    valueType: 'string',
+    value: 'on',
+    defaultValue: 'off',
+  },
 });
 
 describe('UsageRecorder', () => {
