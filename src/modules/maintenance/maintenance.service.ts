@@ -46,6 +46,8 @@ export class MaintenanceService implements OnApplicationBootstrap {
         return this.queue.add(PruneOutboxJob, {
           retentionHours: input.retentionDays && input.retentionDays * 24,
         });
+      case MaintenanceTask.ROLLUP_USAGE:
+        return this.queue.add(RollupUsageJob, {});
     }
   }
 }

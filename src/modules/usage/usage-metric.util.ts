@@ -104,6 +104,37 @@ export function periodStart(time: number, granularity: UsageGranularity): number
 }
 
 /**
+ * Minute rows older than this are written with their hour and day rows too: the rollup job
+ * re-sums only recent hours (see rollup-usage.job.ts), and must cover this age with room.
+ */
+export const LATE_AFTER_MS = HOUR_MS;
+
+/**
+ * Minute rows, with the hour and day rows of those that arrive late (counts held through a
+ * database outage, or an SDK report of a period long past), so the rollup need not look back
+ * that far. Recent minutes reach hours and days through the rollup.
+ */
+export function withLateRollups(rows: readonly UsageRow[], now: number): UsageRow[] {
+  return rows.flatMap((row) => {
+    const time = row.periodStart.getTime();
+    if (now - time <= LATE_AFTER_MS) return [row];
+    return [
+      row,
+      {
+        ...row,
+        granularity: UsageGranularity.Hour,
+        periodStart: new Date(periodStart(time, UsageGranularity.Hour)),
+      },
+      {
+        ...row,
+        granularity: UsageGranularity.Day,
+        periodStart: new Date(periodStart(time, UsageGranularity.Day)),
+      },
+    ];
+  });
+}
+
+/**
  * Sums counts that fall on the same row, as one upsert statement needs (PostgreSQL refuses to
  * update one row twice in one INSERT … ON CONFLICT).
  */

@@ -75,6 +75,28 @@ describe('UsageRecorder', () => {
     ]);
   });
 
+  it('writes SDK-reported counts to the minute their period starts in, with hour and day when late', async () => {
+    const { usage, repository } = recorder();
+    const count = { environmentId: 'env', configKey: 'banner', dimension: 'sdk', count: 4 };
+    usage.addReported(
+      [{ ...count, metric: UsageMetric.Evaluations }],
+      new Date(Date.UTC(2026, 0, 1, 11, 59, 40)),
+    );
+    usage.addReported(
+      [{ ...count, metric: UsageMetric.Evaluations }],
+      new Date(Date.UTC(2026, 0, 1, 9, 10, 5)),
+    );
+    await usage.flush();
+    expect(
+      repository.rows.map((r) => [r.granularity, r.periodStart.toISOString(), r.count]).sort(),
+    ).toEqual([
+      ['day', '2026-01-01T00:00:00.000Z', 4],
+      ['hour', '2026-01-01T09:00:00.000Z', 4],
+      ['minute', '2026-01-01T09:10:00.000Z', 4],
+      ['minute', '2026-01-01T11:59:00.000Z', 4],
+    ]);
+  });
+
   it('keeps the counts of a failed write for the next one, and warns once', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {

@@ -20,6 +20,7 @@ import {
   UsageMetric,
   UsageRow,
   UsageRows,
+  withLateRollups,
 } from './usage-metric.util';
 import { UsagePrometheus } from './usage-prometheus';
 import { UsageRepository } from './usage.repository';
@@ -80,6 +81,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private minutes = new Map<number, Map<string, EnvironmentTally>>();
   private current?: Map<string, EnvironmentTally>;
   private currentEnd = 0;
+  /** Counts SDKs reported, in the minutes their periods start in. */
+  private reported = new UsageRows();
   /** Rows a failed flush could not write. */
   private pending = new UsageRows();
   private failing = false;
@@ -135,8 +138,17 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     else other.set(key, { environmentId, configKey, metric, dimension, count });
   }
 
-  /** Counts added elsewhere (SDK reports, written by their own request): only for /metrics. */
-  async observe(counts: readonly UsageCount[]): Promise<void> {
+  /** Adds counts an SDK reported for a period starting at `start`, to that period's minute. */
+  addReported(counts: readonly UsageCount[], start: Date): void {
+    if (!this.enabled) return;
+    const minute = new Date(periodStart(start.getTime(), UsageGranularity.Minute));
+    for (const count of counts) {
+      this.reported.add({ ...count, granularity: UsageGranularity.Minute, periodStart: minute });
+    }
+  }
+
+  /** Adds counts to the /metrics counters. */
+  private async observe(counts: readonly UsageCount[]): Promise<void> {
     const byEnvironment = new Map<string, UsageCount[]>();
     for (const count of counts) {
       const group = byEnvironment.get(count.environmentId);
@@ -173,6 +185,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     this.current = undefined;
     const rows = this.pending;
     this.pending = new UsageRows();
+    const reported = this.reported.values();
+    this.reported = new UsageRows();
+    await this.observe(reported);
+    rows.addAll(reported);
     for (const [minute, environments] of minutes) {
       for (const [environmentId, tally] of environments) {
         const counts = countsOf(environmentId, tally);
@@ -185,7 +201,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     }
     if (rows.size === 0) return;
     try {
-      await this.repository.add(rows.values());
+      const written = new UsageRows();
+      written.addAll(withLateRollups(rows.values(), this.now()));
+      await this.repository.add(written.values());
       if (this.failing) this.logger.log('Usage counts are written again');
       this.failing = false;
     } catch (error) {

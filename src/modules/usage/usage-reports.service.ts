@@ -7,29 +7,21 @@ import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { ReportUsagePayload } from './dto/report-usage.input';
-import {
-  periodStart,
-  UsageChannel,
-  UsageCount,
-  UsageGranularity,
-  UsageMetric,
-  UsageRows,
-} from './usage-metric.util';
+import { UsageChannel, UsageCount, UsageMetric } from './usage-metric.util';
 import { UsageRecorder } from './usage-recorder';
 import { readUsageReport, UsageReport, UsageReportEntry } from './usage-report.util';
-import { UsageRepository } from './usage.repository';
 
 /**
- * SDK usage reports (`reportUsage`, `POST /v1/usage`): counted at once, in the request's own
- * transaction with the batch id that makes a retry harmless. Each entry counts in the minute,
- * hour and day its period starts in.
+ * SDK usage reports (`reportUsage`, `POST /v1/usage`). The batch id is stored at once, so a
+ * retry is answered the same and not counted again; the counts join this process's usage
+ * counts and are written with its next flush, in the minute each entry's period starts in
+ * (like every count, a crash loses at most one flush interval of them).
  */
 @Injectable()
 export class UsageReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly evaluation: EvaluationService,
-    private readonly repository: UsageRepository,
     private readonly recorder: UsageRecorder,
   ) {}
 
@@ -53,43 +45,31 @@ export class UsageReportsService {
         payload.rejected.push({ index, key: entry.key, errorCode: 'FLAG_NOT_FOUND' });
       }
     });
-    const rows = new UsageRows();
-    for (const { entry, counts } of counted) {
-      for (const granularity of Object.values(UsageGranularity)) {
-        const start = new Date(periodStart(entry.periodStart.getTime(), granularity));
-        for (const count of counts) rows.add({ ...count, granularity, periodStart: start });
-      }
-    }
     const hash = contentHash(report);
-    const answer = await this.dataSource.transaction(async (manager) => {
-      const inserted = await manager.query(
-        `INSERT INTO usage_report_batch (environment_id, batch_id, content_hash, response)
-         VALUES ($1, $2, $3, $4) ON CONFLICT ON CONSTRAINT pk_usage_report_batch DO NOTHING
-         RETURNING batch_id`,
-        [environmentId, report.batchId, hash, payload],
-      );
-      if (inserted.length > 0) {
-        await this.repository.add(rows.values(), manager);
-        return { payload, fresh: true };
-      }
-      const [seen] = await manager.query(
-        'SELECT content_hash, response FROM usage_report_batch WHERE environment_id = $1 AND batch_id = $2',
-        [environmentId, report.batchId],
-      );
-      if (seen.content_hash !== hash) {
-        const path = root ? `${root}.batchId` : 'batchId';
-        throw AppError.badInput(`Invalid usage report: ${path}: already used for another report`, [
-          {
-            path,
-            rule: 'reused',
-            message: 'this batch id was already used for a report with other content; use a new id',
-          },
-        ]);
-      }
-      return { payload: seen.response as ReportUsagePayload, fresh: false };
-    });
-    if (answer.fresh) await this.recorder.observe(counted.flatMap(({ counts }) => counts));
-    return answer.payload;
+    const inserted = await this.dataSource.query(
+      `INSERT INTO usage_report_batch (environment_id, batch_id, content_hash, response)
+       VALUES ($1, $2, $3, $4) ON CONFLICT ON CONSTRAINT pk_usage_report_batch DO NOTHING
+       RETURNING batch_id`,
+      [environmentId, report.batchId, hash, payload],
+    );
+    if (inserted.length > 0) {
+      for (const { entry, counts } of counted) this.recorder.addReported(counts, entry.periodStart);
+      return payload;
+    }
+    // Seen before (a concurrent insert of the same id waited for the other to commit).
+    const [seen] = await this.dataSource.query(
+      'SELECT content_hash, response FROM usage_report_batch WHERE environment_id = $1 AND batch_id = $2',
+      [environmentId, report.batchId],
+    );
+    if (seen.content_hash === hash) return seen.response as ReportUsagePayload;
+    const path = root ? `${root}.batchId` : 'batchId';
+    throw AppError.badInput(`Invalid usage report: ${path}: already used for another report`, [
+      {
+        path,
+        rule: 'reused',
+        message: 'this batch id was already used for a report with other content; use a new id',
+      },
+    ]);
   }
 }
 

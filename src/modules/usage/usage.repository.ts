@@ -28,10 +28,10 @@ export class UsageRepository {
    * seven arrays. Rows must be distinct (see UsageRows). They are written in one order, so
    * writers adding to the same rows at once wait for each other instead of deadlocking.
    */
-  async add(unordered: readonly UsageRow[], manager: EntityManager = this.dataSource.manager) {
+  async add(unordered: readonly UsageRow[]): Promise<void> {
     if (unordered.length === 0) return;
     const rows = [...unordered].sort(compareRows);
-    await manager.query(
+    await this.dataSource.query(
       `INSERT INTO config_usage_metric AS m
          (environment_id, granularity, period_start, config_key, metric, dimension, count)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bigint[])
