@@ -347,6 +347,11 @@ describe('usage metrics', () => {
         errorDetails: expect.stringContaining('entries[0].cacheHits'),
         validationErrors: [expect.objectContaining({ path: 'entries[0].cacheHits', rule: 'min' })],
       });
+      const nul = await reportOverHttp(report([entry('usage.\u0000nul')]));
+      expect(nul.status).toBe(400);
+      expect((await nul.json()).validationErrors).toEqual([
+        expect.objectContaining({ path: 'entries[0].key', rule: 'noNul' }),
+      ]);
       expect((await reportOverHttp(input, null)).status).toBe(401);
       const notJson = await fetch(`${app.baseUrl}/v1/usage`, {
         method: 'POST',

@@ -14,6 +14,7 @@ export const SERVED_CHANNELS = [
   UsageChannel.Ofrep,
   UsageChannel.Subscription,
 ] as const;
+export type ServedChannel = (typeof SERVED_CHANNELS)[number];
 
 /** What one usage row counts; `dimension` says which one where a metric has several. */
 export enum UsageMetric {

@@ -14,7 +14,7 @@ import {
   MINUTE_MS,
   periodStart,
   SERVED_CHANNELS,
-  UsageChannel,
+  ServedChannel,
   UsageCount,
   UsageGranularity,
   UsageMetric,
@@ -114,7 +114,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Counts one batch of results served on a channel. */
-  record(environmentId: string, channel: UsageChannel, results: readonly EvaluationResult[]) {
+  record(environmentId: string, channel: ServedChannel, results: readonly EvaluationResult[]) {
+    if (!this.enabled) return;
     const tally = this.tally(environmentId, channel);
     for (const result of results) tally.add(result);
   }
@@ -123,9 +124,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
    * The tally of a channel in an environment, for a caller that counts results one by one as it
    * produces them. Use it at once: it belongs to the current minute.
    */
-  tally(environmentId: string, channel: UsageChannel): UsageTally {
+  tally(environmentId: string, channel: ServedChannel): UsageTally {
     if (!this.enabled) return NO_TALLY;
-    return this.environmentTally(environmentId).channels[SERVED_CHANNELS.indexOf(channel as never)];
+    return this.environmentTally(environmentId).channels[SERVED_CHANNELS.indexOf(channel)];
   }
 
   /** Adds to a counter that is not an evaluation (a refused save, say). */

@@ -4,6 +4,7 @@ import { Authenticator } from '../../core/auth/authenticator';
 import { authorize } from '../../core/auth/authorize';
 import { Role } from '../../core/auth/role';
 import { AppError } from '../../core/errors/app-error';
+import { inputIssues } from '../../core/graphql/input-checks';
 import { ofrepError } from '../ofrep/ofrep-errors';
 import { UsageReportsService } from './usage-reports.service';
 
@@ -33,6 +34,13 @@ export function usageRouter(
     } catch {
       throw Object.assign(new Error('the request body is not valid JSON'), { status: 400 });
     }
+    // The text and size rules of every GraphQL input (GraphQL checks its own).
+    const issues = inputIssues(body, '');
+    if (issues.length > 0)
+      throw AppError.badInput(
+        `Invalid usage report: ${issues[0].path}: ${issues[0].message}`,
+        issues,
+      );
     res.json(await reports.report(actor, body, ''));
   });
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
