@@ -15,6 +15,7 @@ import {
   TestApp,
 } from '../support/test-app';
 import { startServiceProcess, stopServiceProcesses } from '../support/service-process';
+import { TcpProxy } from '../support/tcp-proxy';
 import { subscribe, wsClient } from '../support/ws-client';
 
 const EVALUATE = `query ($keys: [String!], $context: JSON!) {
@@ -349,7 +350,7 @@ describe('usage metrics', () => {
       });
       const nul = await reportOverHttp(report([entry('usage.\u0000nul')]));
       expect(nul.status).toBe(400);
-      expect((await nul.json()).validationErrors).toEqual([
+      expect(((await nul.json()) as { validationErrors: unknown }).validationErrors).toEqual([
         expect.objectContaining({ path: 'entries[0].key', rule: 'noNul' }),
       ]);
       expect((await reportOverHttp(input, null)).status).toBe(401);
@@ -425,6 +426,44 @@ describe('usage metrics', () => {
     await keeper.close();
   }
 });
+
+(hasPostgres ? it : it.skip)(
+  'keeps the counts while the database is down and writes them once it is back',
+  async () => {
+    const keeper = await startTestApp();
+    const proxy = await TcpProxy.start();
+    try {
+      const app = await startTestApp({
+        shareWith: keeper,
+        routeDatabase: (url) => proxy.url(url),
+        env: { USAGE_FLUSH_MS: '600000', DB_CONNECT_TIMEOUT_MS: '500' },
+      });
+      const config = await createConfig(app);
+      const evaluate = async (id: string) =>
+        expect(
+          await app.gql(EVALUATE, { keys: [config.key], context: { user: { id } } }),
+        ).not.toHaveProperty('errors');
+      const recorder = app.running.app.get(UsageRecorder);
+      const db = keeper.running.app.get(DataSource);
+      await evaluate('a');
+      await proxy.setMode('refuse');
+      await recorder.flush();
+      await evaluate('b'); // served from memory meanwhile
+      await recorder.flush();
+      expect(await countsOf(db, config.key)).toEqual({});
+      await proxy.setMode('forward');
+      await recorder.flush();
+      expect(await countsOf(db, config.key)).toEqual({
+        'evaluations/graphql': 2,
+        'fallthrough/': 2,
+      });
+      await app.close();
+    } finally {
+      await keeper.close();
+      await proxy.close();
+    }
+  },
+);
 
 /** Starting service processes takes a while on a busy machine; never a timing check. */
 const PROCESS_TEST_TIMEOUT_MS = 300_000;
