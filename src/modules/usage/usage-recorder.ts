@@ -88,7 +88,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private failing = false;
   private flushing: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
+  /** Environment keys by id, for /metrics labels; learnt in the background. */
   private readonly environmentKeys = new Map<string, string>();
+  private readonly lookingUp = new Set<string>();
   /** The clock, replaceable in tests. */
   now: () => number = Date.now;
 
@@ -142,6 +144,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   /** Adds counts an SDK reported for a period starting at `start`, to that period's minute. */
   addReported(counts: readonly UsageCount[], start: Date): void {
     if (!this.enabled) return;
+    if (counts[0]) this.learnEnvironmentKey(counts[0].environmentId);
     const minute = new Date(periodStart(start.getTime(), UsageGranularity.Minute));
     for (const count of counts) {
       this.reported.add({ ...count, granularity: UsageGranularity.Minute, periodStart: minute });
@@ -149,7 +152,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Adds counts to the /metrics counters. */
-  private async observe(counts: readonly UsageCount[]): Promise<void> {
+  private observe(counts: readonly UsageCount[]): void {
     const byEnvironment = new Map<string, UsageCount[]>();
     for (const count of counts) {
       const group = byEnvironment.get(count.environmentId);
@@ -157,7 +160,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
       else byEnvironment.set(count.environmentId, [count]);
     }
     for (const [environmentId, group] of byEnvironment) {
-      this.prometheus.observe(environmentId, await this.environmentKey(environmentId), group);
+      const environment = this.environmentKeys.get(environmentId) ?? environmentId;
+      this.prometheus.observe(environmentId, environment, group);
     }
   }
 
@@ -176,7 +180,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
       this.currentEnd = minute + MINUTE_MS;
     }
     let tally = this.current.get(environmentId);
-    if (!tally) this.current.set(environmentId, (tally = new EnvironmentTally()));
+    if (!tally) {
+      this.current.set(environmentId, (tally = new EnvironmentTally()));
+      this.learnEnvironmentKey(environmentId);
+    }
     return tally;
   }
 
@@ -188,12 +195,12 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     this.pending = new UsageRows();
     const reported = this.reported.values();
     this.reported = new UsageRows();
-    await this.observe(reported);
+    this.observe(reported);
     rows.addAll(reported);
     for (const [minute, environments] of minutes) {
       for (const [environmentId, tally] of environments) {
         const counts = countsOf(environmentId, tally);
-        await this.observe(counts);
+        this.observe(counts);
         const start = new Date(minute);
         for (const count of counts) {
           rows.add({ ...count, granularity: UsageGranularity.Minute, periodStart: start });
@@ -228,14 +235,20 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  /** The environment's key for /metrics labels; its id while the database cannot say. */
-  private async environmentKey(environmentId: string): Promise<string> {
-    const known = this.environmentKeys.get(environmentId);
-    if (known) return known;
-    const environment = await this.environments.findById(environmentId).catch(() => null);
-    if (!environment) return environmentId;
-    this.environmentKeys.set(environmentId, environment.key);
-    return environment.key;
+  /**
+   * Looks the environment's key up once, in the background: a flush never waits for it, and
+   * until it is known (the database down at first) the id stands in for it.
+   */
+  private learnEnvironmentKey(environmentId: string): void {
+    if (this.environmentKeys.has(environmentId) || this.lookingUp.has(environmentId)) return;
+    this.lookingUp.add(environmentId);
+    this.environments
+      .findById(environmentId)
+      .then(
+        (environment) => environment && this.environmentKeys.set(environmentId, environment.key),
+        () => undefined,
+      )
+      .finally(() => this.lookingUp.delete(environmentId));
   }
 }
 
