@@ -167,7 +167,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Writes what was counted; concurrent calls run one after the other. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
+    this.flushing = this.flushing
+      .then(() => this.write())
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Flushing usage counts failed'));
     return this.flushing;
   }
 

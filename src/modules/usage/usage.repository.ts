@@ -25,8 +25,9 @@ export class UsageRepository {
 
   /**
    * Adds counts to their rows in one statement, whatever their number: the rows travel as
-   * seven arrays. Rows must be distinct (see UsageRows). They are written in one order, so
-   * writers adding to the same rows at once wait for each other instead of deadlocking.
+   * seven arrays. Rows must be distinct (see UsageRows). They are written in one order (the
+   * rollup's: hours before days, then by environment, period, key, metric, dimension), so
+   * writers of the same rows wait for each other instead of deadlocking.
    */
   async add(unordered: readonly UsageRow[]): Promise<void> {
     if (unordered.length === 0) return;
@@ -74,10 +75,12 @@ export class UsageRepository {
   }
 }
 
+const GRANULARITY_ORDER = [UsageGranularity.Minute, UsageGranularity.Hour, UsageGranularity.Day];
+
 function compareRows(a: UsageRow, b: UsageRow): number {
   return (
+    GRANULARITY_ORDER.indexOf(a.granularity) - GRANULARITY_ORDER.indexOf(b.granularity) ||
     compare(a.environmentId, b.environmentId) ||
-    compare(a.granularity, b.granularity) ||
     a.periodStart.getTime() - b.periodStart.getTime() ||
     compare(a.configKey, b.configKey) ||
     compare(a.metric, b.metric) ||
