@@ -5,6 +5,7 @@ import { ConfigEditorPage } from './pages/config-editor/config-editor-page';
 import { HistoryPage } from './pages/history/history-page';
 import { ApiKeysPage } from './pages/api-keys/api-keys-page';
 import { EnvironmentsPage } from './pages/environments/environments-page';
+import { ExplainServedPage } from './pages/explain-served/explain-served-page';
 
 export const routes = {
   configs: (env: string) => `/envs/${encodeURIComponent(env)}/configs`,
@@ -13,6 +14,8 @@ export const routes = {
     `/envs/${encodeURIComponent(env)}/configs/${encodeURIComponent(key)}`,
   history: (env: string, key?: string) =>
     `/envs/${encodeURIComponent(env)}/history${key ? `?config=${encodeURIComponent(key)}` : ''}`,
+  explainServed: (env: string, key?: string) =>
+    `/envs/${encodeURIComponent(env)}/explain-served${key ? `?config=${encodeURIComponent(key)}` : ''}`,
   apiKeys: '/api-keys',
   environments: '/environments',
 };
@@ -28,6 +31,7 @@ export const router = createBrowserRouter(
         { path: 'envs/:env/configs/new', element: <ConfigEditorPage isNew /> },
         { path: 'envs/:env/configs/:key', element: <ConfigEditorPage /> },
         { path: 'envs/:env/history', element: <HistoryPage /> },
+        { path: 'envs/:env/explain-served', element: <ExplainServedPage /> },
         { path: 'api-keys', element: <ApiKeysPage /> },
         { path: 'environments', element: <EnvironmentsPage /> },
         { path: '*', element: <EnvironmentRedirect /> },

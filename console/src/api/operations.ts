@@ -196,27 +196,37 @@ export const ValidateConfigQuery = graphql(`
   }
 `);
 
+/** What an explained evaluation shows: the result and every step (preview, explainServed). */
+export const ExplainedResultFragments = graphql(`
+  fragment EvaluationResultFields on EvaluationResult {
+    key
+    value
+    reason
+    ruleId
+    errorCode
+    version
+  }
+  fragment ExplainStepFields on ExplainStep {
+    kind
+    path
+    ruleId
+    attribute
+    operator
+    actual
+    outcome
+    detail
+  }
+`);
+
 export const PreviewEvaluationQuery = graphql(`
   query PreviewEvaluation($input: PreviewEvaluationInput!) {
     previewEvaluation(input: $input) {
       context
       result {
-        key
-        value
-        reason
-        ruleId
-        errorCode
-        version
+        ...EvaluationResultFields
       }
       explain {
-        kind
-        path
-        ruleId
-        attribute
-        operator
-        actual
-        outcome
-        detail
+        ...ExplainStepFields
       }
     }
   }

@@ -11,6 +11,7 @@ import { ConfigsService } from '../configs/configs.service';
 import { UsageChannel } from '../usage/usage-metric.util';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { PreviewEvaluationInput } from './dto/evaluation.types';
+import { assertContextObject } from './evaluation-context.util';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
 
 /**
@@ -46,15 +47,7 @@ export class EvaluationService {
     context: unknown,
     keys?: string[],
   ): Promise<EvaluationResult[]> {
-    if (!isPlainObject(context)) {
-      throw AppError.badInput('context must be an object', [
-        {
-          path: 'context',
-          rule: 'type',
-          message: 'context must be a JSON object such as {"user": {"id": "42"}}',
-        },
-      ]);
-    }
+    assertContextObject(context);
     const snapshot = await this.snapshotFor(actor, environmentKey);
     const results = snapshot.evaluateMany(context, keys);
     this.usage.record(snapshot.environmentId, UsageChannel.GraphQL, results);

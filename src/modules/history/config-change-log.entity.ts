@@ -37,6 +37,7 @@ export class ChangeActor {
   unique: true,
 })
 @Index('ix_config_change_log_config', ['configId', 'configVersion'])
+@Index('ix_config_change_log_key', ['environmentId', 'configKey', 'environmentRevision'])
 export class ConfigChangeLog {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_config_change_log' })

@@ -37,6 +37,20 @@ export interface PreparedEntry {
 
 const VERIFY_BATCH = 1000;
 
+/**
+ * The actions whose `after` is the config's whole state (null on delete). Entries that only
+ * bump the revision (deployment steps, experiment start and stop, when those land) carry
+ * their own state and extend `stateAt` with it.
+ */
+const STATE_ACTIONS: readonly ChangeAction[] = [
+  ChangeAction.CREATE,
+  ChangeAction.UPDATE,
+  ChangeAction.ARCHIVE,
+  ChangeAction.UNARCHIVE,
+  ChangeAction.DELETE,
+  ChangeAction.ROLLBACK,
+];
+
 @Injectable()
 export class HistoryService {
   constructor(
@@ -123,6 +137,33 @@ export class HistoryService {
       .orderBy('c.environment_revision', 'ASC')
       .limit(limit)
       .getMany();
+  }
+
+  /**
+   * The change that set the state a config key had at `at`: the newest entry of that key
+   * (by revision, the commit order) created at or before `at`, or null when there is none.
+   * A delete's entry counts (its `after` is null: the key was gone). `known` says whether the
+   * key has any history in the environment at all, at `at` or later.
+   */
+  async stateAt(
+    environmentId: string,
+    configKey: string,
+    at: Date,
+  ): Promise<{ entry: ConfigChangeLog | null; known: boolean }> {
+    const ofKey = () =>
+      this.entries
+        .createQueryBuilder('c')
+        .where('c.environment_id = :environmentId AND c.config_key = :configKey', {
+          environmentId,
+          configKey,
+        })
+        .andWhere('c.action IN (:...actions)', { actions: STATE_ACTIONS });
+    const entry = await ofKey()
+      .andWhere('c.created_at <= :at', { at })
+      .orderBy('c.environment_revision', 'DESC')
+      .limit(1)
+      .getOne();
+    return { entry, known: entry !== null || (await ofKey().getExists()) };
   }
 
   /** The entry that recorded `version` of a config, if any. */

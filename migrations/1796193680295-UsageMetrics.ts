@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class UsageMetrics1764200000000 implements MigrationInterface {
-  name = 'UsageMetrics1764200000000';
+export class UsageMetrics1796193680295 implements MigrationInterface {
+  name = 'UsageMetrics1796193680295';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(

@@ -1,0 +1,148 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Code,
+  Group,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import type { ExplainServedQuery as Answer, ServedConfigState } from '../../api/gql/graphql';
+import { ExplainList } from '../../components/explain-list';
+import { JsonField } from '../../components/json-field';
+import { ProblemAlert } from '../../components/problem-alert';
+import { routes } from '../../routes';
+import { parseAt } from './served-at';
+import { useExplainServed } from './use-explain-served';
+
+const STATE_TEXT: Record<ServedConfigState, string> = {
+  ACTIVE: 'The config was live.',
+  ARCHIVED: 'The config was archived: every subject got its default value.',
+  NOT_CREATED:
+    'The config did not exist yet: clients got FLAG_NOT_FOUND and kept their own default.',
+  DELETED: 'The config had been deleted: clients got FLAG_NOT_FOUND and kept their own default.',
+};
+
+function Served({ environment, answer }: { environment: string; answer: Answer['explainServed'] }) {
+  const { result, change } = answer;
+  return (
+    <Box role="region" aria-label="What was served" maw={900}>
+      <Alert color={result.errorCode ? 'red' : 'blue'} title="Served">
+        <Stack gap={4}>
+          <Text size="sm">
+            Value <Code>{JSON.stringify(result.value)}</Code> — reason{' '}
+            <Badge size="sm">{result.reason}</Badge>
+            {result.ruleId && (
+              <>
+                {' '}
+                from rule <Code>{result.ruleId}</Code>
+              </>
+            )}
+            {result.errorCode && <> — {result.errorCode}</>}
+          </Text>
+          <Text size="sm">
+            {STATE_TEXT[answer.configState]} At{' '}
+            <time dateTime={answer.at}>{new Date(answer.at).toLocaleString()}</time>.
+          </Text>
+        </Stack>
+      </Alert>
+      <Title order={2} size="h4" mt="md">
+        From the history
+      </Title>
+      {change ? (
+        <Text size="sm">
+          Version {change.configVersion}, set by the {change.action.toLowerCase()} of{' '}
+          <time dateTime={change.createdAt}>{new Date(change.createdAt).toLocaleString()}</time> by{' '}
+          {change.actor.name}
+          {change.comment && <> (“{change.comment}”)</>} —{' '}
+          <Anchor
+            component={Link}
+            to={`${routes.history(environment, answer.key)}#change-${change.id}`}
+          >
+            see version {change.configVersion} in the history
+          </Anchor>
+        </Text>
+      ) : (
+        <Text size="sm">No change of this config had been made by then.</Text>
+      )}
+      {answer.explain.length > 0 && (
+        <>
+          <Title order={2} size="h4" mt="md">
+            Why
+          </Title>
+          <ExplainList steps={answer.explain} />
+        </>
+      )}
+      <Text size="xs" c="dimmed" mt="md">
+        Sampled fetches of this subject around that time will show here once the fetch log is
+        recorded.
+      </Text>
+    </Box>
+  );
+}
+
+/** "Why did this subject get this value?": a config's past state evaluated for a context. */
+export function ExplainServedPage() {
+  const { env = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const key = params.get('config') ?? '';
+  const [context, setContext] = useState<unknown>({ user: { id: 'user-1' } });
+  const [atText, setAtText] = useState('');
+  const [atError, setAtError] = useState<string | null>(null);
+  const { answer, error, fetching, ask } = useExplainServed();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = parseAt(atText);
+    if ('error' in parsed) {
+      setAtError(parsed.error);
+      return;
+    }
+    setAtError(null);
+    ask({ environment: env, key: key.trim(), context, at: parsed.at });
+  };
+  return (
+    <Stack maw={1000}>
+      <Title order={1} size="h2">
+        Why did a subject get a value?
+      </Title>
+      <Text size="sm" c="dimmed">
+        The config as the history had it at that time, evaluated for the context by the serving
+        engine.
+      </Text>
+      <form onSubmit={submit} aria-label="Question">
+        <Stack gap="sm" maw={700}>
+          <TextInput
+            label="Config key"
+            required
+            value={key}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setParams(next ? { config: next } : {}, { replace: true });
+            }}
+          />
+          <JsonField label="Context" value={context} onChange={setContext} minRows={4} />
+          <TextInput
+            label="At (date-time)"
+            description="ISO 8601 such as 2026-12-02T09:30:00Z; without a zone it is your local time; empty is now."
+            value={atText}
+            error={atError}
+            onChange={(e) => setAtText(e.currentTarget.value)}
+          />
+          <Group>
+            <Button type="submit" loading={fetching} disabled={!key.trim()}>
+              Explain
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      {error && <ProblemAlert error={error} />}
+      {answer && <Served environment={env} answer={answer} />}
+    </Stack>
+  );
+}
