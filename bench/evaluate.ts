@@ -1,19 +1,22 @@
 // npm run bench:evaluate — the evaluate APIs under load: the service on the real PostgreSQL
 // with the 100 configs of bench:engine, autocannon on loopback (same cores) at concurrency 50,
 // a different context per request, every config evaluated per request. GraphQL `evaluate`
-// first, then OFREP bulk; each gets a warm-up and BENCH_ROUNDS (3) rounds of BENCH_SECONDS (20).
+// first, then OFREP bulk. Each runs against two services on the same database, one with usage
+// metrics on and one off (USAGE_METRICS=off): a warm-up each, then BENCH_PAIRS (3) interleaved
+// on/off pairs of BENCH_SECONDS (20); the overhead is the median of the pairs.
 // The service runs as it would on this machine in production: one API worker per core
 // (API_WORKERS, unless set).
 import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import { benchConfigState, buildWorkload, Subject } from './engine-peers';
-import { benchWithService, gql, processStats, Service } from './support';
+import { benchWithService, gql, processStats, Service, startService } from './support';
 
 const CONFIGS = 100;
 const SUBJECTS = 10_000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Interleaved pairs of runs with usage metrics on and off. */
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 
 process.env.API_WORKERS ??= String(availableParallelism());
@@ -88,37 +91,71 @@ function run(
   });
 }
 
-async function measure(service: Service, token: string, target: Target): Promise<void> {
-  const probe = await fetch(`${service.baseUrl}${target.path}`, {
+/** One timed run against a service: its req/s, with its line printed. */
+async function round(service: Service, token: string, target: Target, label: string) {
+  const before = processStats(service.child.pid!);
+  const result = await run(service.baseUrl, token, target, SECONDS);
+  const after = processStats(service.child.pid!);
+  const cpu = ((after.cpuSeconds - before.cpuSeconds) / SECONDS) * 100;
+  const failed = result.non2xx + result.errors + result.timeouts;
+  console.log(
+    `${target.name.padEnd(14)} ${label}: ${result.requests.average.toFixed(0).padStart(6)} req/s   ` +
+      `p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   ` +
+      `server CPU ${cpu.toFixed(0)}%  RSS ${after.rssMb.toFixed(0)} MB` +
+      (failed ? `   FAILED ${failed}` : ''),
+  );
+  return result.requests.average;
+}
+
+async function probe(service: Service, token: string, target: Target): Promise<void> {
+  const response = await fetch(`${service.baseUrl}${target.path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: target.bodies[0],
   });
-  if (!probe.ok || !target.check(await probe.json())) {
+  if (!response.ok || !target.check(await response.json())) {
     throw new Error(`${target.name}: the probe request did not evaluate every config`);
   }
-  await run(service.baseUrl, token, target, WARMUP_SECONDS);
-  for (let round = 1; round <= ROUNDS; round += 1) {
-    const before = processStats(service.child.pid!);
-    const result = await run(service.baseUrl, token, target, SECONDS);
-    const after = processStats(service.child.pid!);
-    const cpu = ((after.cpuSeconds - before.cpuSeconds) / SECONDS) * 100;
-    const failed = result.non2xx + result.errors + result.timeouts;
-    console.log(
-      `${target.name.padEnd(14)} round ${round}: ${result.requests.average.toFixed(0).padStart(6)} req/s   ` +
-        `p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   ` +
-        `server CPU ${cpu.toFixed(0)}%  RSS ${after.rssMb.toFixed(0)} MB` +
-        (failed ? `   FAILED ${failed}` : ''),
-    );
+}
+
+/**
+ * Usage metrics on against off, in interleaved pairs (on first, then off first, …) so drift in
+ * the machine's load falls on both sides; the overhead is the median of the pairs' overheads.
+ */
+async function measure(on: Service, off: Service, token: string, target: Target): Promise<void> {
+  for (const service of [on, off]) {
+    await probe(service, token, target);
+    await run(service.baseUrl, token, target, WARMUP_SECONDS);
   }
+  const overheads: number[] = [];
+  for (let pair = 1; pair <= PAIRS; pair += 1) {
+    const order = pair % 2 === 1 ? ['on', 'off'] : ['off', 'on'];
+    const rates: Record<string, number> = {};
+    for (const side of order) {
+      rates[side] = await round(
+        side === 'on' ? on : off,
+        token,
+        target,
+        `pair ${pair} metrics ${side.padEnd(3)}`,
+      );
+    }
+    overheads.push((1 - rates.on / rates.off) * 100);
+  }
+  const sorted = [...overheads].sort((a, b) => a - b);
+  console.log(
+    `${target.name.padEnd(14)} usage metrics overhead: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}% fewer req/s ` +
+      `(pairs: ${overheads.map((o) => `${o.toFixed(1)}%`).join(', ')}; target ≤ 3%)`,
+  );
 }
 
 benchWithService('bc_bench_evaluate', 4813, async (service) => {
   const token = await setUp(service.baseUrl);
+  // A second service on the same database with usage metrics off, for the comparison.
+  const off = await startService({ ...service.env, USAGE_METRICS: 'off' }, 4814);
   const contexts = buildWorkload(CONFIGS, SUBJECTS).subjects.map(contextOf);
   console.log(
     `bench:evaluate — ${CONFIGS} configs, ${SUBJECTS} distinct contexts, ${CONNECTIONS} connections, ` +
-      `${ROUNDS} × ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ` +
+      `${PAIRS} pairs of metrics on/off × ${SECONDS} s after ${WARMUP_SECONDS} s warm-up each, ` +
       `API_WORKERS=${process.env.API_WORKERS}, node ${process.version}`,
   );
   const targets: Target[] = [
@@ -142,7 +179,13 @@ benchWithService('bc_bench_evaluate', 4813, async (service) => {
   ];
   // BENCH_TARGETS=ofrep (or graphql) measures only that one.
   const only = process.env.BENCH_TARGETS?.toLowerCase();
-  for (const target of targets) {
-    if (!only || target.name.toLowerCase().startsWith(only)) await measure(service, token, target);
+  try {
+    for (const target of targets) {
+      if (!only || target.name.toLowerCase().startsWith(only)) {
+        await measure(service, off, token, target);
+      }
+    }
+  } finally {
+    await off.stop();
   }
 });

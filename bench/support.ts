@@ -12,6 +12,8 @@ export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 export interface Service {
   baseUrl: string;
   child: ChildProcess;
+  /** The settings it was started with (beyond the defaults), to start a sibling. */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startService(env: Record<string, string>, port: number): P
   return {
     baseUrl,
     child,
+    env,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -21,6 +21,7 @@ import { HistoryModule } from './modules/history/history.module';
 import { OfrepModule } from './modules/ofrep/ofrep.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
+import { UsageModule } from './modules/usage/usage.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -53,6 +54,7 @@ export class AppModule {
         HistoryModule,
         ConfigsModule,
         EvaluationModule,
+        UsageModule,
         ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule), OfrepModule] : []),
       ],
       providers: [

@@ -13,6 +13,8 @@ import { Authenticator } from './core/auth/authenticator';
 import { consoleRouter, findConsoleDist } from './modules/console/console.router';
 import { ofrepRouter } from './modules/ofrep/ofrep.router';
 import { OfrepService } from './modules/ofrep/ofrep.service';
+import { UsageReportsService } from './modules/usage/usage-reports.service';
+import { usageRouter } from './modules/usage/usage.router';
 
 /** Request bodies larger than this get HTTP 413. */
 export const MAX_BODY = '1mb';
@@ -53,6 +55,10 @@ export async function createApp(
       app.use(
         '/ofrep/v1/evaluate/flags',
         ofrepRouter(app.get(OfrepService), app.get(Authenticator), MAX_BODY),
+      );
+      app.use(
+        '/v1/usage',
+        usageRouter(app.get(UsageReportsService), app.get(Authenticator), MAX_BODY),
       );
       app.use('/console', consoleRouter(findConsoleDist()));
     }

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
     [{ ROLE: 'api' }, /ROLE=api: needs DATABASE_URL/],
     [{ API_WORKERS: '2' }, /API_WORKERS=2: needs DATABASE_URL and REDIS_URL/],
     [{ API_WORKERS: '0' }, /API_WORKERS="0"/],
+    [{ USAGE_METRICS: 'maybe' }, /USAGE_METRICS="maybe": must be on or off/],
+    [{ USAGE_FLUSH_MS: '10' }, /USAGE_FLUSH_MS="10"/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let error: unknown;
     try {
@@ -56,6 +58,15 @@ describe('loadConfig', () => {
   ])('never prints a secret in a configuration error: %j', (env, secret) => {
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     expect(() => loadConfig(env)).not.toThrow(secret);
+  });
+
+  it('reads the usage switch and flush interval', () => {
+    expect(loadConfig({})).toMatchObject({ USAGE_METRICS: true, USAGE_FLUSH_MS: 10_000 });
+    expect(loadConfig({ USAGE_METRICS: 'off', USAGE_FLUSH_MS: '500' })).toMatchObject({
+      USAGE_METRICS: false,
+      USAGE_FLUSH_MS: 500,
+    });
+    expect(loadConfig({ USAGE_METRICS: 'on' }).USAGE_METRICS).toBe(true);
   });
 
   it('introspects outside production unless told otherwise', () => {

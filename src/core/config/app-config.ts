@@ -27,6 +27,14 @@ const toBoolean = ({ value }: { value: unknown }) =>
     : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
+/** on/off switches: on, off, true, false, 1, 0, yes, no; anything else fails validation. */
+const toSwitch = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '' || typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  return value;
+};
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -206,6 +214,46 @@ export class AppConfig {
   @Min(1000)
   @Max(3_600_000)
   AUTH_FAILURE_WINDOW_MS = 60_000;
+
+  /** Usage counting (evaluations, errors, refused saves; docs/usage-metrics.md): on or off. */
+  @Transform(toSwitch)
+  @IsBoolean({ message: 'must be on or off' })
+  USAGE_METRICS = true;
+
+  /** How often each process writes its usage counts; a crash loses at most this much. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  USAGE_FLUSH_MS = 10_000;
+
+  /** How often the worker sums minute usage rows into hours and days, and prunes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  USAGE_ROLLUP_MS = 300_000;
+
+  /** Hourly usage rows are kept this many days (minute rows 8 days, fixed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(8)
+  @Max(3650)
+  USAGE_HOURLY_RETENTION_DAYS = 90;
+
+  /** Daily usage rows are kept this many days. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(8)
+  @Max(3650)
+  USAGE_DAILY_RETENTION_DAYS = 400;
+
+  /** Config keys per environment with a label of their own at /metrics; the rest are `other`. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  USAGE_PROMETHEUS_TOP_KEYS = 20;
 
   get embeddedDatabase(): boolean {
     return !this.DATABASE_URL;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { HistoryModule } from '../history/history.module';
+import { UsageRecorderModule } from '../usage/usage-recorder.module';
 import { BusinessConfig } from './business-config.entity';
 import { ConfigChangeEvents } from './config-change-events';
 import { ConfigChangeService } from './config-change.service';
@@ -15,6 +16,7 @@ import { ValidationFailuresService } from './validation-failures.service';
     TypeOrmModule.forFeature([BusinessConfig, ConfigValidationFailure]),
     EnvironmentsModule,
     HistoryModule,
+    UsageRecorderModule,
   ],
   providers: [
     ConfigsService,

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../../core/metrics/metrics.service';
+import { UsageMetric } from '../usage/usage-metric.util';
+import { UsageRecorder } from '../usage/usage-recorder';
 
 /** Counts refused saves, outside the refused transaction (which rolls back). */
 @Injectable()
@@ -13,6 +15,7 @@ export class ValidationFailuresService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     metrics: MetricsService,
+    private readonly usage: UsageRecorder,
   ) {
     this.counter = new Counter({
       name: 'config_validation_failures_total',
@@ -24,6 +27,7 @@ export class ValidationFailuresService {
 
   async record(environmentId: string, configKey: string): Promise<void> {
     this.counter.inc({ environment_id: environmentId });
+    this.usage.add(environmentId, configKey, UsageMetric.RefusedSave);
     try {
       await this.dataSource.query(
         `INSERT INTO config_validation_failure (environment_id, config_key, hour, failures)

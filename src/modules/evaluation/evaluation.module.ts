@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigsModule } from '../configs/configs.module';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { HistoryModule } from '../history/history.module';
+import { UsageRecorderModule } from '../usage/usage-recorder.module';
 import { EvaluationSnapshots } from './evaluation-snapshots.service';
 import { EvaluationResolver } from './evaluation.resolver';
 import { EvaluationService } from './evaluation.service';
@@ -9,7 +10,7 @@ import { ExplainServedResolver } from './explain-served.resolver';
 import { ExplainServedService } from './explain-served.service';
 
 @Module({
-  imports: [ConfigsModule, EnvironmentsModule, HistoryModule],
+  imports: [ConfigsModule, EnvironmentsModule, HistoryModule, UsageRecorderModule],
   providers: [
     EvaluationSnapshots,
     EvaluationService,
@@ -17,6 +18,6 @@ import { ExplainServedService } from './explain-served.service';
     ExplainServedService,
     ExplainServedResolver,
   ],
-  exports: [EvaluationService, EvaluationSnapshots],
+  exports: [EvaluationService, EvaluationSnapshots, UsageRecorderModule],
 })
 export class EvaluationModule {}

@@ -8,6 +8,8 @@ import { compileExplainer, explainStepCount, Explanation } from '../../engine/ev
 import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
 import { ConfigsService } from '../configs/configs.service';
+import { UsageChannel } from '../usage/usage-metric.util';
+import { UsageRecorder } from '../usage/usage-recorder';
 import { PreviewEvaluationInput } from './dto/evaluation.types';
 import { assertContextObject } from './evaluation-context.util';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
@@ -44,6 +46,7 @@ export class EvaluationService {
     private readonly environments: EnvironmentsService,
     private readonly snapshots: EvaluationSnapshots,
     private readonly configs: ConfigsService,
+    private readonly usage: UsageRecorder,
   ) {}
 
   /**
@@ -57,7 +60,10 @@ export class EvaluationService {
     keys?: string[],
   ): Promise<EvaluationResult[]> {
     assertContextObject(context);
-    return (await this.snapshotFor(actor, environmentKey)).evaluateMany(context, keys);
+    const snapshot = await this.snapshotFor(actor, environmentKey);
+    const results = snapshot.evaluateMany(context, keys);
+    this.usage.record(snapshot.environmentId, UsageChannel.GraphQL, results);
+    return results;
   }
 
   /**

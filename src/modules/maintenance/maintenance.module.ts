@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { UsageModule } from '../usage/usage.module';
 import { MaintenanceResolver } from './maintenance.resolver';
 import { MaintenanceService } from './maintenance.service';
 
 @Module({
-  imports: [ApiKeysModule, RealtimeModule],
+  imports: [ApiKeysModule, RealtimeModule, UsageModule],
   providers: [MaintenanceService, MaintenanceResolver],
 })
 export class MaintenanceModule {}

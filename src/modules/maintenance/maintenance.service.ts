@@ -5,6 +5,7 @@ import { JobQueue } from '../../core/queue/job-queue';
 import { PruneRevokedApiKeysJob } from '../api-keys/jobs/prune-revoked-api-keys.job';
 import { assertUnscoped } from '../environments/environments.service';
 import { PruneOutboxJob } from '../realtime/jobs/prune-outbox.job';
+import { RollupUsageJob } from '../usage/jobs/rollup-usage.job';
 import { MaintenanceTask, RunMaintenanceInput } from './dto/run-maintenance.input';
 
 const HOURLY_MS = 60 * 60 * 1000;
@@ -27,6 +28,12 @@ export class MaintenanceService implements OnApplicationBootstrap {
       {},
     );
     await this.queue.upsertRecurring(PruneOutboxJob, 'maintenance:prune-outbox', HOURLY_MS, {});
+    await this.queue.upsertRecurring(
+      RollupUsageJob,
+      'maintenance:rollup-usage',
+      this.config.USAGE_ROLLUP_MS,
+      {},
+    );
   }
 
   /** Housekeeping spans every environment, so it needs an unscoped admin. */
@@ -39,6 +46,8 @@ export class MaintenanceService implements OnApplicationBootstrap {
         return this.queue.add(PruneOutboxJob, {
           retentionHours: input.retentionDays && input.retentionDays * 24,
         });
+      case MaintenanceTask.ROLLUP_USAGE:
+        return this.queue.add(RollupUsageJob, {});
     }
   }
 }

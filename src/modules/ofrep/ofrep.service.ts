@@ -5,6 +5,8 @@ import { inputIssues } from '../../core/graphql/input-checks';
 import { evaluateEach } from '../../engine/evaluation/compile-config';
 import { isPlainObject } from '../../engine/validate/issues';
 import { EvaluationService } from '../evaluation/evaluation.service';
+import { UsageChannel } from '../usage/usage-metric.util';
+import { UsageRecorder } from '../usage/usage-recorder';
 import { isFailure, OfrepFailure, toOfrep, toOfrepJson } from './ofrep.mapper';
 
 /** An OFREP answer: the HTTP status and the JSON body. */
@@ -51,7 +53,10 @@ function readContext(body: unknown): OfrepContext | OfrepFailure {
 /** The OpenFeature Remote Evaluation Protocol over our serving snapshots. */
 @Injectable()
 export class OfrepService {
-  constructor(private readonly evaluation: EvaluationService) {}
+  constructor(
+    private readonly evaluation: EvaluationService,
+    private readonly usage: UsageRecorder,
+  ) {}
 
   async evaluateFlag(
     actor: Actor,
@@ -63,6 +68,7 @@ export class OfrepService {
     if (isFailure(request)) return { status: 400, body: { key, ...request } };
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     const result = snapshot.evaluate(key, request.context, request.targetingKey);
+    this.usage.tally(snapshot.environmentId, UsageChannel.Ofrep).add(result);
     const answer = toOfrep(result, snapshot.get(key)?.valueType);
     return { status: isFailure(answer) ? 404 : 200, body: answer };
   }
@@ -83,7 +89,9 @@ export class OfrepService {
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     let json = '{"flags":[';
     let separator = '';
+    const usage = this.usage.tally(snapshot.environmentId, UsageChannel.Ofrep);
     evaluateEach(snapshot.all(), request.context, request.targetingKey, (config, result) => {
+      usage.add(result);
       json += separator + toOfrepJson(result, config.valueType);
       separator = ',';
     });

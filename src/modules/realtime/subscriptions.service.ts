@@ -12,6 +12,8 @@ import {
 } from '../evaluation/evaluation-snapshots.service';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { HistoryService } from '../history/history.service';
+import { UsageChannel } from '../usage/usage-metric.util';
+import { UsageRecorder } from '../usage/usage-recorder';
 import { EventStream } from './event-stream';
 
 /** A message of `evaluationsChanged`: the full set, or the results that changed. */
@@ -43,6 +45,7 @@ export class SubscriptionsService {
     private readonly snapshots: EvaluationSnapshots,
     private readonly evaluation: EvaluationService,
     private readonly history: HistoryService,
+    private readonly usage: UsageRecorder,
   ) {}
 
   /** Every change committed in an environment (or to the listed keys), for management clients. */
@@ -90,8 +93,13 @@ export class SubscriptionsService {
       });
 
     const stream = new EventStream<EvaluationsUpdate>();
+    /** Every message out counts its results as served (usage metrics). */
+    const send = (update: EvaluationsUpdate) => {
+      this.usage.record(environmentId, UsageChannel.Subscription, update.results);
+      stream.push(update);
+    };
     const push = (snapshot: EnvironmentSnapshot, results: EvaluationResult[]) => {
-      if (results.length > 0) stream.push({ revision: snapshot.revision, full: false, results });
+      if (results.length > 0) send({ revision: snapshot.revision, full: false, results });
     };
     /** Everything that differs from what the app has (after a reload, or a late start). */
     const catchUp = (snapshot: EnvironmentSnapshot) => {
@@ -124,13 +132,13 @@ export class SubscriptionsService {
       const present = new Set(current.map((result) => result.key));
       const gone = [...missed].filter((key) => !present.has(key)).map(flagNotFound);
       for (const result of gone) sent.set(result.key, result);
-      stream.push({
+      send({
         revision: snapshot.revision,
         full: false,
         results: [...current.filter((result) => missed.has(result.key)), ...gone],
       });
     } else {
-      stream.push({ revision: snapshot.revision, full: true, results: current });
+      send({ revision: snapshot.revision, full: true, results: current });
     }
     started = true;
     if (missedWhileStarting) catchUp(await this.snapshots.get(environmentId));

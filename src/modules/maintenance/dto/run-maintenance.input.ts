@@ -4,6 +4,8 @@ import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 export enum MaintenanceTask {
   PRUNE_REVOKED_API_KEYS = 'prune_revoked_api_keys',
   PRUNE_PUBLISHED_OUTBOX = 'prune_published_outbox',
+  /** Sums usage minutes into hours and days and prunes them (retentionDays does not apply). */
+  ROLLUP_USAGE = 'rollup_usage',
 }
 
 registerEnumType(MaintenanceTask, { name: 'MaintenanceTask' });

@@ -1,0 +1,155 @@
+import { Logger } from '@nestjs/common';
+import { loadConfig } from '../../core/config/app-config';
+import { MetricsService } from '../../core/metrics/metrics.service';
+import { CONFIG_DEFAULTS } from '../../engine/config-state';
+import { compileConfig } from '../../engine/evaluation/compile-config';
+import { flagNotFound } from '../../engine/evaluation/result';
+import { EnvironmentsService } from '../environments/environments.service';
+import { MINUTE_MS, UsageChannel, UsageMetric, UsageRow } from './usage-metric.util';
+import {
+  MAX_PENDING_ROWS,
+  MAX_UNKNOWN_KEYS,
+  UNKNOWN_KEYS_OVERFLOW,
+  UsageRecorder,
+} from './usage-recorder';
+import { UsageRepository } from './usage.repository';
+
+/** A usage table in memory that can be made to fail like a database that is down. */
+class FakeRepository {
+  readonly rows: UsageRow[] = [];
+  down = false;
+
+  async add(rows: readonly UsageRow[]): Promise<void> {
+    if (this.down) throw new Error('connect ECONNREFUSED');
+    this.rows.push(...rows.map((row) => ({ ...row })));
+  }
+
+  total(metric: UsageMetric, dimension?: string): number {
+    return this.rows
+      .filter((r) => r.metric === metric && (dimension === undefined || r.dimension === dimension))
+      .reduce((sum, r) => sum + r.count, 0);
+  }
+}
+
+function recorder(env: Record<string, string> = {}) {
+  const repository = new FakeRepository();
+  const environments = { findById: async () => ({ key: 'development' }) };
+  const usage = new UsageRecorder(
+    repository as unknown as UsageRepository,
+    environments as unknown as EnvironmentsService,
+    loadConfig(env),
+    new MetricsService(),
+  );
+  let now = Date.UTC(2026, 0, 1, 12, 0, 30);
+  usage.now = () => now;
+  return { usage, repository, tick: (ms: number) => (now += ms) };
+}
+
+const config = compileConfig({
+  key: 'banner',
+  version: 1,
+  state: {
+    ...CONFIG_DEFAULTS,
+    key: 'banner',
+    valueType: 'string',
+    value: 'on',
+    defaultValue: 'off',
+  },
+});
+
+describe('UsageRecorder', () => {
+  it('writes the counts of each minute to that minute, once', async () => {
+    const { usage, repository, tick } = recorder();
+    usage.record('env', UsageChannel.GraphQL, [config.evaluate({}), config.evaluate({})]);
+    tick(MINUTE_MS);
+    usage.tally('env', UsageChannel.Ofrep).add(config.evaluate({}));
+    await usage.flush();
+    await usage.flush();
+    expect(
+      repository.rows.map((r) => [r.periodStart.toISOString(), r.metric, r.dimension, r.count]),
+    ).toEqual([
+      ['2026-01-01T12:00:00.000Z', 'evaluations', 'graphql', 2],
+      ['2026-01-01T12:00:00.000Z', 'fallthrough', '', 2],
+      ['2026-01-01T12:01:00.000Z', 'evaluations', 'ofrep', 1],
+      ['2026-01-01T12:01:00.000Z', 'fallthrough', '', 1],
+    ]);
+  });
+
+  it('writes SDK-reported counts to the minute their period starts in, with hour and day when late', async () => {
+    const { usage, repository } = recorder();
+    const count = { environmentId: 'env', configKey: 'banner', dimension: 'sdk', count: 4 };
+    usage.addReported(
+      [{ ...count, metric: UsageMetric.Evaluations }],
+      new Date(Date.UTC(2026, 0, 1, 11, 59, 40)),
+    );
+    usage.addReported(
+      [{ ...count, metric: UsageMetric.Evaluations }],
+      new Date(Date.UTC(2026, 0, 1, 9, 10, 5)),
+    );
+    await usage.flush();
+    expect(
+      repository.rows.map((r) => [r.granularity, r.periodStart.toISOString(), r.count]).sort(),
+    ).toEqual([
+      ['day', '2026-01-01T00:00:00.000Z', 4],
+      ['hour', '2026-01-01T09:00:00.000Z', 4],
+      ['minute', '2026-01-01T09:10:00.000Z', 4],
+      ['minute', '2026-01-01T11:59:00.000Z', 4],
+    ]);
+  });
+
+  it('keeps the counts of a failed write for the next one, and warns once', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const { usage, repository } = recorder();
+      repository.down = true;
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})]);
+      await usage.flush();
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})]);
+      await usage.flush();
+      expect(repository.rows).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      repository.down = false;
+      usage.add('env', 'banner', UsageMetric.RefusedSave);
+      await usage.flush();
+      expect(repository.total(UsageMetric.Evaluations)).toBe(2);
+      expect(repository.total(UsageMetric.RefusedSave)).toBe(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('keeps at most MAX_PENDING_ROWS rows while writes fail, the newest', async () => {
+    const { usage, repository, tick } = recorder();
+    repository.down = true;
+    const keys = MAX_PENDING_ROWS / 2 + 10;
+    for (let minute = 0; minute < 2; minute += 1) {
+      for (let i = 0; i < keys; i += 1) usage.add('env', `key-${i}`, UsageMetric.RefusedSave);
+      await usage.flush();
+      tick(MINUTE_MS);
+    }
+    repository.down = false;
+    await usage.flush();
+    expect(repository.rows).toHaveLength(MAX_PENDING_ROWS);
+    const newest = repository.rows.filter((r) => r.periodStart.getUTCMinutes() === 1);
+    expect(newest).toHaveLength(keys);
+  });
+
+  it('counts unknown keys by key up to a bound, the rest together', async () => {
+    const { usage, repository } = recorder();
+    const tally = usage.tally('env', UsageChannel.Ofrep);
+    for (let i = 0; i < MAX_UNKNOWN_KEYS + 5; i += 1) tally.add(flagNotFound(`missing-${i}`));
+    await usage.flush();
+    const errors = repository.rows.filter((r) => r.metric === UsageMetric.Error);
+    expect(errors).toHaveLength(MAX_UNKNOWN_KEYS + 1);
+    expect(errors.find((r) => r.configKey === UNKNOWN_KEYS_OVERFLOW)?.count).toBe(5);
+    expect(repository.total(UsageMetric.Error, 'FLAG_NOT_FOUND')).toBe(MAX_UNKNOWN_KEYS + 5);
+  });
+
+  it('counts nothing with USAGE_METRICS=off', async () => {
+    const { usage, repository } = recorder({ USAGE_METRICS: 'off' });
+    usage.record('env', UsageChannel.GraphQL, [config.evaluate({})]);
+    usage.add('env', 'banner', UsageMetric.RefusedSave);
+    await usage.flush();
+    expect(repository.rows).toEqual([]);
+  });
+});

@@ -1,0 +1,278 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { AppConfig } from '../../core/config/app-config';
+import { MetricsService } from '../../core/metrics/metrics.service';
+import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
+import { EnvironmentsService } from '../environments/environments.service';
+import {
+  countsOfResult,
+  MAX_LABEL_LENGTH,
+  MINUTE_MS,
+  periodStart,
+  SERVED_CHANNELS,
+  ServedChannel,
+  UsageCount,
+  UsageGranularity,
+  UsageMetric,
+  UsageRow,
+  UsageRows,
+  withLateRollups,
+} from './usage-metric.util';
+import { UsagePrometheus } from './usage-prometheus';
+import { UsageRepository } from './usage.repository';
+
+/** Counts evaluations of one channel in one environment: what a hot path holds for a request. */
+export interface UsageTally {
+  add(result: EvaluationResult): void;
+}
+
+/** Distinct unknown keys kept per environment, channel and minute; the rest share one row. */
+export const MAX_UNKNOWN_KEYS = 1000;
+export const UNKNOWN_KEYS_OVERFLOW = '(other unknown keys)';
+/** Rows kept across failed flushes; beyond this the oldest minutes are dropped. */
+export const MAX_PENDING_ROWS = 100_000;
+
+const NO_TALLY: UsageTally = { add: () => undefined };
+
+/**
+ * One channel's counts in one environment and minute. Results are compiled once per config
+ * version and shared (see compile-config.ts), so they key the map by identity: counting an
+ * evaluation builds no string. A FLAG_NOT_FOUND result is new each time, so those count by key.
+ */
+class ChannelTally implements UsageTally {
+  readonly results = new Map<EvaluationResult, number>();
+  readonly unknown = new Map<string, number>();
+
+  add(result: EvaluationResult): void {
+    if (result.errorCode === 'FLAG_NOT_FOUND') {
+      const key =
+        this.unknown.size < MAX_UNKNOWN_KEYS || this.unknown.has(result.key)
+          ? result.key
+          : UNKNOWN_KEYS_OVERFLOW;
+      this.unknown.set(key, (this.unknown.get(key) ?? 0) + 1);
+      return;
+    }
+    this.results.set(result, (this.results.get(result) ?? 0) + 1);
+  }
+}
+
+class EnvironmentTally {
+  readonly channels = SERVED_CHANNELS.map(() => new ChannelTally());
+  /** Counters other than evaluations (refused saves), by row. */
+  readonly other = new Map<string, UsageCount>();
+}
+
+/**
+ * Counts usage in memory per process and writes it every USAGE_FLUSH_MS as one multi-row
+ * upsert of minute rows; the last counts are written at shutdown, so a crash loses at most one
+ * interval. A failed write keeps its rows for the next one (up to MAX_PENDING_ROWS) and is
+ * logged once until a write succeeds again. USAGE_METRICS=off turns all of it off.
+ */
+@Injectable()
+export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(UsageRecorder.name);
+  readonly enabled: boolean;
+  private readonly prometheus: UsagePrometheus;
+  /** Tallies by minute (ms since the epoch), then environment id. */
+  private minutes = new Map<number, Map<string, EnvironmentTally>>();
+  private current?: Map<string, EnvironmentTally>;
+  private currentEnd = 0;
+  /** Counts SDKs reported, in the minutes their periods start in. */
+  private reported = new UsageRows();
+  /** Rows a failed flush could not write. */
+  private pending = new UsageRows();
+  private failing = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  /** Environment keys by id, for /metrics labels; learnt in the background. */
+  private readonly environmentKeys = new Map<string, string>();
+  private readonly lookingUp = new Set<string>();
+  /** The clock, replaceable in tests. */
+  now: () => number = Date.now;
+
+  constructor(
+    private readonly repository: UsageRepository,
+    private readonly environments: EnvironmentsService,
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.enabled = config.USAGE_METRICS;
+    this.prometheus = new UsagePrometheus(metrics.registry, config.USAGE_PROMETHEUS_TOP_KEYS);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    this.timer = setInterval(() => void this.flush(), this.config.USAGE_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  /** Counts one batch of results served on a channel. */
+  record(environmentId: string, channel: ServedChannel, results: readonly EvaluationResult[]) {
+    if (!this.enabled) return;
+    const tally = this.tally(environmentId, channel);
+    for (const result of results) tally.add(result);
+  }
+
+  /**
+   * The tally of a channel in an environment, for a caller that counts results one by one as it
+   * produces them. Use it at once: it belongs to the current minute.
+   */
+  tally(environmentId: string, channel: ServedChannel): UsageTally {
+    if (!this.enabled) return NO_TALLY;
+    return this.environmentTally(environmentId).channels[SERVED_CHANNELS.indexOf(channel)];
+  }
+
+  /** Adds to a counter that is not an evaluation (a refused save, say). */
+  add(environmentId: string, configKey: string, metric: UsageMetric, dimension = '', count = 1) {
+    if (!this.enabled) return;
+    const other = this.environmentTally(environmentId).other;
+    const key = `${configKey}\u0000${metric}\u0000${dimension}`;
+    const counted = other.get(key);
+    if (counted) counted.count += count;
+    else other.set(key, { environmentId, configKey, metric, dimension, count });
+  }
+
+  /** Adds counts an SDK reported for a period starting at `start`, to that period's minute. */
+  addReported(counts: readonly UsageCount[], start: Date): void {
+    if (!this.enabled) return;
+    if (counts[0]) this.learnEnvironmentKey(counts[0].environmentId);
+    const minute = new Date(periodStart(start.getTime(), UsageGranularity.Minute));
+    for (const count of counts) {
+      this.reported.add({ ...count, granularity: UsageGranularity.Minute, periodStart: minute });
+    }
+  }
+
+  /** Adds counts to the /metrics counters. */
+  private observe(counts: readonly UsageCount[]): void {
+    const byEnvironment = new Map<string, UsageCount[]>();
+    for (const count of counts) {
+      const group = byEnvironment.get(count.environmentId);
+      if (group) group.push(count);
+      else byEnvironment.set(count.environmentId, [count]);
+    }
+    for (const [environmentId, group] of byEnvironment) {
+      const environment = this.environmentKeys.get(environmentId) ?? environmentId;
+      this.prometheus.observe(environmentId, environment, group);
+    }
+  }
+
+  /** Writes what was counted; concurrent calls run one after the other. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing
+      .then(() => this.write())
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Flushing usage counts failed'));
+    return this.flushing;
+  }
+
+  private environmentTally(environmentId: string): EnvironmentTally {
+    const now = this.now();
+    if (now >= this.currentEnd || !this.current) {
+      const minute = periodStart(now, UsageGranularity.Minute);
+      this.current = this.minutes.get(minute);
+      if (!this.current) this.minutes.set(minute, (this.current = new Map()));
+      this.currentEnd = minute + MINUTE_MS;
+    }
+    let tally = this.current.get(environmentId);
+    if (!tally) {
+      this.current.set(environmentId, (tally = new EnvironmentTally()));
+      this.learnEnvironmentKey(environmentId);
+    }
+    return tally;
+  }
+
+  private async write(): Promise<void> {
+    const minutes = this.minutes;
+    this.minutes = new Map();
+    this.current = undefined;
+    const rows = this.pending;
+    this.pending = new UsageRows();
+    const reported = this.reported.values();
+    this.reported = new UsageRows();
+    this.observe(reported);
+    rows.addAll(reported);
+    for (const [minute, environments] of minutes) {
+      for (const [environmentId, tally] of environments) {
+        const counts = countsOf(environmentId, tally);
+        this.observe(counts);
+        const start = new Date(minute);
+        for (const count of counts) {
+          rows.add({ ...count, granularity: UsageGranularity.Minute, periodStart: start });
+        }
+      }
+    }
+    if (rows.size === 0) return;
+    try {
+      const written = new UsageRows();
+      written.addAll(withLateRollups(rows.values(), this.now()));
+      await this.repository.add(written.values());
+      if (this.failing) this.logger.log('Usage counts are written again');
+      this.failing = false;
+    } catch (error) {
+      this.keep(rows.values(), error);
+    }
+  }
+
+  private keep(rows: UsageRow[], error: unknown): void {
+    if (!this.failing) {
+      this.logger.warn(
+        `Writing usage counts failed; they are kept for the next try (every ${this.config.USAGE_FLUSH_MS} ms): ${String(error)}`,
+      );
+      this.failing = true;
+    }
+    const newestFirst = rows.sort((a, b) => b.periodStart.getTime() - a.periodStart.getTime());
+    // Rows counted since are newer than any of these: they take precedence.
+    const room = Math.max(0, MAX_PENDING_ROWS - this.pending.size);
+    this.pending.addAll(newestFirst.slice(0, room));
+    if (newestFirst.length > room) {
+      this.logger.warn(`Dropped ${newestFirst.length - room} usage rows kept too long`);
+    }
+  }
+
+  /**
+   * Looks the environment's key up once, in the background: a flush never waits for it, and
+   * until it is known (the database down at first) the id stands in for it.
+   */
+  private learnEnvironmentKey(environmentId: string): void {
+    if (this.environmentKeys.has(environmentId) || this.lookingUp.has(environmentId)) return;
+    this.lookingUp.add(environmentId);
+    this.environments
+      .findById(environmentId)
+      .then(
+        (environment) => environment && this.environmentKeys.set(environmentId, environment.key),
+        () => undefined,
+      )
+      .finally(() => this.lookingUp.delete(environmentId));
+  }
+}
+
+/** The counters of one environment's tally. */
+function countsOf(environmentId: string, tally: EnvironmentTally): UsageCount[] {
+  const counts: UsageCount[] = [...tally.other.values()];
+  const push = (configKey: string, [metric, dimension, count]: [UsageMetric, string, number]) =>
+    counts.push({
+      environmentId,
+      configKey: configKey.slice(0, MAX_LABEL_LENGTH),
+      metric,
+      dimension: dimension.slice(0, MAX_LABEL_LENGTH),
+      count,
+    });
+  SERVED_CHANNELS.forEach((channel, i) => {
+    const { results, unknown } = tally.channels[i];
+    for (const [result, count] of results) {
+      for (const entry of countsOfResult(result, channel, count)) push(result.key, entry);
+    }
+    for (const [key, count] of unknown) {
+      for (const entry of countsOfResult(flagNotFound(key), channel, count)) push(key, entry);
+    }
+  });
+  return counts;
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { UsageGranularity, UsageRow } from './usage-metric.util';
+
+/** What the rollup job re-sums and prunes, each run. */
+export interface RollupWindow {
+  /** Hour rows from this time on are re-summed from minute rows. */
+  hoursSince: Date;
+  /** Day rows from this time on are re-summed from hour rows. */
+  daysSince: Date;
+  /** Rows of each granularity older than this are deleted. */
+  pruneBefore: Record<UsageGranularity, Date>;
+  /** Usage report batch ids older than this are forgotten. */
+  batchesBefore: Date;
+}
+
+/** Rows deleted by a rollup, per table and granularity. */
+export type PruneCounts = Record<UsageGranularity | 'batches', number>;
+
+/** The usage tables' statements. */
+@Injectable()
+export class UsageRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Adds counts to their rows in one statement, whatever their number: the rows travel as
+   * seven arrays. Rows must be distinct (see UsageRows). They are written in one order (the
+   * rollup's: hours before days, then by environment, period, key, metric, dimension), so
+   * writers of the same rows wait for each other instead of deadlocking.
+   */
+  async add(unordered: readonly UsageRow[]): Promise<void> {
+    if (unordered.length === 0) return;
+    const rows = [...unordered].sort(compareRows);
+    await this.dataSource.query(
+      `INSERT INTO config_usage_metric AS m
+         (environment_id, granularity, period_start, config_key, metric, dimension, count)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+       ON CONFLICT ON CONSTRAINT pk_config_usage_metric DO UPDATE SET count = m.count + EXCLUDED.count`,
+      [
+        rows.map((r) => r.environmentId),
+        rows.map((r) => r.granularity),
+        rows.map((r) => r.periodStart.toISOString()),
+        rows.map((r) => r.configKey),
+        rows.map((r) => r.metric),
+        rows.map((r) => r.dimension),
+        rows.map((r) => String(r.count)),
+      ],
+    );
+  }
+
+  /**
+   * Re-sums hour rows from minute rows and day rows from hour rows over the window (setting,
+   * not adding, so a run repeated or overlapping another changes nothing), then prunes.
+   */
+  async rollup(window: RollupWindow): Promise<PruneCounts> {
+    return this.dataSource.transaction(async (manager) => {
+      await resum(manager, UsageGranularity.Minute, UsageGranularity.Hour, window.hoursSince);
+      await resum(manager, UsageGranularity.Hour, UsageGranularity.Day, window.daysSince);
+      const pruned = { batches: 0 } as PruneCounts;
+      for (const granularity of Object.values(UsageGranularity)) {
+        const [, deleted] = await manager.query(
+          'DELETE FROM config_usage_metric WHERE granularity = $1 AND period_start < $2',
+          [granularity, window.pruneBefore[granularity]],
+        );
+        pruned[granularity] = deleted;
+      }
+      const [, batches] = await manager.query(
+        'DELETE FROM usage_report_batch WHERE received_at < $1',
+        [window.batchesBefore],
+      );
+      pruned.batches = batches;
+      return pruned;
+    });
+  }
+}
+
+const GRANULARITY_ORDER = [UsageGranularity.Minute, UsageGranularity.Hour, UsageGranularity.Day];
+
+function compareRows(a: UsageRow, b: UsageRow): number {
+  return (
+    GRANULARITY_ORDER.indexOf(a.granularity) - GRANULARITY_ORDER.indexOf(b.granularity) ||
+    compare(a.environmentId, b.environmentId) ||
+    a.periodStart.getTime() - b.periodStart.getTime() ||
+    compare(a.configKey, b.configKey) ||
+    compare(a.metric, b.metric) ||
+    compare(a.dimension, b.dimension)
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function resum(
+  manager: EntityManager,
+  from: UsageGranularity,
+  to: UsageGranularity,
+  since: Date,
+): Promise<unknown> {
+  return manager.query(
+    `INSERT INTO config_usage_metric AS m
+       (environment_id, granularity, period_start, config_key, metric, dimension, count)
+     SELECT environment_id, $2, date_trunc($3, period_start, 'UTC'), config_key, metric, dimension, sum(count)
+     FROM config_usage_metric
+     WHERE granularity = $1 AND period_start >= date_trunc($3, $4::timestamptz, 'UTC')
+     GROUP BY environment_id, date_trunc($3, period_start, 'UTC'), config_key, metric, dimension
+     ORDER BY environment_id, 3, config_key COLLATE "C", metric COLLATE "C", dimension COLLATE "C"
+     ON CONFLICT ON CONSTRAINT pk_config_usage_metric DO UPDATE SET count = EXCLUDED.count`,
+    [from, to, to, since],
+  );
+}
