@@ -35,6 +35,7 @@ function serviceFor(state: ConfigState): EvaluationService {
     undefined as never,
     undefined as never,
     configs as unknown as ConfigsService,
+    undefined as never,
   );
 }
 
