@@ -1,11 +1,24 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkPage, gql, launchBrowser, newPage, signIn } from './support';
+import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './support';
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
 const RUN = Date.now();
 const KEY = `history.flag-${RUN}`;
+const FILTERED = `history.filtered-${RUN}`;
+const EDITOR = `e2e history editor ${RUN}`;
+
+/** yyyy-mm-dd of today plus `days`, in local time, as a date input takes it. */
+function day(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const CREATE = `mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }`;
+const UPDATE = `mutation($input: UpdateConfigInput!) { updateConfig(input: $input) { config { version } } }`;
 
 describe('history, API keys and environments', () => {
   let browser: Browser;
@@ -61,6 +74,52 @@ describe('history, API keys and environments', () => {
       `{ config(environment: "production", key: "${KEY}") { value version } }`,
     );
     expect(stored.config).toEqual({ value: 'blue', version: 3 });
+  });
+
+  it('filters the history by actor, action and dates, also after loading older pages', async () => {
+    // 52 entries: created by the admin, 50 edits by an editor, one more by the admin.
+    const editorToken = await createKey(baseUrl, adminToken, EDITOR, ['EDITOR']);
+    const input = { environment: 'production', key: FILTERED };
+    await gql(baseUrl, adminToken, CREATE, {
+      input: { ...input, valueType: 'INTEGER', value: 0, defaultValue: 0 },
+    });
+    // Mutations in one request run one after another: 25 edits per request.
+    for (const from of [1, 26]) {
+      const edits = Array.from(
+        { length: 25 },
+        (_, i) =>
+          `e${i}: updateConfig(input: { environment: "production", key: "${FILTERED}", expectedVersion: ${from + i}, value: ${from + i} }) { config { version } }`,
+      );
+      await gql(baseUrl, editorToken, `mutation { ${edits.join('\n')} }`);
+    }
+    await gql(baseUrl, adminToken, UPDATE, {
+      input: { ...input, expectedVersion: 51, value: -1, comment: 'admin touch' },
+    });
+    await page.goto(`${baseUrl}/console/envs/production/history?config=${FILTERED}`);
+    await page.getByText('“admin touch”').waitFor();
+    await page.getByRole('button', { name: 'Load older changes' }).click();
+    const timeline = page.getByLabel('Changes, newest first');
+    const creates = timeline.getByText('create', { exact: true });
+    await creates.waitFor();
+
+    await page.getByRole('textbox', { name: 'Actor' }).fill(EDITOR);
+    await page.getByText('“admin touch”').waitFor({ state: 'detached' });
+    await expect(creates.count()).resolves.toBe(0);
+    await expect(timeline.getByText(EDITOR).count()).resolves.toBe(50);
+
+    await page.getByRole('textbox', { name: 'Actor' }).fill('');
+    await page.getByRole('textbox', { name: 'Action' }).click();
+    await page.getByRole('option', { name: 'create' }).click();
+    await timeline.getByText(EDITOR).first().waitFor({ state: 'detached' });
+    await expect(creates.count()).resolves.toBe(1);
+
+    await page.getByRole('textbox', { name: 'Action' }).click();
+    await page.getByRole('option', { name: 'create' }).click(); // deselects
+    await page.getByLabel('From', { exact: true }).fill(day(1));
+    await page.getByText('No changes match.').waitFor();
+    await page.getByLabel('From', { exact: true }).fill(day(-1));
+    await page.getByLabel('To', { exact: true }).fill(day(1));
+    await page.getByText('“admin touch”').waitFor();
   });
 
   it('creates an API key, shows its token once, and revokes it after confirmation', async () => {

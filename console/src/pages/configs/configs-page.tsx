@@ -20,7 +20,7 @@ import type { ConfigValueType } from '../../api/gql/graphql';
 import { useSession } from '../../api/session-context';
 import { ProblemAlert } from '../../components/problem-alert';
 import { routes } from '../../routes';
-import { sortRows, type ListFilter, type SortOrder } from './configs-list-state';
+import { SORTS, type ListFilter, type SortOrder } from './configs-list-state';
 import { useConfigsList } from './use-configs-list';
 import classes from './configs-page.module.css';
 
@@ -43,13 +43,8 @@ export function ConfigsPage() {
     }),
     [debouncedSearch, valueType, archived],
   );
-  const list = useConfigsList(env, filter);
-  const rows = useMemo(() => sortRows(list.rows, sort), [list.rows, sort]);
-
-  // Any order but the server's needs every row before it means anything.
-  useEffect(() => {
-    if (sort !== 'key' && list.hasNextPage && !list.loading) list.loadMore();
-  }, [sort, list]);
+  const list = useConfigsList(env, filter, SORTS[sort].orderBy);
+  const rows = list.rows;
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -112,11 +107,7 @@ export function ConfigsPage() {
         <Select
           label="Sort"
           allowDeselect={false}
-          data={[
-            { value: 'key', label: 'Key A–Z' },
-            { value: 'key-desc', label: 'Key Z–A' },
-            { value: 'updated', label: 'Recently updated' },
-          ]}
+          data={Object.entries(SORTS).map(([value, { label }]) => ({ value, label }))}
           value={sort}
           onChange={(v) => setSort((v as SortOrder) ?? 'key')}
           w={170}

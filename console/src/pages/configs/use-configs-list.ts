@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient, useSubscription, type CombinedError } from 'urql';
+import type { ConfigOrder } from '../../api/gql/graphql';
 import { ConfigChangedSubscription, ConfigsQuery } from '../../api/operations';
 import {
   applyConfigEvent,
@@ -28,10 +29,11 @@ const initial: ListState = {
 };
 
 /**
- * The environment's configs for a filter, page by page through the Relay connection, kept live
- * by `configChanged`; rows changed elsewhere are listed in `highlighted` for a moment.
+ * The environment's configs for a filter in the server's `orderBy`, page by page through the
+ * Relay connection, kept live by `configChanged`; rows changed elsewhere are listed in
+ * `highlighted` for a moment.
  */
-export function useConfigsList(environment: string, filter: ListFilter) {
+export function useConfigsList(environment: string, filter: ListFilter, orderBy: ConfigOrder) {
   const client = useClient();
   const [state, setState] = useState<ListState>(initial);
   const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(new Set());
@@ -41,6 +43,9 @@ export function useConfigsList(environment: string, filter: ListFilter) {
   const filterKey = JSON.stringify(toApiFilter(filter));
   const filterRef = useRef(filter);
   filterRef.current = filter;
+  const orderKey = JSON.stringify(orderBy);
+  const orderRef = useRef(orderBy);
+  orderRef.current = orderBy;
 
   const fetchPage = useCallback(
     async (after: string | null, reset: boolean) => {
@@ -49,7 +54,13 @@ export function useConfigsList(environment: string, filter: ListFilter) {
       const result = await client
         .query(
           ConfigsQuery,
-          { environment, filter: JSON.parse(filterKey), first: PAGE_SIZE, after },
+          {
+            environment,
+            filter: JSON.parse(filterKey),
+            orderBy: JSON.parse(orderKey),
+            first: PAGE_SIZE,
+            after,
+          },
           { requestPolicy: 'network-only' },
         )
         .toPromise();
@@ -71,7 +82,7 @@ export function useConfigsList(environment: string, filter: ListFilter) {
         };
       });
     },
-    [client, environment, filterKey],
+    [client, environment, filterKey, orderKey],
   );
 
   useEffect(() => {
@@ -94,7 +105,7 @@ export function useConfigsList(environment: string, filter: ListFilter) {
     const change = event.configChanged;
     setState((s) => ({
       ...s,
-      rows: applyConfigEvent(s.rows, change, filterRef.current, !s.hasNextPage),
+      rows: applyConfigEvent(s.rows, change, filterRef.current, !s.hasNextPage, orderRef.current),
     }));
     setHighlighted((h) => new Set(h).add(change.configId));
     setTimeout(

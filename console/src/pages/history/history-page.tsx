@@ -17,7 +17,7 @@ import {
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useClient, useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery, type CombinedError } from 'urql';
 import type { ChangeAction, ConfigChangesQuery as ChangesResult } from '../../api/gql/graphql';
 import {
   ConfigChangesQuery,
@@ -198,14 +198,19 @@ export function HistoryPage() {
     variables: { environment: env, filter, first: 50 },
     requestPolicy: 'cache-and-network',
   });
-  const [more, setMore] = useState<Change[]>([]);
-  const [cursor, setCursor] = useState<{ endCursor?: string | null; hasNextPage: boolean } | null>(
-    null,
-  );
+  // Older pages loaded for this filter; pages of an earlier filter are dropped.
+  const filterKey = JSON.stringify(filter);
+  const [older, setOlder] = useState<{
+    filterKey: string;
+    changes: Change[];
+    pageInfo: { endCursor?: string | null; hasNextPage: boolean };
+  } | null>(null);
+  const [olderError, setOlderError] = useState<CombinedError | null>(null);
   const [rollbackOf, setRollbackOf] = useState<Change | null>(null);
   const page = data?.configChanges;
-  const changes = [...(page?.edges.map((e) => e.node) ?? []), ...more];
-  const pageInfo = cursor ?? page?.pageInfo;
+  const more = older?.filterKey === filterKey ? older : null;
+  const changes = [...(page?.edges.map((e) => e.node) ?? []), ...(more?.changes ?? [])];
+  const pageInfo = more?.pageInfo ?? page?.pageInfo;
   const loadMore = async () => {
     const result = await client
       .query(ConfigChangesQuery, {
@@ -215,14 +220,19 @@ export function HistoryPage() {
         after: pageInfo?.endCursor,
       })
       .toPromise();
+    setOlderError(result.error ?? null);
     if (result.data) {
-      setMore((m) => [...m, ...result.data!.configChanges.edges.map((e) => e.node)]);
-      setCursor(result.data.configChanges.pageInfo);
+      const next = result.data.configChanges;
+      setOlder({
+        filterKey,
+        changes: [...(more?.changes ?? []), ...next.edges.map((e) => e.node)],
+        pageInfo: next.pageInfo,
+      });
     }
   };
   const reload = () => {
-    setMore([]);
-    setCursor(null);
+    setOlder(null);
+    setOlderError(null);
     refetch({ requestPolicy: 'network-only' });
   };
   return (
@@ -287,6 +297,7 @@ export function HistoryPage() {
           ))}
         </Timeline>
       )}
+      {olderError && <ProblemAlert error={olderError} onRetry={loadMore} />}
       {pageInfo?.hasNextPage && (
         <Button variant="default" onClick={loadMore}>
           Load older changes
