@@ -1,6 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './support';
+import {
+  checkPage,
+  createKey,
+  expectAccessible,
+  gql,
+  launchBrowser,
+  newPage,
+  screenshots,
+  signIn,
+} from './support';
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
@@ -182,5 +191,30 @@ describe('the configs list sorted and filtered by the server', () => {
     await page.getByLabel('Search').fill('touched LAST');
     await expect.poll(firstKey).toBe(key(50));
     await counted('1 config');
+  });
+
+  it('says what to do when the server cannot be reached, and recovers on retry', async () => {
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await page.getByLabel('Search').fill('');
+    const alert = page.getByRole('alert');
+    await expect
+      .poll(() => alert.textContent())
+      .toMatch(
+        /Cannot reach the server\. Check that it is running and your connection, then retry/,
+      );
+    await page.unroute('**/graphql');
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.getByRole('link', { name: key(101) }).waitFor();
+    await alert.waitFor({ state: 'detached' });
+  });
+
+  it('has no accessibility violations in the dark theme', async () => {
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await expect(
+      page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme')),
+    ).resolves.toBe('dark');
+    await expectAccessible(page);
+    await screenshots(page, 'configs-dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
   });
 });

@@ -74,6 +74,13 @@ describe('history, API keys and environments', () => {
       `{ config(environment: "production", key: "${KEY}") { value version } }`,
     );
     expect(stored.config).toEqual({ value: 'blue', version: 3 });
+    // The newest entry is the current version: nothing to roll back to.
+    await page.getByRole('button', { name: 'Roll back to v3' }).click();
+    await dialog.getByText(/is the current version/).waitFor();
+    await expect(
+      dialog.getByRole('button', { name: 'Roll back', exact: true }).isDisabled(),
+    ).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('filters the history by actor, action and dates, also after loading older pages', async () => {
@@ -128,6 +135,10 @@ describe('history, API keys and environments', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const token = await page.getByLabel('New API token').textContent();
     expect(token?.length).toBeGreaterThan(16);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy token' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(token);
     await checkPage(page, 'api-keys');
     await page.getByRole('button', { name: `Revoke ci reader ${RUN}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();

@@ -149,7 +149,7 @@ const ConfigListRow = memo(function ConfigListRow({
         {row.key}
       </Link>
       <span className={`${classes.description} ${classes.wide}`}>{row.description}</span>
-      <span>
+      <span className={classes.badges}>
         <span className={classes.badge}>{row.valueType.toLowerCase()}</span>
         {row.archivedAt && <span className={`${classes.badge} ${classes.archived}`}>archived</span>}
       </span>

@@ -60,13 +60,14 @@ function RollbackDialog({
   change: Change;
   onClose(done: boolean): void;
 }) {
-  const [{ data }] = useQuery({
+  const [{ data, error }, reload] = useQuery({
     query: ConfigQuery,
     variables: { environment, key: change.configKey },
     requestPolicy: 'network-only',
   });
   const [rollback, run] = useMutation(RollbackConfigMutation);
   const current = data?.config;
+  const isCurrent = current?.version === change.configVersion;
   const confirm = async () => {
     const result = await run({
       input: {
@@ -87,8 +88,15 @@ function RollbackDialog({
       size="xl"
     >
       <Stack>
-        {!current ? (
+        {error ? (
+          <ProblemAlert error={error} onRetry={() => reload({ requestPolicy: 'network-only' })} />
+        ) : !current ? (
           <PageSkeleton rows={3} />
+        ) : isCurrent ? (
+          <Text size="sm">
+            Version {current.version} is the current version: there is nothing to roll back. Pick an
+            earlier entry.
+          </Text>
         ) : (
           <>
             <Text size="sm">
@@ -108,7 +116,12 @@ function RollbackDialog({
           <Button variant="default" onClick={() => onClose(false)}>
             Cancel
           </Button>
-          <Button color="orange" onClick={confirm} loading={rollback.fetching} disabled={!current}>
+          <Button
+            color="orange"
+            onClick={confirm}
+            loading={rollback.fetching}
+            disabled={!current || isCurrent}
+          >
             Roll back
           </Button>
         </Group>
