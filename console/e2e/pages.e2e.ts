@@ -129,6 +129,43 @@ describe('history, API keys and environments', () => {
     await page.getByText('“admin touch”').waitFor();
   });
 
+  it('leads from a failed chain verification to the first broken entry, on an older page', async () => {
+    const created = await gql<{ configChanges: { edges: { node: { id: string } }[] } }>(
+      baseUrl,
+      adminToken,
+      `{ configChanges(environment: "production", filter: { configKey: "${FILTERED}", action: CREATE }, first: 1) { edges { node { id } } } }`,
+    );
+    const brokenId = created.configChanges.edges[0].node.id;
+    // The server's verification is tested against a tampered database in the API's tests;
+    // here its answer is stood in for, to follow what the page does with a failure.
+    await page.route('**/graphql', (route) =>
+      route.request().postDataJSON()?.operationName === 'VerifyChangeHistory'
+        ? route.fulfill({
+            json: {
+              data: {
+                verifyChangeHistory: {
+                  __typename: 'ChangeHistoryVerification',
+                  valid: false,
+                  checkedEntries: 9,
+                  firstBrokenEntryId: brokenId,
+                  missingEntries: 0,
+                  problem: 'the entry does not match its hash',
+                },
+              },
+            },
+          })
+        : route.fallback(),
+    );
+    await page.reload();
+    const alert = page.getByRole('alert').filter({ hasText: 'history altered' });
+    await expect(alert.textContent()).resolves.toMatch(/the entry does not match its hash/);
+    await alert.getByRole('button', { name: 'Show the first broken entry' }).click();
+    const entry = page.locator(`#change-${brokenId}`);
+    await entry.getByText('first broken entry').waitFor();
+    await expect(entry.textContent()).resolves.toContain(FILTERED);
+    await page.unroute('**/graphql');
+  });
+
   it('creates an API key, shows its token once, and revokes it after confirmation', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('textbox', { name: /^Name/ }).fill(`ci reader ${RUN}`);

@@ -274,6 +274,8 @@ export const VerifyChangeHistoryQuery = graphql(`
       valid
       checkedEntries
       firstBrokenEntryId
+      missingEntries
+      problem
     }
   }
 `);

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Button,
@@ -15,7 +16,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useClient, useMutation, useQuery, type CombinedError } from 'urql';
 import type { ChangeAction, ConfigChangesQuery as ChangesResult } from '../../api/gql/graphql';
@@ -30,24 +31,38 @@ import { DiffView } from '../../components/diff-view';
 import { PageSkeleton } from '../../components/page-skeleton';
 import { ProblemAlert } from '../../components/problem-alert';
 import { routes } from '../../routes';
-import { comparableState, toFilter } from './history-filter';
+import { comparableState, describeVerification, toFilter } from './history-filter';
 
 type Change = ChangesResult['configChanges']['edges'][number]['node'];
 const ACTIONS: ChangeAction[] = ['CREATE', 'UPDATE', 'ROLLBACK', 'ARCHIVE', 'UNARCHIVE', 'DELETE'];
 
-function VerifyBadge({ environment }: { environment: string }) {
+function VerifyBadge({
+  environment,
+  onShowEntry,
+}: {
+  environment: string;
+  onShowEntry(id: string): void;
+}) {
   const [{ data, error }] = useQuery({
     query: VerifyChangeHistoryQuery,
     variables: { environment },
   });
   if (error) return <Badge color="gray">chain not checked</Badge>;
   if (!data) return <Badge color="gray">checking chain…</Badge>;
-  const v = data.verifyChangeHistory;
-  if (v.valid) return <Badge color="teal.9">✓ history intact ({v.checkedEntries} entries)</Badge>;
+  const summary = describeVerification(data.verifyChangeHistory);
+  if (!summary.detail) return <Badge color="teal.9">{summary.label}</Badge>;
+  const broken = summary.brokenEntryId;
   return (
-    <Badge color="red.9" component="a" href={`#change-${v.firstBrokenEntryId}`}>
-      ✗ history broken at entry {v.firstBrokenEntryId}
-    </Badge>
+    <Alert color="red" title={summary.label} role="alert" w="100%">
+      <Stack gap="xs" align="flex-start">
+        <Text size="sm">{summary.detail}</Text>
+        {broken && (
+          <Anchor component="button" type="button" size="sm" onClick={() => onShowEntry(broken)}>
+            Show the first broken entry
+          </Anchor>
+        )}
+      </Stack>
+    </Alert>
   );
 }
 
@@ -133,10 +148,12 @@ function RollbackDialog({
 function ChangeItem({
   change,
   environment,
+  broken,
   onRollback,
 }: {
   change: Change;
   environment: string;
+  broken: boolean;
   onRollback?: () => void;
 }) {
   const [open, { toggle }] = useDisclosure(false);
@@ -154,6 +171,7 @@ function ChangeItem({
           {change.configKey}
         </Anchor>
         <Text size="sm">v{change.configVersion}</Text>
+        {broken && <Badge color="red.9">first broken entry</Badge>}
       </Group>
       <Text size="sm" c="dimmed">
         {change.actor.name} ·{' '}
@@ -199,6 +217,8 @@ export function HistoryPage() {
   const client = useClient();
   const [params, setParams] = useSearchParams();
   const configKey = params.get('config') ?? '';
+  // An entry to bring into view (the first broken one): older pages load until it is listed.
+  const wanted = params.get('broken');
   const [actor, setActor] = useState('');
   const [action, setAction] = useState<ChangeAction | null>(null);
   const [from, setFrom] = useState('');
@@ -224,7 +244,9 @@ export function HistoryPage() {
   const more = older?.filterKey === filterKey ? older : null;
   const changes = [...(page?.edges.map((e) => e.node) ?? []), ...(more?.changes ?? [])];
   const pageInfo = more?.pageInfo ?? page?.pageInfo;
+  const [loadingOlder, setLoadingOlder] = useState(false);
   const loadMore = async () => {
+    setLoadingOlder(true);
     const result = await client
       .query(ConfigChangesQuery, {
         environment: env,
@@ -233,6 +255,7 @@ export function HistoryPage() {
         after: pageInfo?.endCursor,
       })
       .toPromise();
+    setLoadingOlder(false);
     setOlderError(result.error ?? null);
     if (result.data) {
       const next = result.data.configChanges;
@@ -248,13 +271,30 @@ export function HistoryPage() {
     setOlderError(null);
     refetch({ requestPolicy: 'network-only' });
   };
+  const wantedListed = wanted !== null && changes.some((c) => c.id === wanted);
+  const keepLooking = wanted !== null && !wantedListed && !fetching && !loadingOlder && !olderError;
+  useEffect(() => {
+    if (wantedListed) {
+      document.getElementById(`change-${wanted}`)?.scrollIntoView({ block: 'center' });
+    } else if (keepLooking && pageInfo?.hasNextPage) {
+      void loadMore();
+    }
+    // loadMore reads the current page state; these flags decide when to call it again.
+  }, [wanted, wantedListed, keepLooking, pageInfo?.hasNextPage]);
+  const showEntry = (id: string) => {
+    setActor('');
+    setAction(null);
+    setFrom('');
+    setTo('');
+    setParams({ broken: id }, { replace: true });
+  };
   return (
     <Stack maw={1000}>
       <Group justify="space-between">
         <Title order={1} size="h2">
           History
         </Title>
-        <VerifyBadge environment={env} />
+        <VerifyBadge environment={env} onShowEntry={showEntry} />
       </Group>
       <Group align="flex-end" gap="sm">
         <TextInput
@@ -300,6 +340,7 @@ export function HistoryPage() {
               <ChangeItem
                 change={change}
                 environment={env}
+                broken={change.id === wanted}
                 onRollback={
                   canEdit && change.after && change.action !== 'DELETE'
                     ? () => setRollbackOf(change)
