@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   checkPage,
@@ -216,5 +216,34 @@ describe('the configs list sorted and filtered by the server', () => {
     await expectAccessible(page);
     await screenshots(page, 'configs-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  });
+
+  it('says when live updates pause, and shows what changed meanwhile once they are back', async () => {
+    const live = await newPage(browser);
+    let dropping = false;
+    const sockets: WebSocketRoute[] = [];
+    await live.routeWebSocket(/\/graphql$/, (ws) => {
+      if (dropping) return ws.close({ code: 1001, reason: 'going away' });
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await signIn(live, baseUrl, adminToken, `/console/envs/${ENV}/configs`);
+    await live.getByRole('link', { name: key(0) }).waitFor();
+    dropping = true;
+    await Promise.all(sockets.map((ws) => ws.close({ code: 1001, reason: 'going away' })));
+    await live.getByText('Live updates paused').waitFor();
+    await gql(baseUrl, adminToken, CREATE, {
+      input: {
+        environment: ENV,
+        key: 'sort.a-missed',
+        valueType: 'STRING',
+        value: 'x',
+        defaultValue: 'y',
+      },
+    });
+    dropping = false;
+    await live.getByRole('link', { name: 'sort.a-missed' }).waitFor();
+    await live.getByText('Live updates paused').waitFor({ state: 'detached' });
+    await live.close();
   });
 });

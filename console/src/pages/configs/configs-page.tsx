@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Box,
   Button,
@@ -100,6 +101,12 @@ export function ConfigsPage() {
         />
       </Group>
       {list.error && <ProblemAlert error={list.error} onRetry={list.retry} />}
+      {!list.live && (
+        <Alert color="yellow" title="Live updates paused" role="status" mb="sm">
+          The connection to the server dropped and is being retried. The list reloads when it is
+          back, with any change made meanwhile; check your connection if this stays.
+        </Alert>
+      )}
       <Text size="sm" c="dimmed" aria-live="polite" mb={4}>
         {initialLoading
           ? 'Loading configs…'

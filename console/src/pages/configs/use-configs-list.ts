@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient, useSubscription, type CombinedError } from 'urql';
 import type { ConfigOrder } from '../../api/gql/graphql';
 import { ConfigChangedSubscription, ConfigsQuery } from '../../api/operations';
+import { useSession } from '../../api/session-context';
 import {
   applyConfigEvent,
   toApiFilter,
@@ -90,6 +91,26 @@ export function useConfigsList(environment: string, filter: ListFilter, orderBy:
     void fetchPage(null, true);
   }, [fetchPage]);
 
+  // While the websocket is down, changes are missed: say so, and reload once it is back.
+  const { watchLive } = useSession();
+  const [live, setLive] = useState(true);
+  const liveRef = useRef(true);
+  useEffect(
+    () =>
+      watchLive((state) => {
+        if (state === 'lost') {
+          liveRef.current = false;
+          setLive(false);
+        } else if (!liveRef.current) {
+          liveRef.current = true;
+          setLive(true);
+          generation.current += 1;
+          void fetchPage(null, true);
+        }
+      }),
+    [watchLive, fetchPage],
+  );
+
   const loadMore = useCallback(() => {
     const s = stateRef.current;
     if (s.loading || !s.hasNextPage || s.error) return;
@@ -120,5 +141,5 @@ export function useConfigsList(environment: string, filter: ListFilter, orderBy:
     return event;
   });
 
-  return { ...state, highlighted, loadMore, retry };
+  return { ...state, live, highlighted, loadMore, retry };
 }
