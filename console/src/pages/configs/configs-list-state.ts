@@ -1,16 +1,7 @@
-import type { ConfigOrder, ConfigValueType } from '../../api/gql/graphql';
+import type { ConfigOrder, ConfigsQuery, ConfigValueType } from '../../api/gql/graphql';
 
-export interface ConfigRow {
-  id: string;
-  key: string;
-  description: string;
-  valueType: ConfigValueType;
-  version: number;
-  updatedAt: string;
-  updatedBy: string;
-  archivedAt?: string | null;
-  rolloutPercentage: number;
-}
+/** A row of the list: the fields the Configs query reads (configChanged sends the same). */
+export type ConfigRow = ConfigsQuery['configs']['edges'][number]['node'];
 
 export interface ListFilter {
   search: string;
