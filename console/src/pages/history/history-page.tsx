@@ -47,7 +47,7 @@ function VerifyBadge({
     query: VerifyChangeHistoryQuery,
     variables: { environment },
   });
-  if (error) return <Badge color="gray">chain not checked</Badge>;
+  if (error) return <Badge color="gray">chain not checked: reload to retry</Badge>;
   if (!data) return <Badge color="gray">checking chain…</Badge>;
   const summary = describeVerification(data.verifyChangeHistory);
   if (!summary.detail) return <Badge color="teal.9">{summary.label}</Badge>;
