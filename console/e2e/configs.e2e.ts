@@ -1,6 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './support';
+import {
+  checkPage,
+  createKey,
+  expectAccessible,
+  gql,
+  launchBrowser,
+  newPage,
+  screenshots,
+  signIn,
+} from './support';
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
@@ -32,6 +41,9 @@ describe('sign-in and the configs list', () => {
   it('refuses a wrong API key with a message and keeps it out of the URL', async () => {
     page = await newPage(browser);
     await page.goto(`${baseUrl}/console/`);
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const served = await page.request.get(new URL(icon!, page.url()).toString());
+    expect([served.status(), served.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
     await checkPage(page, 'sign-in');
     await page.getByLabel('API key').fill('not-a-real-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -97,5 +109,141 @@ describe('sign-in and the configs list', () => {
     await expect(viewer.getByRole('button', { name: 'New config' }).count()).resolves.toBe(0);
     await expect(viewer.getByRole('link', { name: 'New config' }).count()).resolves.toBe(0);
     await viewer.close();
+  });
+});
+
+describe('the configs list sorted and filtered by the server', () => {
+  const ENV = `sorted-${RUN}`;
+  const key = (i: number) => `sort.k-${String(i).padStart(3, '0')}`;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await gql(
+      baseUrl,
+      adminToken,
+      'mutation($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { environment { key } } }',
+      { input: { key: ENV, name: `Sorted ${RUN}` } },
+    );
+    // More than one page (100 rows): the order must come from the server, not the loaded rows.
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < 102; i = next++) {
+        await gql(baseUrl, adminToken, CREATE, {
+          input: {
+            environment: ENV,
+            key: key(i),
+            valueType: 'BOOLEAN',
+            value: true,
+            defaultValue: false,
+          },
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    await gql(
+      baseUrl,
+      adminToken,
+      `mutation($u: UpdateConfigInput!, $a: ArchiveConfigInput!) {
+        updateConfig(input: $u) { config { version } }
+        archiveConfig(input: $a) { config { version } } }`,
+      {
+        u: { environment: ENV, key: key(50), expectedVersion: 1, description: 'Touched last' },
+        a: { environment: ENV, key: key(101) },
+      },
+    );
+    browser = await launchBrowser();
+    page = await newPage(browser);
+    await signIn(page, baseUrl, adminToken, `/console/envs/${ENV}/configs`);
+  });
+  afterAll(() => browser?.close());
+
+  const firstKey = () => page.getByTestId('config-list').getByRole('link').first().textContent();
+  const counted = (text: string) => page.getByText(text, { exact: true }).waitFor();
+
+  it('sorts through the API, a page at a time', async () => {
+    const asked: { orderBy?: unknown; after?: unknown }[] = [];
+    page.on('request', (request) => {
+      const body = request.method() === 'POST' ? request.postDataJSON() : null;
+      if (body?.operationName === 'Configs') asked.push(body.variables);
+    });
+    await page.getByRole('link', { name: key(0) }).waitFor();
+    await counted('100+ configs');
+    await page.getByRole('textbox', { name: 'Sort' }).click();
+    await page.getByRole('option', { name: 'Recently updated' }).click();
+    await expect.poll(firstKey).toBe(key(50));
+    await page.getByRole('textbox', { name: 'Sort' }).click();
+    await page.getByRole('option', { name: 'Key Z–A' }).click();
+    await expect.poll(firstKey).toBe(key(100));
+    await counted('100+ configs');
+    // One first page per order, none of the other pages.
+    expect(asked.map((v) => [v.orderBy, v.after])).toEqual([
+      [{ field: 'UPDATED_AT', direction: 'DESC' }, null],
+      [{ field: 'KEY', direction: 'DESC' }, null],
+    ]);
+  });
+
+  it('filters by archived status and finds a config by its description', async () => {
+    await page.getByText('Archived', { exact: true }).click();
+    await page.getByRole('link', { name: key(101) }).waitFor();
+    await counted('1 config');
+    await page.getByText('All', { exact: true }).click();
+    await page.getByLabel('Search').fill('touched LAST');
+    await expect.poll(firstKey).toBe(key(50));
+    await counted('1 config');
+  });
+
+  it('says what to do when the server cannot be reached, and recovers on retry', async () => {
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await page.getByLabel('Search').fill('');
+    const alert = page.getByRole('alert');
+    await expect
+      .poll(() => alert.textContent())
+      .toMatch(
+        /Cannot reach the server\. Check that it is running and your connection, then retry/,
+      );
+    await page.unroute('**/graphql');
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.getByRole('link', { name: key(101) }).waitFor();
+    await alert.waitFor({ state: 'detached' });
+  });
+
+  it('has no accessibility violations in the dark theme', async () => {
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await expect(
+      page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme')),
+    ).resolves.toBe('dark');
+    await expectAccessible(page);
+    await screenshots(page, 'configs-dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  });
+
+  it('says when live updates pause, and shows what changed meanwhile once they are back', async () => {
+    const live = await newPage(browser);
+    let dropping = false;
+    const sockets: WebSocketRoute[] = [];
+    await live.routeWebSocket(/\/graphql$/, (ws) => {
+      if (dropping) return ws.close({ code: 1001, reason: 'going away' });
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await signIn(live, baseUrl, adminToken, `/console/envs/${ENV}/configs`);
+    await live.getByRole('link', { name: key(0) }).waitFor();
+    dropping = true;
+    await Promise.all(sockets.map((ws) => ws.close({ code: 1001, reason: 'going away' })));
+    await live.getByText('Live updates paused').waitFor();
+    await gql(baseUrl, adminToken, CREATE, {
+      input: {
+        environment: ENV,
+        key: 'sort.a-missed',
+        valueType: 'STRING',
+        value: 'x',
+        defaultValue: 'y',
+      },
+    });
+    dropping = false;
+    await live.getByRole('link', { name: 'sort.a-missed' }).waitFor();
+    await live.getByText('Live updates paused').waitFor({ state: 'detached' });
+    await live.close();
   });
 });

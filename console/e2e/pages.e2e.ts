@@ -1,11 +1,24 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkPage, gql, launchBrowser, newPage, signIn } from './support';
+import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './support';
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
 const RUN = Date.now();
 const KEY = `history.flag-${RUN}`;
+const FILTERED = `history.filtered-${RUN}`;
+const EDITOR = `e2e history editor ${RUN}`;
+
+/** yyyy-mm-dd of today plus `days`, in local time, as a date input takes it. */
+function day(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const CREATE = `mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }`;
+const UPDATE = `mutation($input: UpdateConfigInput!) { updateConfig(input: $input) { config { version } } }`;
 
 describe('history, API keys and environments', () => {
   let browser: Browser;
@@ -61,6 +74,96 @@ describe('history, API keys and environments', () => {
       `{ config(environment: "production", key: "${KEY}") { value version } }`,
     );
     expect(stored.config).toEqual({ value: 'blue', version: 3 });
+    // The newest entry is the current version: nothing to roll back to.
+    await page.getByRole('button', { name: 'Roll back to v3' }).click();
+    await dialog.getByText(/is the current version/).waitFor();
+    await expect(
+      dialog.getByRole('button', { name: 'Roll back', exact: true }).isDisabled(),
+    ).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('filters the history by actor, action and dates, also after loading older pages', async () => {
+    // 52 entries: created by the admin, 50 edits by an editor, one more by the admin.
+    const editorToken = await createKey(baseUrl, adminToken, EDITOR, ['EDITOR']);
+    const input = { environment: 'production', key: FILTERED };
+    await gql(baseUrl, adminToken, CREATE, {
+      input: { ...input, valueType: 'INTEGER', value: 0, defaultValue: 0 },
+    });
+    // Mutations in one request run one after another: 25 edits per request.
+    for (const from of [1, 26]) {
+      const edits = Array.from(
+        { length: 25 },
+        (_, i) =>
+          `e${i}: updateConfig(input: { environment: "production", key: "${FILTERED}", expectedVersion: ${from + i}, value: ${from + i} }) { config { version } }`,
+      );
+      await gql(baseUrl, editorToken, `mutation { ${edits.join('\n')} }`);
+    }
+    await gql(baseUrl, adminToken, UPDATE, {
+      input: { ...input, expectedVersion: 51, value: -1, comment: 'admin touch' },
+    });
+    await page.goto(`${baseUrl}/console/envs/production/history?config=${FILTERED}`);
+    await page.getByText('“admin touch”').waitFor();
+    await page.getByRole('button', { name: 'Load older changes' }).click();
+    const timeline = page.getByLabel('Changes, newest first');
+    const creates = timeline.getByText('create', { exact: true });
+    await creates.waitFor();
+
+    await page.getByRole('textbox', { name: 'Actor' }).fill(EDITOR);
+    await page.getByText('“admin touch”').waitFor({ state: 'detached' });
+    await expect(creates.count()).resolves.toBe(0);
+    await expect(timeline.getByText(EDITOR).count()).resolves.toBe(50);
+
+    await page.getByRole('textbox', { name: 'Actor' }).fill('');
+    await page.getByRole('textbox', { name: 'Action' }).click();
+    await page.getByRole('option', { name: 'create' }).click();
+    await timeline.getByText(EDITOR).first().waitFor({ state: 'detached' });
+    await expect(creates.count()).resolves.toBe(1);
+
+    await page.getByRole('textbox', { name: 'Action' }).click();
+    await page.getByRole('option', { name: 'create' }).click(); // deselects
+    await page.getByLabel('From', { exact: true }).fill(day(1));
+    await page.getByText('No changes match.').waitFor();
+    await page.getByLabel('From', { exact: true }).fill(day(-1));
+    await page.getByLabel('To', { exact: true }).fill(day(1));
+    await page.getByText('“admin touch”').waitFor();
+  });
+
+  it('leads from a failed chain verification to the first broken entry, on an older page', async () => {
+    const created = await gql<{ configChanges: { edges: { node: { id: string } }[] } }>(
+      baseUrl,
+      adminToken,
+      `{ configChanges(environment: "production", filter: { configKey: "${FILTERED}", action: CREATE }, first: 1) { edges { node { id } } } }`,
+    );
+    const brokenId = created.configChanges.edges[0].node.id;
+    // The server's verification is tested against a tampered database in the API's tests;
+    // here its answer is stood in for, to follow what the page does with a failure.
+    await page.route('**/graphql', (route) =>
+      route.request().postDataJSON()?.operationName === 'VerifyChangeHistory'
+        ? route.fulfill({
+            json: {
+              data: {
+                verifyChangeHistory: {
+                  __typename: 'ChangeHistoryVerification',
+                  valid: false,
+                  checkedEntries: 9,
+                  firstBrokenEntryId: brokenId,
+                  missingEntries: 0,
+                  problem: 'the entry does not match its hash',
+                },
+              },
+            },
+          })
+        : route.fallback(),
+    );
+    await page.reload();
+    const alert = page.getByRole('alert').filter({ hasText: 'history altered' });
+    await expect(alert.textContent()).resolves.toMatch(/the entry does not match its hash/);
+    await alert.getByRole('button', { name: 'Show the first broken entry' }).click();
+    const entry = page.locator(`#change-${brokenId}`);
+    await entry.getByText('first broken entry').waitFor();
+    await expect(entry.textContent()).resolves.toContain(FILTERED);
+    await page.unroute('**/graphql');
   });
 
   it('creates an API key, shows its token once, and revokes it after confirmation', async () => {
@@ -69,6 +172,10 @@ describe('history, API keys and environments', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const token = await page.getByLabel('New API token').textContent();
     expect(token?.length).toBeGreaterThan(16);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy token' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(token);
     await checkPage(page, 'api-keys');
     await page.getByRole('button', { name: `Revoke ci reader ${RUN}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();

@@ -8,7 +8,7 @@ import {
   uniqueKey,
   updateConfig,
 } from '../factories/config.factory';
-import { errorCode, startTestApp, TestApp } from '../support/test-app';
+import { errorCode, GraphQLResponse, startTestApp, TestApp } from '../support/test-app';
 
 type Issue = { path: string; rule: string; message: string };
 
@@ -414,6 +414,127 @@ describe('configs', () => {
       filter: { search: `${prefix.split('.')[2]}.b` },
     });
     expect(searched.data?.configs.edges.map((e) => e.node.key)).toEqual([`${prefix}.b`]);
+  });
+
+  describe('orderBy', () => {
+    const query = `query ($filter: ConfigFilter, $orderBy: ConfigOrder, $first: Int!, $after: String) {
+      configs(environment: "development", filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+        edges { node { key } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = {
+      configs: {
+        edges: { node: { key: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    let prefix: string;
+
+    /** Every key of the prefix, fetched `first` at a time by following endCursor. */
+    async function walk(orderBy: Record<string, string> | undefined, first: number) {
+      const keys: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: GraphQLResponse<Page> = await app.gql<Page>(query, {
+          filter: { keyPrefix: prefix },
+          orderBy,
+          first,
+          after,
+        });
+        expect(page.errors).toBeUndefined();
+        keys.push(...page.data!.configs.edges.map((e) => e.node.key.slice(prefix.length + 1)));
+        if (!page.data!.configs.pageInfo.hasNextPage) return keys;
+        after = page.data!.configs.pageInfo.endCursor;
+      }
+    }
+
+    beforeAll(async () => {
+      prefix = uniqueKey('ordered');
+      for (const suffix of ['a', 'b', 'c', 'd', 'e']) {
+        await createConfig(app, { key: `${prefix}.${suffix}` });
+      }
+      // Change times a millisecond cannot tell apart, and a tie broken by id.
+      const times: Record<string, string> = {
+        a: '2026-03-01T10:00:00.000003Z',
+        b: '2026-03-01T10:00:00.000001Z',
+        c: '2026-03-01T10:00:00.000002Z',
+        d: '2026-03-01T10:00:00.000002Z',
+        e: '2026-03-01T10:00:00.000000Z',
+      };
+      for (const [suffix, at] of Object.entries(times)) {
+        await db.query('UPDATE business_config SET updated_at = $1 WHERE key = $2', [
+          at,
+          `${prefix}.${suffix}`,
+        ]);
+      }
+    });
+
+    async function tiedByUpdatedAt(direction: 'ASC' | 'DESC') {
+      const [c, d] = await db.query<{ key: string }[]>(
+        `SELECT key FROM business_config WHERE key IN ($1, $2) ORDER BY id ${direction}`,
+        [`${prefix}.c`, `${prefix}.d`],
+      );
+      return [c.key, d.key].map((k) => k.slice(prefix.length + 1));
+    }
+
+    it('sorts by key ascending by default and descending on request, page by page', async () => {
+      expect(await walk(undefined, 2)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(await walk({ field: 'KEY', direction: 'DESC' }, 2)).toEqual(['e', 'd', 'c', 'b', 'a']);
+    });
+
+    it('sorts by last change to the microsecond, ties by id, in both directions and any page size', async () => {
+      const descending = ['a', ...(await tiedByUpdatedAt('DESC')), 'b', 'e'];
+      const ascending = ['e', 'b', ...(await tiedByUpdatedAt('ASC')), 'a'];
+      for (const first of [1, 2, 3]) {
+        expect(await walk({ field: 'UPDATED_AT', direction: 'DESC' }, first)).toEqual(descending);
+        expect(await walk({ field: 'UPDATED_AT', direction: 'ASC' }, first)).toEqual(ascending);
+      }
+      expect(await walk({ field: 'UPDATED_AT' }, 5)).toEqual(ascending);
+    });
+
+    it('moves a config just changed to the top of the newest-first order', async () => {
+      const b = await app.gql<{ config: { version: number } }>(
+        `query ($key: String!) { config(environment: "development", key: $key) { version } }`,
+        { key: `${prefix}.b` },
+      );
+      const updated = await updateConfig(app, {
+        key: `${prefix}.b`,
+        expectedVersion: b.data!.config.version,
+        value: 'changed',
+      });
+      expect(updated.errors).toBeUndefined();
+      const keys = await walk({ field: 'UPDATED_AT', direction: 'DESC' }, 2);
+      expect(keys[0]).toBe('b');
+    });
+
+    it('refuses a cursor returned for another orderBy, or forged, with BAD_USER_INPUT', async () => {
+      const byKey = await app.gql<Page>(query, { filter: { keyPrefix: prefix }, first: 2 });
+      const cursor = byKey.data!.configs.pageInfo.endCursor;
+      for (const orderBy of [
+        { field: 'UPDATED_AT', direction: 'ASC' },
+        { field: 'KEY', direction: 'DESC' },
+      ]) {
+        const answer = await app.gql(query, { orderBy, first: 2, after: cursor });
+        expect(errorCode(answer)).toBe('BAD_USER_INPUT');
+        expect(answer.errors?.[0].extensions?.validationErrors).toEqual([
+          expect.objectContaining({ path: 'after', rule: 'cursor' }),
+        ]);
+      }
+      const forge = (parts: string[]) =>
+        Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+      const id = '00000000-0000-4000-8000-000000000000';
+      for (const after of [
+        forge(['2026-02-30T10:00:00.000000Z', id, 'UPDATED_AT_DESC']),
+        forge(['yesterday', id, 'UPDATED_AT_DESC']),
+        forge(['2026-03-01T10:00:00.000000Z', 'not-a-uuid', 'UPDATED_AT_DESC']),
+        forge(['a', id]),
+      ]) {
+        const answer = await app.gql(query, {
+          orderBy: { field: 'UPDATED_AT', direction: 'DESC' },
+          first: 2,
+          after,
+        });
+        expect(errorCode(answer)).toBe('BAD_USER_INPUT');
+      }
+    });
   });
 
   it('lets viewers read but not write, and keeps sdk keys out', async () => {

@@ -64,7 +64,15 @@ export function AuthGate({ children }: { children: ReactNode }) {
   }, [attempt]);
 
   const session = useMemo<Session | null>(
-    () => (signed ? { me: signed.me, signOut, ...abilitiesOf(signed.me.roles) } : null),
+    () =>
+      signed
+        ? {
+            me: signed.me,
+            signOut,
+            watchLive: signed.api.watchLive,
+            ...abilitiesOf(signed.me.roles),
+          }
+        : null,
     [signed, signOut],
   );
 

@@ -7,13 +7,19 @@ export function graphqlUrls(location: Location): { http: string; ws: string } {
   return { http: '/graphql', ws: `${wsProtocol}//${location.host}/graphql` };
 }
 
+/** The websocket that carries subscriptions: up, or dropped and being retried. */
+export type LiveState = 'connected' | 'lost';
+
 export interface ApiClient {
   client: Client;
+  /** Calls `listener` on every connect and every unexpected drop; returns the unsubscribe. */
+  watchLive(listener: (state: LiveState) => void): () => void;
   dispose(): void;
 }
 
 export function createApiClient(token: string, onUnauthenticated: () => void): ApiClient {
   const urls = graphqlUrls(window.location);
+  const liveListeners = new Set<(state: LiveState) => void>();
   const ws = createWsClient({
     url: urls.ws,
     connectionParams: { authorization: `Bearer ${token}` },
@@ -21,8 +27,12 @@ export function createApiClient(token: string, onUnauthenticated: () => void): A
     retryAttempts: Infinity,
     shouldRetry: () => true,
     on: {
+      connected: () => liveListeners.forEach((listener) => listener('connected')),
       closed: (event) => {
-        if ((event as CloseEvent).code === 4401) onUnauthenticated();
+        const code = (event as CloseEvent).code;
+        if (code === 4401) onUnauthenticated();
+        // 1000 is the lazy close when nothing is subscribed any more, not a drop.
+        else if (code !== 1000) liveListeners.forEach((listener) => listener('lost'));
       },
     },
   });
@@ -48,5 +58,12 @@ export function createApiClient(token: string, onUnauthenticated: () => void): A
       }),
     ],
   });
-  return { client, dispose: () => void ws.dispose() };
+  return {
+    client,
+    watchLive(listener) {
+      liveListeners.add(listener);
+      return () => liveListeners.delete(listener);
+    },
+    dispose: () => void ws.dispose(),
+  };
 }

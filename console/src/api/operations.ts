@@ -61,8 +61,20 @@ export const UpdateEnvironmentMutation = graphql(`
 `);
 
 export const ConfigsQuery = graphql(`
-  query Configs($environment: String!, $filter: ConfigFilter, $first: Int!, $after: String) {
-    configs(environment: $environment, filter: $filter, first: $first, after: $after) {
+  query Configs(
+    $environment: String!
+    $filter: ConfigFilter
+    $orderBy: ConfigOrder
+    $first: Int!
+    $after: String
+  ) {
+    configs(
+      environment: $environment
+      filter: $filter
+      orderBy: $orderBy
+      first: $first
+      after: $after
+    ) {
       edges {
         cursor
         node {
@@ -272,6 +284,8 @@ export const VerifyChangeHistoryQuery = graphql(`
       valid
       checkedEntries
       firstBrokenEntryId
+      missingEntries
+      problem
     }
   }
 `);

@@ -16,6 +16,15 @@ describe('pagination', () => {
     expect(() => decodeCursor(cursor)).toThrow(AppError);
   });
 
+  it('refuses a cursor taken in another order, and an untagged one where an order is asked', () => {
+    const id = 'c0ffee00-0000-4000-8000-000000000000';
+    const byKey = encodeCursor({ sort: 'a', id, order: 'KEY_ASC' });
+    expect(decodeCursor(byKey, 'KEY_ASC')).toEqual({ sort: 'a', id, order: 'KEY_ASC' });
+    expect(() => decodeCursor(byKey, 'KEY_DESC')).toThrow(/Invalid cursor/);
+    expect(() => decodeCursor(byKey)).toThrow(AppError);
+    expect(() => decodeCursor(encodeCursor({ sort: 'a', id }), 'KEY_ASC')).toThrow(AppError);
+  });
+
   it('builds a page from first + 1 rows', () => {
     const rows = [1, 2, 3].map((n) => ({ id: String(n) }));
     const page = toConnection(rows, 2, (r) => ({ sort: r.id, id: r.id }));

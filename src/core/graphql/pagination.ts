@@ -59,34 +59,55 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
   return ConnectionClass;
 }
 
-/** A keyset position: the sort value and the id of the last row seen. Opaque to clients. */
+/**
+ * A keyset position: the sort value and the id of the last row seen, and for a connection
+ * with a choice of orders the order it was taken in. Opaque to clients.
+ */
 export interface Keyset {
   sort: string;
   id: string;
+  order?: string;
 }
 
 export function encodeCursor(keyset: Keyset): string {
-  return Buffer.from(JSON.stringify([keyset.sort, keyset.id]), 'utf8').toString('base64url');
+  const parts = [keyset.sort, keyset.id];
+  if (keyset.order !== undefined) parts.push(keyset.order);
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined): Keyset | undefined {
+/**
+ * The position `cursor` encodes; `order` is the order the page is asked in, and a cursor
+ * taken in another order is refused (it would skip or repeat rows).
+ */
+export function decodeCursor(
+  cursor: string | null | undefined,
+  order?: string,
+): Keyset | undefined {
   if (cursor == null) return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string'
-    ) {
-      return { sort: parsed[0], id: parsed[1] };
-    }
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    throw invalidCursor();
   }
-  throw AppError.badInput('Invalid cursor', [
-    { path: 'after', rule: 'cursor', message: 'after must be an endCursor returned by this API' },
-  ]);
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== (order === undefined ? 2 : 3) ||
+    !parsed.every((part) => typeof part === 'string')
+  ) {
+    throw invalidCursor();
+  }
+  if (order !== undefined && parsed[2] !== order) {
+    throw invalidCursor(`after was returned for another orderBy; ask again from the first page`);
+  }
+  return { sort: parsed[0], id: parsed[1], ...(order !== undefined ? { order } : {}) };
+}
+
+/** The BAD_USER_INPUT for an `after` this API did not return (or not for this query). */
+export function invalidCursor(
+  message = 'after must be an endCursor returned by this API',
+): AppError {
+  return AppError.badInput('Invalid cursor', [{ path: 'after', rule: 'cursor', message }]);
 }
 
 /**

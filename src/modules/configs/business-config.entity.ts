@@ -55,6 +55,7 @@ const numeric = {
 })
 @Entity('business_config')
 @Index('uq_business_config_environment_key', ['environmentId', 'key'], { unique: true })
+@Index('ix_business_config_environment_updated', ['environmentId', 'updatedAt', 'id'])
 export class BusinessConfig {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_business_config' })

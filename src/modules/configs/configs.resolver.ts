@@ -38,9 +38,17 @@ export class ConfigsResolver {
     return this.configsService.get(actor, environment, key);
   }
 
-  @Query(() => BusinessConfigConnection, { description: 'Configs of an environment, by key.' })
+  @Query(() => BusinessConfigConnection, {
+    description: 'Configs of an environment, by key unless orderBy says otherwise.',
+  })
   configs(@CurrentActor() actor: Actor, @Args() args: ConfigsArgs) {
-    return this.configsService.list(actor, args.environment, args.filter ?? {}, args);
+    return this.configsService.list(
+      actor,
+      args.environment,
+      args.filter ?? {},
+      args,
+      args.orderBy ?? undefined,
+    );
   }
 
   @Query(() => ValidateConfigPayload, { description: 'Runs the checks of a save without saving.' })

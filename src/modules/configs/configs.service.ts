@@ -4,7 +4,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
-import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
+import {
+  Connection,
+  decodeCursor,
+  invalidCursor,
+  PageArgs,
+  toConnection,
+} from '../../core/graphql/pagination';
 import { CONFIG_DEFAULTS, ConfigState, ValidationIssue } from '../../engine/config-state';
 import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
@@ -22,7 +28,13 @@ import {
   UpdateConfigInput,
   ValidateConfigInput,
 } from './dto/config.inputs';
-import { ConfigFilter } from './dto/configs.args';
+import {
+  ConfigFilter,
+  ConfigOrder,
+  ConfigOrderField,
+  DEFAULT_CONFIG_ORDER,
+  OrderDirection,
+} from './dto/configs.args';
 
 const FIELDS = [
   'description',
@@ -41,6 +53,38 @@ const FIELDS = [
   'deploymentStrategy',
   'deploymentConfig',
 ] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MICROSECOND_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * How the list sorts by each field. A cursor holds the sort value exactly as stored:
+ * timestamps to the microsecond PostgreSQL keeps, which a JavaScript Date would round.
+ */
+const SORTS: Record<
+  ConfigOrderField,
+  { column: string; type: string; cursorValue: string; isValid(sort: string): boolean }
+> = {
+  [ConfigOrderField.KEY]: {
+    column: 'c.key',
+    type: 'text',
+    // An expression, not the property path `c.key`, which TypeORM would take off the entity.
+    cursorValue: 'c.key::text',
+    isValid: () => true,
+  },
+  [ConfigOrderField.UPDATED_AT]: {
+    column: 'c.updated_at',
+    type: 'timestamptz',
+    cursorValue: `to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    isValid: (sort) => MICROSECOND_ISO.test(sort) && isRealInstant(sort),
+  },
+};
+
+/** A calendar instant PostgreSQL accepts (no 30 February, no 24:00). */
+function isRealInstant(iso: string): boolean {
+  const millis = Date.parse(`${iso.slice(0, 23)}Z`);
+  return !Number.isNaN(millis) && new Date(millis).toISOString().startsWith(iso.slice(0, 23));
+}
 
 @Injectable()
 export class ConfigsService {
@@ -66,15 +110,24 @@ export class ConfigsService {
     environmentKey: string,
     filter: ConfigFilter,
     page: PageArgs,
+    order: ConfigOrder = DEFAULT_CONFIG_ORDER,
   ): Promise<Connection<BusinessConfig>> {
     const environment = await this.environments.resolveForActor(actor, environmentKey);
-    const after = decodeCursor(page.after);
+    const sort = SORTS[order.field];
+    const tag = `${order.field}_${order.direction}`;
+    const after = decodeCursor(page.after, tag);
     const query = this.configs
       .createQueryBuilder('c')
+      .addSelect(sort.cursorValue, 'cursor_sort')
       .where('c.environment_id = :environmentId', { environmentId: environment.id })
-      .orderBy('c.key', 'ASC')
+      .orderBy(sort.column, order.direction)
+      .addOrderBy('c.id', order.direction)
       .limit(page.first + 1);
-    if (after) query.andWhere('c.key > :afterKey', { afterKey: after.sort });
+    if (after) {
+      if (!UUID.test(after.id) || !sort.isValid(after.sort)) throw invalidCursor();
+      const past = order.direction === OrderDirection.ASC ? '>' : '<';
+      query.andWhere(`(${sort.column}, c.id) ${past} (:sort::${sort.type}, :id::uuid)`, after);
+    }
     if (filter.keyPrefix)
       query.andWhere('starts_with(c.key, :prefix)', { prefix: filter.keyPrefix });
     if (filter.search) {
@@ -90,8 +143,13 @@ export class ConfigsService {
     if (filter.archived !== undefined) {
       query.andWhere(filter.archived ? 'c.archived_at IS NOT NULL' : 'c.archived_at IS NULL');
     }
-    const rows = await query.getMany();
-    return toConnection(rows, page.first, (c) => ({ sort: c.key, id: c.id }));
+    const { entities, raw } = await query.getRawAndEntities<{ cursor_sort: string }>();
+    const sortOf = new Map(entities.map((c, i) => [c, raw[i].cursor_sort]));
+    return toConnection(entities, page.first, (c) => ({
+      sort: sortOf.get(c)!,
+      id: c.id,
+      order: tag,
+    }));
   }
 
   async create(actor: Actor, input: CreateConfigInput): Promise<BusinessConfig> {

@@ -14,6 +14,7 @@ describe('consoleRouter', () => {
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>console</title>');
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
+    writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     app = express();
     app.use('/console', consoleRouter(dist));
   });
@@ -40,6 +41,13 @@ describe('consoleRouter', () => {
       .get('/console/envs/production/configs/checkout.banner')
       .expect(200);
     expect(res.text).toContain('<title>console</title>');
+  });
+
+  it('serves the icon, also to a browser that asks for favicon.ico', async () => {
+    const res = await request(app).get('/console/favicon.svg').expect(200);
+    expect(res.headers['content-type']).toBe('image/svg+xml');
+    expect(res.headers['cache-control']).toBe('public, max-age=86400');
+    await request(app).get('/console/favicon.ico').expect(301).expect('location', 'favicon.svg');
   });
 
   it('gives 404, not the app, for a missing asset', async () => {

@@ -68,7 +68,13 @@ export function consoleRouter(distDir: string | undefined): Router {
   router.use('/assets', (_req, res) => {
     res.status(404).type('text/plain').send('Not found\n');
   });
-  // Config keys contain dots, so any path outside /assets may be one of the app's routes.
+  // The icon (console/public, unhashed): cached for a day. `/favicon.ico`, which some
+  // browsers ask for on their own, gets the same icon instead of the app's HTML.
+  router.get('/favicon.svg', (_req, res) => {
+    res.sendFile(join(distDir, 'favicon.svg'), { maxAge: '1d' });
+  });
+  router.get('/favicon.ico', (_req, res) => res.redirect(301, 'favicon.svg'));
+  // Config keys contain dots, so any other path may be one of the app's routes.
   router.get(/.*/, (_req: Request, res: Response) => {
     // Read per request (it is tiny) so a rebuild is served without a restart.
     res.sendFile(join(distDir, 'index.html'), {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyConfigEvent,
   matchesFilter,
-  sortRows,
+  SORTS,
   toApiFilter,
   type ConfigRow,
   type ListFilter,
@@ -84,14 +84,37 @@ describe('configs list state', () => {
     expect(matchesFilter(row('x'), { ...all, valueType: 'INTEGER' })).toBe(false);
   });
 
-  it('sorts by key descending or by the latest update', () => {
+  it('moves a changed row to its place in the order the server sorts by', () => {
+    const newest = SORTS.updated.orderBy;
     const rows = [
-      row('a', { updatedAt: '2026-01-02T00:00:00Z' }),
-      row('b', { updatedAt: '2026-01-03T00:00:00Z' }),
+      row('b', { updatedAt: '2026-01-03T00:00:00.000Z' }),
+      row('a', { updatedAt: '2026-01-02T00:00:00.000Z' }),
       row('c'),
     ];
-    expect(sortRows(rows, 'key-desc').map((r) => r.key)).toEqual(['c', 'b', 'a']);
-    expect(sortRows(rows, 'updated').map((r) => r.key)).toEqual(['b', 'a', 'c']);
+    const touched = row('c', { updatedAt: '2026-01-04T00:00:00.000Z', version: 2 });
+    expect(
+      applyConfigEvent(rows, { configId: 'id-c', key: 'c', config: touched }, all, false, newest),
+    ).toEqual([touched, rows[0], rows[1]]);
+    const zToA = SORTS['key-desc'].orderBy;
+    expect(
+      applyConfigEvent(
+        [row('c'), row('a')],
+        { configId: 'id-b', key: 'b', config: row('b') },
+        all,
+        false,
+        zToA,
+      ).map((r) => r.key),
+    ).toEqual(['c', 'b', 'a']);
+    // Past the last loaded row of Z–A: the next page brings it.
+    expect(
+      applyConfigEvent(
+        [row('c')],
+        { configId: 'id-a', key: 'a', config: row('a') },
+        all,
+        false,
+        zToA,
+      ),
+    ).toEqual([row('c')]);
   });
 
   it('sends only the filters that are set', () => {

@@ -1,16 +1,7 @@
-import type { ConfigValueType } from '../../api/gql/graphql';
+import type { ConfigOrder, ConfigsQuery, ConfigValueType } from '../../api/gql/graphql';
 
-export interface ConfigRow {
-  id: string;
-  key: string;
-  description: string;
-  valueType: ConfigValueType;
-  version: number;
-  updatedAt: string;
-  updatedBy: string;
-  archivedAt?: string | null;
-  rolloutPercentage: number;
-}
+/** A row of the list: the fields the Configs query reads (configChanged sends the same). */
+export type ConfigRow = ConfigsQuery['configs']['edges'][number]['node'];
 
 export interface ListFilter {
   search: string;
@@ -19,7 +10,14 @@ export interface ListFilter {
   archived: boolean | null;
 }
 
-export type SortOrder = 'key' | 'key-desc' | 'updated';
+/** The list's sort choices, each the API's `orderBy` (the server sorts and pages). */
+export const SORTS = {
+  key: { label: 'Key A–Z', orderBy: { field: 'KEY', direction: 'ASC' } },
+  'key-desc': { label: 'Key Z–A', orderBy: { field: 'KEY', direction: 'DESC' } },
+  updated: { label: 'Recently updated', orderBy: { field: 'UPDATED_AT', direction: 'DESC' } },
+} as const satisfies Record<string, { label: string; orderBy: ConfigOrder }>;
+
+export type SortOrder = keyof typeof SORTS;
 
 export interface ConfigEventLike {
   configId: string;
@@ -38,30 +36,31 @@ export function matchesFilter(row: ConfigRow, filter: ListFilter): boolean {
   return true;
 }
 
+/** Whether `a` comes before (< 0) or after (> 0) `b` in the server's order: the field, then id. */
+export function compareRows(a: ConfigRow, b: ConfigRow, orderBy: ConfigOrder): number {
+  const [x, y] = orderBy.field === 'KEY' ? [a.key, b.key] : [a.updatedAt, b.updatedAt];
+  const byField = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return orderBy.direction === 'DESC' ? -byField : byField;
+}
+
 /**
- * The loaded rows after a change made anywhere: replaced in place, removed when deleted or no
- * longer matching, inserted in key order when it falls inside the loaded range (a row past the
- * last loaded key arrives with the next page instead).
+ * The loaded rows after a change made anywhere: removed when deleted or no longer matching,
+ * else moved to its place in the list's order when that falls inside the loaded range (a row
+ * past the last loaded one arrives with the next page instead).
  */
 export function applyConfigEvent(
   rows: readonly ConfigRow[],
   event: ConfigEventLike,
   filter: ListFilter,
   complete: boolean,
+  orderBy: ConfigOrder = SORTS.key.orderBy,
 ): ConfigRow[] {
   const without = rows.filter((r) => r.id !== event.configId);
   const config = event.config;
   if (!config || !matchesFilter(config, filter)) return without;
-  const at = without.findIndex((r) => r.key > config.key);
+  const at = without.findIndex((r) => compareRows(r, config, orderBy) > 0);
   if (at === -1) return complete ? [...without, config] : without;
   return [...without.slice(0, at), config, ...without.slice(at)];
-}
-
-export function sortRows(rows: readonly ConfigRow[], order: SortOrder): readonly ConfigRow[] {
-  if (order === 'key') return rows;
-  const sorted = [...rows];
-  if (order === 'key-desc') return sorted.reverse();
-  return sorted.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }
 
 /** The API's ConfigFilter for the list's filter (absent fields mean "any"). */

@@ -1,6 +1,6 @@
 import {
+  Alert,
   Anchor,
-  Badge,
   Box,
   Button,
   Group,
@@ -14,13 +14,13 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { ConfigValueType } from '../../api/gql/graphql';
 import { useSession } from '../../api/session-context';
 import { ProblemAlert } from '../../components/problem-alert';
 import { routes } from '../../routes';
-import { sortRows, type ListFilter, type SortOrder } from './configs-list-state';
+import { SORTS, type ConfigRow, type ListFilter, type SortOrder } from './configs-list-state';
 import { useConfigsList } from './use-configs-list';
 import classes from './configs-page.module.css';
 
@@ -43,26 +43,8 @@ export function ConfigsPage() {
     }),
     [debouncedSearch, valueType, archived],
   );
-  const list = useConfigsList(env, filter);
-  const rows = useMemo(() => sortRows(list.rows, sort), [list.rows, sort]);
-
-  // Any order but the server's needs every row before it means anything.
-  useEffect(() => {
-    if (sort !== 'key' && list.hasNextPage && !list.loading) list.loadMore();
-  }, [sort, list]);
-
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.length ? items[items.length - 1].index : 0;
-  useEffect(() => {
-    if (lastIndex >= rows.length - 30) list.loadMore();
-  }, [lastIndex, rows.length, list]);
+  const list = useConfigsList(env, filter, SORTS[sort].orderBy);
+  const rows = list.rows;
 
   const initialLoading = list.loading && list.rows.length === 0;
   return (
@@ -112,17 +94,19 @@ export function ConfigsPage() {
         <Select
           label="Sort"
           allowDeselect={false}
-          data={[
-            { value: 'key', label: 'Key A–Z' },
-            { value: 'key-desc', label: 'Key Z–A' },
-            { value: 'updated', label: 'Recently updated' },
-          ]}
+          data={Object.entries(SORTS).map(([value, { label }]) => ({ value, label }))}
           value={sort}
           onChange={(v) => setSort((v as SortOrder) ?? 'key')}
           w={170}
         />
       </Group>
       {list.error && <ProblemAlert error={list.error} onRetry={list.retry} />}
+      {!list.live && (
+        <Alert color="yellow" title="Live updates paused" role="status" mb="sm">
+          The connection to the server dropped and is being retried. The list reloads when it is
+          back, with any change made meanwhile; check your connection if this stays.
+        </Alert>
+      )}
       <Text size="sm" c="dimmed" aria-live="polite" mb={4}>
         {initialLoading
           ? 'Loading configs…'
@@ -135,65 +119,123 @@ export function ConfigsPage() {
         <span className={classes.wide}>Version</span>
         <span className={classes.wide}>Updated</span>
       </div>
-      <div
-        ref={scrollRef}
-        className={classes.scroller}
-        role="region"
-        aria-label="Config list"
-        tabIndex={0}
-        data-testid="config-list"
-      >
-        {initialLoading ? (
-          Array.from({ length: 8 }, (_, i) => <Skeleton key={i} height={40} mb={8} />)
-        ) : rows.length === 0 && !list.error ? (
-          <Text p="md">
-            No configs match.{' '}
-            {canEdit && (
-              <Anchor component={Link} to={routes.newConfig(env)}>
-                Create one
-              </Anchor>
-            )}
-          </Text>
-        ) : (
-          <ul className={classes.list} style={{ height: virtualizer.getTotalSize() }}>
-            {items.map((item) => {
-              const row = rows[item.index];
-              return (
-                <li
-                  key={row.id}
-                  className={classes.row}
-                  data-highlighted={list.highlighted.has(row.id) || undefined}
-                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                >
-                  <Anchor component={Link} to={routes.config(env, row.key)} className={classes.key}>
-                    {row.key}
-                  </Anchor>
-                  <Text size="sm" c="dimmed" truncate className={classes.wide}>
-                    {row.description}
-                  </Text>
-                  <span>
-                    <Badge size="sm">{row.valueType.toLowerCase()}</Badge>
-                    {row.archivedAt && (
-                      <Badge color="dark" size="sm" ml={4}>
-                        archived
-                      </Badge>
-                    )}
-                  </span>
-                  <Text size="sm" className={classes.wide}>
-                    v{row.version}
-                  </Text>
-                  <Text size="sm" className={classes.wide}>
-                    {new Date(row.updatedAt).toLocaleString()}
-                  </Text>
-                  {list.highlighted.has(row.id) && (
-                    <VisuallyHidden>changed just now</VisuallyHidden>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </div>
+      <ConfigList
+        env={env}
+        rows={rows}
+        highlighted={list.highlighted}
+        loading={initialLoading}
+        empty={rows.length === 0 && !list.error}
+        canEdit={canEdit}
+        onNearEnd={list.loadMore}
+      />
     </Box>
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+/** One row; memoised so scrolling renders only the rows that come into view. */
+const ConfigListRow = memo(function ConfigListRow({
+  env,
+  row,
+  start,
+  highlighted,
+}: {
+  env: string;
+  row: ConfigRow;
+  start: number;
+  highlighted: boolean;
+}) {
+  return (
+    <li
+      className={classes.row}
+      data-highlighted={highlighted || undefined}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+    >
+      <Link to={routes.config(env, row.key)} className={classes.key} title={row.key}>
+        {row.key}
+      </Link>
+      <span className={`${classes.description} ${classes.wide}`}>{row.description}</span>
+      <span className={classes.badges}>
+        <span className={classes.badge}>{row.valueType.toLowerCase()}</span>
+        {row.archivedAt && <span className={`${classes.badge} ${classes.archived}`}>archived</span>}
+      </span>
+      <span className={classes.wide}>v{row.version}</span>
+      <span className={classes.wide}>{dateTime.format(new Date(row.updatedAt))}</span>
+      {highlighted && <VisuallyHidden>changed just now</VisuallyHidden>}
+    </li>
+  );
+});
+
+/**
+ * The virtualised list: its own component, so a scroll renders the list and not the page's
+ * filters; asks for the next page when the last rendered row nears the end.
+ */
+function ConfigList({
+  env,
+  rows,
+  highlighted,
+  loading,
+  empty,
+  canEdit,
+  onNearEnd,
+}: {
+  env: string;
+  rows: readonly ConfigRow[];
+  highlighted: ReadonlySet<string>;
+  loading: boolean;
+  empty: boolean;
+  canEdit: boolean;
+  onNearEnd(): void;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length ? items[items.length - 1].index : 0;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 30) onNearEnd();
+  }, [lastIndex, rows.length, onNearEnd]);
+  return (
+    <div
+      ref={scrollRef}
+      className={classes.scroller}
+      role="region"
+      aria-label="Config list"
+      tabIndex={0}
+      data-testid="config-list"
+    >
+      {loading ? (
+        Array.from({ length: 8 }, (_, i) => <Skeleton key={i} height={40} mb={8} />)
+      ) : empty ? (
+        <Text p="md">
+          No configs match.{' '}
+          {canEdit && (
+            <Anchor component={Link} to={routes.newConfig(env)}>
+              Create one
+            </Anchor>
+          )}
+        </Text>
+      ) : (
+        <ul className={classes.list} style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index];
+            return (
+              <ConfigListRow
+                key={row.id}
+                env={env}
+                row={row}
+                start={item.start}
+                highlighted={highlighted.has(row.id)}
+              />
+            );
+          })}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient, useSubscription, type CombinedError } from 'urql';
+import type { ConfigOrder } from '../../api/gql/graphql';
 import { ConfigChangedSubscription, ConfigsQuery } from '../../api/operations';
+import { useSession } from '../../api/session-context';
 import {
   applyConfigEvent,
   toApiFilter,
@@ -28,10 +30,11 @@ const initial: ListState = {
 };
 
 /**
- * The environment's configs for a filter, page by page through the Relay connection, kept live
- * by `configChanged`; rows changed elsewhere are listed in `highlighted` for a moment.
+ * The environment's configs for a filter in the server's `orderBy`, page by page through the
+ * Relay connection, kept live by `configChanged`; rows changed elsewhere are listed in
+ * `highlighted` for a moment.
  */
-export function useConfigsList(environment: string, filter: ListFilter) {
+export function useConfigsList(environment: string, filter: ListFilter, orderBy: ConfigOrder) {
   const client = useClient();
   const [state, setState] = useState<ListState>(initial);
   const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(new Set());
@@ -41,6 +44,9 @@ export function useConfigsList(environment: string, filter: ListFilter) {
   const filterKey = JSON.stringify(toApiFilter(filter));
   const filterRef = useRef(filter);
   filterRef.current = filter;
+  const orderKey = JSON.stringify(orderBy);
+  const orderRef = useRef(orderBy);
+  orderRef.current = orderBy;
 
   const fetchPage = useCallback(
     async (after: string | null, reset: boolean) => {
@@ -49,7 +55,13 @@ export function useConfigsList(environment: string, filter: ListFilter) {
       const result = await client
         .query(
           ConfigsQuery,
-          { environment, filter: JSON.parse(filterKey), first: PAGE_SIZE, after },
+          {
+            environment,
+            filter: JSON.parse(filterKey),
+            orderBy: JSON.parse(orderKey),
+            first: PAGE_SIZE,
+            after,
+          },
           { requestPolicy: 'network-only' },
         )
         .toPromise();
@@ -71,13 +83,33 @@ export function useConfigsList(environment: string, filter: ListFilter) {
         };
       });
     },
-    [client, environment, filterKey],
+    [client, environment, filterKey, orderKey],
   );
 
   useEffect(() => {
     generation.current += 1;
     void fetchPage(null, true);
   }, [fetchPage]);
+
+  // While the websocket is down, changes are missed: say so, and reload once it is back.
+  const { watchLive } = useSession();
+  const [live, setLive] = useState(true);
+  const liveRef = useRef(true);
+  useEffect(
+    () =>
+      watchLive((state) => {
+        if (state === 'lost') {
+          liveRef.current = false;
+          setLive(false);
+        } else if (!liveRef.current) {
+          liveRef.current = true;
+          setLive(true);
+          generation.current += 1;
+          void fetchPage(null, true);
+        }
+      }),
+    [watchLive, fetchPage],
+  );
 
   const loadMore = useCallback(() => {
     const s = stateRef.current;
@@ -94,7 +126,7 @@ export function useConfigsList(environment: string, filter: ListFilter) {
     const change = event.configChanged;
     setState((s) => ({
       ...s,
-      rows: applyConfigEvent(s.rows, change, filterRef.current, !s.hasNextPage),
+      rows: applyConfigEvent(s.rows, change, filterRef.current, !s.hasNextPage, orderRef.current),
     }));
     setHighlighted((h) => new Set(h).add(change.configId));
     setTimeout(
@@ -109,5 +141,5 @@ export function useConfigsList(environment: string, filter: ListFilter) {
     return event;
   });
 
-  return { ...state, highlighted, loadMore, retry };
+  return { ...state, live, highlighted, loadMore, retry };
 }

@@ -38,3 +38,35 @@ export function comparableState(state: unknown, shape: unknown): Record<string, 
     keys.filter((k) => !BOOKKEEPING.has(k) && k in record).map((k) => [k, record[k]]),
   );
 }
+
+export interface VerificationLike {
+  valid: boolean;
+  checkedEntries: number;
+  firstBrokenEntryId?: string | null;
+  missingEntries: number;
+  problem?: string | null;
+}
+
+/** What the history's integrity badge says, and the entry it leads to when the chain fails. */
+export function describeVerification(v: VerificationLike): {
+  label: string;
+  detail: string | null;
+  brokenEntryId: string | null;
+} {
+  if (v.valid) {
+    return {
+      label: `✓ history intact (${v.checkedEntries} entries)`,
+      detail: null,
+      brokenEntryId: null,
+    };
+  }
+  const missing =
+    v.missingEntries > 0
+      ? ` ${v.missingEntries} ${v.missingEntries === 1 ? 'entry is' : 'entries are'} missing.`
+      : '';
+  return {
+    label: '✗ history altered',
+    detail: `${v.problem ?? 'The hash chain does not hold'}.${missing} Entries from the first broken one on may have been changed outside the service: compare them with your exported anchors and backups.`,
+    brokenEntryId: v.firstBrokenEntryId ?? null,
+  };
+}

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Button,
@@ -15,9 +16,9 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useClient, useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery, type CombinedError } from 'urql';
 import type { ChangeAction, ConfigChangesQuery as ChangesResult } from '../../api/gql/graphql';
 import {
   ConfigChangesQuery,
@@ -30,24 +31,38 @@ import { DiffView } from '../../components/diff-view';
 import { PageSkeleton } from '../../components/page-skeleton';
 import { ProblemAlert } from '../../components/problem-alert';
 import { routes } from '../../routes';
-import { comparableState, toFilter } from './history-filter';
+import { comparableState, describeVerification, toFilter } from './history-filter';
 
 type Change = ChangesResult['configChanges']['edges'][number]['node'];
 const ACTIONS: ChangeAction[] = ['CREATE', 'UPDATE', 'ROLLBACK', 'ARCHIVE', 'UNARCHIVE', 'DELETE'];
 
-function VerifyBadge({ environment }: { environment: string }) {
+function VerifyBadge({
+  environment,
+  onShowEntry,
+}: {
+  environment: string;
+  onShowEntry(id: string): void;
+}) {
   const [{ data, error }] = useQuery({
     query: VerifyChangeHistoryQuery,
     variables: { environment },
   });
-  if (error) return <Badge color="gray">chain not checked</Badge>;
+  if (error) return <Badge color="gray">chain not checked: reload to retry</Badge>;
   if (!data) return <Badge color="gray">checking chain…</Badge>;
-  const v = data.verifyChangeHistory;
-  if (v.valid) return <Badge color="teal.9">✓ history intact ({v.checkedEntries} entries)</Badge>;
+  const summary = describeVerification(data.verifyChangeHistory);
+  if (!summary.detail) return <Badge color="teal.9">{summary.label}</Badge>;
+  const broken = summary.brokenEntryId;
   return (
-    <Badge color="red.9" component="a" href={`#change-${v.firstBrokenEntryId}`}>
-      ✗ history broken at entry {v.firstBrokenEntryId}
-    </Badge>
+    <Alert color="red" title={summary.label} role="alert" w="100%">
+      <Stack gap="xs" align="flex-start">
+        <Text size="sm">{summary.detail}</Text>
+        {broken && (
+          <Anchor component="button" type="button" size="sm" onClick={() => onShowEntry(broken)}>
+            Show the first broken entry
+          </Anchor>
+        )}
+      </Stack>
+    </Alert>
   );
 }
 
@@ -60,13 +75,14 @@ function RollbackDialog({
   change: Change;
   onClose(done: boolean): void;
 }) {
-  const [{ data }] = useQuery({
+  const [{ data, error }, reload] = useQuery({
     query: ConfigQuery,
     variables: { environment, key: change.configKey },
     requestPolicy: 'network-only',
   });
   const [rollback, run] = useMutation(RollbackConfigMutation);
   const current = data?.config;
+  const isCurrent = current?.version === change.configVersion;
   const confirm = async () => {
     const result = await run({
       input: {
@@ -87,8 +103,15 @@ function RollbackDialog({
       size="xl"
     >
       <Stack>
-        {!current ? (
+        {error ? (
+          <ProblemAlert error={error} onRetry={() => reload({ requestPolicy: 'network-only' })} />
+        ) : !current ? (
           <PageSkeleton rows={3} />
+        ) : isCurrent ? (
+          <Text size="sm">
+            Version {current.version} is the current version: there is nothing to roll back. Pick an
+            earlier entry.
+          </Text>
         ) : (
           <>
             <Text size="sm">
@@ -108,7 +131,12 @@ function RollbackDialog({
           <Button variant="default" onClick={() => onClose(false)}>
             Cancel
           </Button>
-          <Button color="orange" onClick={confirm} loading={rollback.fetching} disabled={!current}>
+          <Button
+            color="orange"
+            onClick={confirm}
+            loading={rollback.fetching}
+            disabled={!current || isCurrent}
+          >
             Roll back
           </Button>
         </Group>
@@ -120,10 +148,12 @@ function RollbackDialog({
 function ChangeItem({
   change,
   environment,
+  broken,
   onRollback,
 }: {
   change: Change;
   environment: string;
+  broken: boolean;
   onRollback?: () => void;
 }) {
   const [open, { toggle }] = useDisclosure(false);
@@ -141,6 +171,7 @@ function ChangeItem({
           {change.configKey}
         </Anchor>
         <Text size="sm">v{change.configVersion}</Text>
+        {broken && <Badge color="red.9">first broken entry</Badge>}
       </Group>
       <Text size="sm" c="dimmed">
         {change.actor.name} ·{' '}
@@ -186,6 +217,8 @@ export function HistoryPage() {
   const client = useClient();
   const [params, setParams] = useSearchParams();
   const configKey = params.get('config') ?? '';
+  // An entry to bring into view (the first broken one): older pages load until it is listed.
+  const wanted = params.get('broken');
   const [actor, setActor] = useState('');
   const [action, setAction] = useState<ChangeAction | null>(null);
   const [from, setFrom] = useState('');
@@ -198,15 +231,22 @@ export function HistoryPage() {
     variables: { environment: env, filter, first: 50 },
     requestPolicy: 'cache-and-network',
   });
-  const [more, setMore] = useState<Change[]>([]);
-  const [cursor, setCursor] = useState<{ endCursor?: string | null; hasNextPage: boolean } | null>(
-    null,
-  );
+  // Older pages loaded for this filter; pages of an earlier filter are dropped.
+  const filterKey = JSON.stringify(filter);
+  const [older, setOlder] = useState<{
+    filterKey: string;
+    changes: Change[];
+    pageInfo: { endCursor?: string | null; hasNextPage: boolean };
+  } | null>(null);
+  const [olderError, setOlderError] = useState<CombinedError | null>(null);
   const [rollbackOf, setRollbackOf] = useState<Change | null>(null);
   const page = data?.configChanges;
-  const changes = [...(page?.edges.map((e) => e.node) ?? []), ...more];
-  const pageInfo = cursor ?? page?.pageInfo;
+  const more = older?.filterKey === filterKey ? older : null;
+  const changes = [...(page?.edges.map((e) => e.node) ?? []), ...(more?.changes ?? [])];
+  const pageInfo = more?.pageInfo ?? page?.pageInfo;
+  const [loadingOlder, setLoadingOlder] = useState(false);
   const loadMore = async () => {
+    setLoadingOlder(true);
     const result = await client
       .query(ConfigChangesQuery, {
         environment: env,
@@ -215,15 +255,38 @@ export function HistoryPage() {
         after: pageInfo?.endCursor,
       })
       .toPromise();
+    setLoadingOlder(false);
+    setOlderError(result.error ?? null);
     if (result.data) {
-      setMore((m) => [...m, ...result.data!.configChanges.edges.map((e) => e.node)]);
-      setCursor(result.data.configChanges.pageInfo);
+      const next = result.data.configChanges;
+      setOlder({
+        filterKey,
+        changes: [...(more?.changes ?? []), ...next.edges.map((e) => e.node)],
+        pageInfo: next.pageInfo,
+      });
     }
   };
   const reload = () => {
-    setMore([]);
-    setCursor(null);
+    setOlder(null);
+    setOlderError(null);
     refetch({ requestPolicy: 'network-only' });
+  };
+  const wantedListed = wanted !== null && changes.some((c) => c.id === wanted);
+  const keepLooking = wanted !== null && !wantedListed && !fetching && !loadingOlder && !olderError;
+  useEffect(() => {
+    if (wantedListed) {
+      document.getElementById(`change-${wanted}`)?.scrollIntoView({ block: 'center' });
+    } else if (keepLooking && pageInfo?.hasNextPage) {
+      void loadMore();
+    }
+    // loadMore reads the current page state; these flags decide when to call it again.
+  }, [wanted, wantedListed, keepLooking, pageInfo?.hasNextPage]);
+  const showEntry = (id: string) => {
+    setActor('');
+    setAction(null);
+    setFrom('');
+    setTo('');
+    setParams({ broken: id }, { replace: true });
   };
   return (
     <Stack maw={1000}>
@@ -231,7 +294,7 @@ export function HistoryPage() {
         <Title order={1} size="h2">
           History
         </Title>
-        <VerifyBadge environment={env} />
+        <VerifyBadge environment={env} onShowEntry={showEntry} />
       </Group>
       <Group align="flex-end" gap="sm">
         <TextInput
@@ -277,6 +340,7 @@ export function HistoryPage() {
               <ChangeItem
                 change={change}
                 environment={env}
+                broken={change.id === wanted}
                 onRollback={
                   canEdit && change.after && change.action !== 'DELETE'
                     ? () => setRollbackOf(change)
@@ -287,6 +351,7 @@ export function HistoryPage() {
           ))}
         </Timeline>
       )}
+      {olderError && <ProblemAlert error={olderError} onRetry={loadMore} />}
       {pageInfo?.hasNextPage && (
         <Button variant="default" onClick={loadMore}>
           Load older changes

@@ -1,4 +1,4 @@
-import { ArgsType, Field, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -36,6 +36,37 @@ export class ConfigFilter {
   archived?: boolean;
 }
 
+export enum ConfigOrderField {
+  KEY = 'KEY',
+  UPDATED_AT = 'UPDATED_AT',
+}
+registerEnumType(ConfigOrderField, {
+  name: 'ConfigOrderField',
+  description: 'KEY: by key; UPDATED_AT: by the time of the last change. Ties go by id.',
+});
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(OrderDirection, { name: 'OrderDirection' });
+
+@InputType()
+export class ConfigOrder {
+  @Field(() => ConfigOrderField)
+  @IsEnum(ConfigOrderField)
+  field!: ConfigOrderField;
+
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+  @IsEnum(OrderDirection)
+  direction: OrderDirection = OrderDirection.ASC;
+}
+
+export const DEFAULT_CONFIG_ORDER: ConfigOrder = {
+  field: ConfigOrderField.KEY,
+  direction: OrderDirection.ASC,
+};
+
 @ArgsType()
 export class ConfigsArgs extends PageArgs {
   @Field()
@@ -48,4 +79,14 @@ export class ConfigsArgs extends PageArgs {
   @ValidateNested()
   @Type(() => ConfigFilter)
   filter?: ConfigFilter;
+
+  @Field(() => ConfigOrder, {
+    nullable: true,
+    description:
+      'Default: by key, A to Z. A cursor is valid only with the orderBy it was returned for.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConfigOrder)
+  orderBy?: ConfigOrder;
 }
