@@ -1,25 +1,19 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createTestDatabase, dropTestDatabase } from '../support/databases';
 import { TcpProxy } from '../support/tcp-proxy';
 import { Client } from 'graphql-ws';
+import {
+  freePort,
+  ServiceProcess,
+  startServiceProcess,
+  stopServiceProcesses,
+} from '../support/service-process';
 import { eventually, hasPostgres, hasRedis, TestApp } from '../support/test-app';
 import { subscribe, wsClient } from '../support/ws-client';
 
 const root = join(__dirname, '..', '..');
 const main = join(root, 'dist', 'src', 'main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -40,6 +34,7 @@ afterEach(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   }
+  await stopServiceProcesses();
 });
 
 /** The built service as a real process: what `npm start` runs. */
@@ -141,7 +136,7 @@ describe('the service process', () => {
         REDIS_PREFIX: `proc-${Date.now()}`,
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: 'memory://' }),
       });
-      expect(await app.gql('{ me { name } }')).toEqual({
+      expect(await app.gql('{ me { name } }')).toMatchObject({
         data: { me: { name: 'bootstrap admin (ADMIN_TOKEN)' } },
       });
       child.kill('SIGTERM');
@@ -154,61 +149,8 @@ describe('the service process', () => {
 const ADMIN = 'process-test-admin-token';
 
 /** A service process of the built app, ready to serve. */
-async function startProcess(env: Record<string, string>): Promise<{
-  child: ChildProcess;
-  app: TestApp;
-  exited: Promise<number | null>;
-  /** The last 4,000 characters the service printed, for a failure message. */
-  output: () => string;
-}> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [main], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ROLE: 'all',
-      LOG_LEVEL: 'warn',
-      ADMIN_TOKEN: ADMIN,
-      OUTBOX_SWEEP_MS: '300',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = exitOf(child);
-  children.set(child, exited);
-  void exited.then(() => children.delete(child));
-  // Kept for the failure message only: a passing run prints nothing of the service's.
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + String(chunk)).slice(-4000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await eventually(
-    async () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`the service exited (${child.exitCode ?? child.signalCode}):\n${output}`);
-      }
-      return (await fetch(`${baseUrl}/health/ready`).catch(() => undefined))?.status === 200;
-    },
-    { timeoutMs: 120_000, what: 'the service to become ready' },
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}\n--- service output\n${output}`);
-  });
-  const app = {
-    baseUrl,
-    adminToken: ADMIN,
-    async gql(query: string, variables?: Record<string, unknown>) {
-      const response = await fetch(`${baseUrl}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return response.json();
-    },
-  } as unknown as TestApp;
-  return { child, app, exited, output: () => output };
-}
+const startProcess = (env: Record<string, string>) =>
+  startServiceProcess({ ADMIN_TOKEN: ADMIN, OUTBOX_SWEEP_MS: '300', ...env });
 
 const UPSERT = `mutation ($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }`;
 const UPDATE = `mutation ($input: UpdateConfigInput!) { updateConfig(input: $input) { config { version } } }`;
@@ -220,7 +162,7 @@ interface Update {
   results: { key: string; value: unknown }[];
 }
 
-async function change(app: TestApp, key: string, version: number, value: string) {
+async function change(app: ServiceProcess['app'], key: string, version: number, value: string) {
   const input = { environment: 'development', key, value };
   const body =
     version === 0
@@ -256,7 +198,7 @@ describeProcesses('api instances as separate processes', () => {
       const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
       const a = await start(shared);
       const b = await start(shared);
-      const client = wsClient(b.app, ADMIN);
+      const client = wsClient(b.app as TestApp, ADMIN);
       clients.push(client);
       await change(a.app, 'procs.one', 0, 'v1');
       const updates = subscribe<Update>(client, EVALUATIONS, { keys: ['procs.one'] });
@@ -280,7 +222,7 @@ describeProcesses('api instances as separate processes', () => {
         (
           (await app.gql(
             `{ evaluate(environment: "development", context: {}, keys: ["procs.workers"]) { value } }`,
-          )) as { data: { evaluate: { value: string }[] } }
+          )) as unknown as { data: { evaluate: { value: string }[] } }
         ).data.evaluate[0].value;
       await change(app, 'procs.workers', 0, 'v1');
       // Load every worker's snapshot first, so the update must reach them as an event.
@@ -344,7 +286,7 @@ describeProcesses('api instances as separate processes', () => {
     async () => {
       const shared = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `procs-${Date.now()}` };
       const subscriberSide = await start({ ...shared, OUTBOX_RELAY: 'false' });
-      const client = wsClient(subscriberSide.app, ADMIN);
+      const client = wsClient(subscriberSide.app as TestApp, ADMIN);
       clients.push(client);
       const writer = await start({ ...shared, OUTBOX_RELAY: 'false' });
       await change(writer.app, 'procs.two', 0, 'v1');

@@ -11,14 +11,18 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
   app: {
     baseUrl: string;
+    adminToken: string;
     gql(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
   };
+  /** The last 4,000 characters the service printed, for a failure message. */
+  output(): string;
 }
 
 /** Processes started here and not exited yet: stopServiceProcesses ends them. */
 const running = new Map<ChildProcess, Promise<number | null>>();
 
-async function portToListenOn(): Promise<number> {
+/** A free loopback port to listen on. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -31,7 +35,7 @@ async function portToListenOn(): Promise<number> {
  * serve; `env` must give its DATABASE_URL and ADMIN_TOKEN.
  */
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const port = await portToListenOn();
+  const port = await freePort();
   const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
@@ -47,13 +51,16 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   running.set(child, exited);
   void exited.then(() => running.delete(child));
   let output = '';
+  // Kept for failure messages only: a passing run prints nothing of the service's.
   const keep = (chunk: Buffer) => (output = (output + String(chunk)).slice(-4000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const baseUrl = `http://127.0.0.1:${port}`;
   await eventually(
     async () => {
-      if (child.exitCode !== null) throw new Error(`the service exited:\n${output}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the service exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+      }
       return (await fetch(`${baseUrl}/health/ready`).catch(() => undefined))?.status === 200;
     },
     { timeoutMs: 120_000, what: 'the service process to become ready' },
@@ -66,7 +73,12 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     });
     return { ...((await response.json()) as GraphQLResponse), status: response.status };
   };
-  return { child, exited, app: { baseUrl, gql } };
+  return {
+    child,
+    exited,
+    app: { baseUrl, adminToken: env.ADMIN_TOKEN, gql },
+    output: () => output,
+  };
 }
 
 /** Ends every process startServiceProcess started that is still running (SIGTERM). */
