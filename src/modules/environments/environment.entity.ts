@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import {
   Column,
   CreateDateColumn,
@@ -30,6 +30,17 @@ export class Environment {
   @Field(() => Int, { description: 'Bumped by every committed config change in this environment.' })
   @Column('bigint', { default: 0, transformer: bigintToNumber })
   revision!: number;
+
+  @Field(() => Float, {
+    description:
+      'Share of evaluation requests whose results go to the fetch log: 0 off, 1 all (docs/fetch-log.md).',
+  })
+  @Column('double precision', { default: 0.01 })
+  fetchLogSampleRate!: number;
+
+  @Field(() => Int, { description: 'Days fetch-log records are kept.' })
+  @Column('integer', { default: 7 })
+  fetchLogRetentionDays!: number;
 
   /** The hash of the newest change-log entry: the head of this environment's hash chain. */
   @Column('text', { nullable: true, select: false })

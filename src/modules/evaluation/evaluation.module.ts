@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigsModule } from '../configs/configs.module';
 import { EnvironmentsModule } from '../environments/environments.module';
+import { FetchLogModule } from '../fetch-log/fetch-log.module';
 import { HistoryModule } from '../history/history.module';
 import { EvaluationSnapshots } from './evaluation-snapshots.service';
 import { EvaluationResolver } from './evaluation.resolver';
@@ -9,7 +10,7 @@ import { ExplainServedResolver } from './explain-served.resolver';
 import { ExplainServedService } from './explain-served.service';
 
 @Module({
-  imports: [ConfigsModule, EnvironmentsModule, HistoryModule],
+  imports: [ConfigsModule, EnvironmentsModule, HistoryModule, FetchLogModule],
   providers: [
     EvaluationSnapshots,
     EvaluationService,

@@ -8,6 +8,8 @@ import { compileExplainer, explainStepCount, Explanation } from '../../engine/ev
 import { validateConfigState } from '../../engine/validate';
 import { isPlainObject } from '../../engine/validate/issues';
 import { ConfigsService } from '../configs/configs.service';
+import { FetchChannel } from '../fetch-log/config-fetch-log.entity';
+import { FetchLogRecorder } from '../fetch-log/fetch-log-recorder';
 import { PreviewEvaluationInput } from './dto/evaluation.types';
 import { assertContextObject } from './evaluation-context.util';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
@@ -32,6 +34,7 @@ export class EvaluationService {
     private readonly environments: EnvironmentsService,
     private readonly snapshots: EvaluationSnapshots,
     private readonly configs: ConfigsService,
+    private readonly fetchLog: FetchLogRecorder,
   ) {}
 
   /**
@@ -45,7 +48,10 @@ export class EvaluationService {
     keys?: string[],
   ): Promise<EvaluationResult[]> {
     assertContextObject(context);
-    return (await this.snapshotFor(actor, environmentKey)).evaluateMany(context, keys);
+    const snapshot = await this.snapshotFor(actor, environmentKey);
+    const results = snapshot.evaluateMany(context, keys);
+    this.fetchLog.record(snapshot, FetchChannel.GRAPHQL, context, results);
+    return results;
   }
 
   /**

@@ -5,6 +5,8 @@ import { inputIssues } from '../../core/graphql/input-checks';
 import { evaluateEach } from '../../engine/evaluation/compile-config';
 import { isPlainObject } from '../../engine/validate/issues';
 import { EvaluationService } from '../evaluation/evaluation.service';
+import { FetchChannel } from '../fetch-log/config-fetch-log.entity';
+import { FetchLogRecorder } from '../fetch-log/fetch-log-recorder';
 import { isFailure, OfrepFailure, toOfrep, toOfrepJson } from './ofrep.mapper';
 
 /** An OFREP answer: the HTTP status and the JSON body. */
@@ -51,7 +53,10 @@ function readContext(body: unknown): OfrepContext | OfrepFailure {
 /** The OpenFeature Remote Evaluation Protocol over our serving snapshots. */
 @Injectable()
 export class OfrepService {
-  constructor(private readonly evaluation: EvaluationService) {}
+  constructor(
+    private readonly evaluation: EvaluationService,
+    private readonly fetchLog: FetchLogRecorder,
+  ) {}
 
   async evaluateFlag(
     actor: Actor,
@@ -63,6 +68,7 @@ export class OfrepService {
     if (isFailure(request)) return { status: 400, body: { key, ...request } };
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     const result = snapshot.evaluate(key, request.context, request.targetingKey);
+    this.fetchLog.record(snapshot, FetchChannel.OFREP, request.context, [result]);
     const answer = toOfrep(result, snapshot.get(key)?.valueType);
     return { status: isFailure(answer) ? 404 : 200, body: answer };
   }
@@ -83,7 +89,9 @@ export class OfrepService {
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     let json = '{"flags":[';
     let separator = '';
+    const fetched = this.fetchLog.sample(snapshot, FetchChannel.OFREP, request.context);
     evaluateEach(snapshot.all(), request.context, request.targetingKey, (config, result) => {
+      fetched?.add(result);
       json += separator + toOfrepJson(result, config.valueType);
       separator = ',';
     });

@@ -1,0 +1,163 @@
+import { Logger } from '@nestjs/common';
+import { EvaluationResult } from '../../engine/evaluation/result';
+import { FetchChannel } from './config-fetch-log.entity';
+import { FetchSubject, subjectOf, valueHash } from './fetch-log.util';
+
+/** A record as buffered: the value is kept by reference (results are frozen) and hashed at flush. */
+export interface PendingFetch extends FetchSubject {
+  environmentId: string;
+  revision: number;
+  channel: FetchChannel;
+  fetchedAt: Date;
+  result: EvaluationResult;
+}
+
+/** A row as written. */
+export interface FetchLogRow extends FetchSubject {
+  environmentId: string;
+  configKey: string;
+  valueHash: string | null;
+  reason: string;
+  errorCode: string | null;
+  ruleId: string | null;
+  variant: string | null;
+  configVersion: number;
+  revision: number;
+  channel: FetchChannel;
+  fetchedAt: Date;
+}
+
+export interface FetchLogRates {
+  /** The environment's sample rate, 0 to 1, from memory. */
+  rateOf(environmentId: string): number;
+}
+
+export interface FetchLogWriter {
+  /** Writes the rows with as few multi-row statements as it can. */
+  insert(rows: FetchLogRow[]): Promise<void>;
+}
+
+export interface FetchLogRecorderOptions {
+  /** Records held between flushes; beyond it new records are dropped and counted. */
+  capacity: number;
+  flushIntervalMs: number;
+  random: () => number;
+  now: () => Date;
+}
+
+export const DEFAULT_FETCH_LOG_OPTIONS: FetchLogRecorderOptions = {
+  capacity: 20_000,
+  flushIntervalMs: 5_000,
+  random: Math.random,
+  now: () => new Date(),
+};
+
+/** What one sampled evaluation batch adds to; absent when the batch is not sampled. */
+export interface FetchLogBatch {
+  add(result: EvaluationResult): void;
+}
+
+/** The snapshot facts a record carries. */
+export interface ServedFrom {
+  environmentId: string;
+  revision: number;
+}
+
+/**
+ * Samples evaluation batches (one random draw per request, not per config) and buffers
+ * every result of a sampled one in memory; a timer, and shutdown, write the buffer with
+ * multi-row inserts. The buffer is bounded: when full, records are dropped and counted.
+ */
+export class FetchLogRecorder {
+  private readonly logger = new Logger(FetchLogRecorder.name);
+  private buffer: PendingFetch[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Records dropped since start: buffer full, or a failed write. */
+  dropped = 0;
+
+  constructor(
+    private readonly rates: FetchLogRates,
+    private readonly writer: FetchLogWriter,
+    private readonly options: FetchLogRecorderOptions = DEFAULT_FETCH_LOG_OPTIONS,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Decides whether this evaluation batch is sampled: one draw, no allocation when it is not. */
+  sample(served: ServedFrom, channel: FetchChannel, context: unknown): FetchLogBatch | null {
+    const rate = this.rates.rateOf(served.environmentId);
+    if (rate <= 0 || (rate < 1 && this.options.random() >= rate)) return null;
+    const base = {
+      ...subjectOf(context),
+      environmentId: served.environmentId,
+      revision: served.revision,
+      channel,
+      fetchedAt: this.options.now(),
+    };
+    return { add: (result) => this.push({ ...base, result }) };
+  }
+
+  /** `sample` for results already collected. */
+  record(
+    served: ServedFrom,
+    channel: FetchChannel,
+    context: unknown,
+    results: readonly EvaluationResult[],
+  ): void {
+    const batch = this.sample(served, channel, context);
+    if (batch) for (const result of results) batch.add(result);
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes what is buffered; flushes never overlap, and one in progress is waited for. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private push(record: PendingFetch): void {
+    if (this.buffer.length >= this.options.capacity) this.dropped += 1;
+    else this.buffer.push(record);
+  }
+
+  private async write(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const records = this.buffer;
+    this.buffer = [];
+    try {
+      await this.writer.insert(records.map(toRow));
+    } catch (error) {
+      // The fetch log is a sample: losing a flush is better than holding memory unbounded.
+      this.dropped += records.length;
+      this.logger.warn(
+        `dropped ${records.length} fetch-log records (${this.dropped} since start): ${String(error)}`,
+      );
+    }
+  }
+}
+
+export function toRow({ result, ...record }: PendingFetch): FetchLogRow {
+  return {
+    ...record,
+    configKey: result.key,
+    valueHash: result.errorCode ? null : valueHash(result.value),
+    reason: result.reason,
+    errorCode: result.errorCode ?? null,
+    ruleId: result.ruleId ?? null,
+    variant: result.variant ?? null,
+    configVersion: result.version,
+  };
+}
