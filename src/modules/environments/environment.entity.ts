@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -14,6 +15,11 @@ import { bigintToNumber } from '../../core/database/transformers';
 })
 @Entity('environment')
 @Index('uq_environment_key', ['key'], { unique: true })
+@Check(
+  'ck_environment_fetch_log_sample_rate',
+  '"fetch_log_sample_rate" >= 0 AND "fetch_log_sample_rate" <= 1',
+)
+@Check('ck_environment_fetch_log_retention_days', '"fetch_log_retention_days" >= 1')
 export class Environment {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_environment' })

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintToNumber } from '../../core/database/transformers';
+import { Environment } from '../environments/environment.entity';
 
 /** Which API served a fetch. */
 export enum FetchChannel {
@@ -24,6 +25,13 @@ export class ConfigFetchLog {
 
   @Column('uuid')
   environmentId!: string;
+
+  @ManyToOne(() => Environment, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'environment_id',
+    foreignKeyConstraintName: 'fk_config_fetch_log_environment',
+  })
+  environment?: Environment;
 
   @Field()
   @Column('text')
