@@ -156,11 +156,13 @@ describe('FetchLogRecorder', () => {
     expect(writer.rows.map((r) => r.configKey)).toEqual(['c']);
   });
 
-  it('flushes what is left when stopped', async () => {
+  it('flushes what is left when stopped, and samples nothing after', async () => {
     const { instance, writer } = recorder(1);
     instance.start();
     instance.record(SERVED, FetchChannel.GRAPHQL, CONTEXT, [result('a')]);
     await instance.stop();
     expect(writer.rows.map((r) => r.configKey)).toEqual(['a']);
+    // Nothing is sampled after the last flush: it would never be written.
+    expect(instance.sample(SERVED, FetchChannel.GRAPHQL, CONTEXT)).toBeNull();
   });
 });

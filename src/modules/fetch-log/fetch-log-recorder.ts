@@ -73,6 +73,8 @@ export class FetchLogRecorder {
   private buffer: PendingFetch[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** Set by stop: requests still served after the last flush are not sampled. */
+  private stopped = false;
   /** Records dropped since start: buffer full, or a failed write. */
   dropped = 0;
 
@@ -89,7 +91,7 @@ export class FetchLogRecorder {
 
   /** Decides whether this evaluation batch is sampled: one draw, no allocation when it is not. */
   sample(served: ServedFrom, channel: FetchChannel, context: unknown): FetchLogBatch | null {
-    const rate = this.rates.rateOf(served.environmentId);
+    const rate = this.stopped ? 0 : this.rates.rateOf(served.environmentId);
     if (rate <= 0 || (rate < 1 && this.options.random() >= rate)) return null;
     const base = {
       ...subjectOf(context),
@@ -123,6 +125,7 @@ export class FetchLogRecorder {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.flush();
