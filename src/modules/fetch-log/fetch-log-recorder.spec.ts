@@ -5,6 +5,7 @@ import {
   FetchLogRecorderOptions,
   FetchLogRow,
   FetchLogWriter,
+  WRITE_SLICE,
 } from './fetch-log-recorder';
 import { valueHash } from './fetch-log.util';
 
@@ -143,6 +144,14 @@ describe('FetchLogRecorder', () => {
     await instance.flush();
     await instance.flush();
     expect(writer.statements.map((rows) => rows.length)).toEqual([10]);
+  });
+
+  it('writes a large flush in slices of WRITE_SLICE rows', async () => {
+    const { instance, writer } = recorder(1, { capacity: 3 * WRITE_SLICE });
+    const results = Array.from({ length: 2 * WRITE_SLICE + 5 }, (_, i) => result(`k${i}`));
+    instance.record(SERVED, FetchChannel.GRAPHQL, CONTEXT, results);
+    await instance.flush();
+    expect(writer.statements.map((rows) => rows.length)).toEqual([WRITE_SLICE, WRITE_SLICE, 5]);
   });
 
   it('counts a failed write as dropped and goes on with the next flush', async () => {

@@ -3,6 +3,9 @@ import { EvaluationResult } from '../../engine/evaluation/result';
 import { FetchChannel } from './config-fetch-log.entity';
 import { FetchSubject, subjectOf, valueHash } from './fetch-log.util';
 
+/** Records turned into rows and written per statement. */
+export const WRITE_SLICE = 1_000;
+
 /** A record as buffered: the value is kept by reference (results are frozen) and hashed at flush. */
 export interface PendingFetch extends FetchSubject {
   environmentId: string;
@@ -75,6 +78,7 @@ export class FetchLogRecorder {
   private flushing: Promise<void> = Promise.resolve();
   /** Set by stop: requests still served after the last flush are not sampled. */
   private stopped = false;
+  private readonly hashes = new WeakMap<EvaluationResult, string>();
   /** Records dropped since start: buffer full, or a failed write. */
   dropped = 0;
 
@@ -136,31 +140,49 @@ export class FetchLogRecorder {
     else this.buffer.push(record);
   }
 
+  /**
+   * Rows are built and written a slice at a time, so a full buffer never holds the event
+   * loop for long; a failed slice drops the rest of this flush.
+   */
   private async write(): Promise<void> {
-    if (this.buffer.length === 0) return;
     const records = this.buffer;
     this.buffer = [];
-    try {
-      await this.writer.insert(records.map(toRow));
-    } catch (error) {
-      // The fetch log is a sample: losing a flush is better than holding memory unbounded.
-      this.dropped += records.length;
-      this.logger.warn(
-        `dropped ${records.length} fetch-log records (${this.dropped} since start): ${String(error)}`,
-      );
+    for (let i = 0; i < records.length; i += WRITE_SLICE) {
+      try {
+        await this.writer.insert(records.slice(i, i + WRITE_SLICE).map((r) => this.toRow(r)));
+      } catch (error) {
+        // The fetch log is a sample: losing a flush is better than holding memory unbounded.
+        const lost = records.length - i;
+        this.dropped += lost;
+        this.logger.warn(
+          `dropped ${lost} fetch-log records (${this.dropped} since start): ${String(error)}`,
+        );
+        return;
+      }
     }
   }
-}
 
-export function toRow({ result, ...record }: PendingFetch): FetchLogRow {
-  return {
-    ...record,
-    configKey: result.key,
-    valueHash: result.errorCode ? null : valueHash(result.value),
-    reason: result.reason,
-    errorCode: result.errorCode ?? null,
-    ruleId: result.ruleId ?? null,
-    variant: result.variant ?? null,
-    configVersion: result.version,
-  };
+  private toRow({ result, ...record }: PendingFetch): FetchLogRow {
+    return {
+      ...record,
+      configKey: result.key,
+      valueHash: this.hashOf(result),
+      reason: result.reason,
+      errorCode: result.errorCode ?? null,
+      ruleId: result.ruleId ?? null,
+      variant: result.variant ?? null,
+      configVersion: result.version,
+    };
+  }
+
+  /** Results are shared between evaluations (frozen), so each is hashed once. */
+  private hashOf(result: EvaluationResult): string | null {
+    if (result.errorCode) return null;
+    let hash = this.hashes.get(result);
+    if (hash === undefined) {
+      hash = valueHash(result.value);
+      this.hashes.set(result, hash);
+    }
+    return hash;
+  }
 }
