@@ -6,12 +6,17 @@ import { FetchSubject, subjectOf, valueHash } from './fetch-log.util';
 /** Records turned into rows and written per statement. */
 export const WRITE_SLICE = 1_000;
 
-/** A record as buffered: the value is kept by reference (results are frozen) and hashed at flush. */
-export interface PendingFetch extends FetchSubject {
+/** What every record of one sampled request shares. */
+interface FetchedBy extends FetchSubject {
   environmentId: string;
   revision: number;
   channel: FetchChannel;
   fetchedAt: Date;
+}
+
+/** A record as buffered: the result is kept by reference (results are frozen), hashed at flush. */
+interface PendingFetch {
+  by: FetchedBy;
   result: EvaluationResult;
 }
 
@@ -97,14 +102,14 @@ export class FetchLogRecorder {
   sample(served: ServedFrom, channel: FetchChannel, context: unknown): FetchLogBatch | null {
     const rate = this.stopped ? 0 : this.rates.rateOf(served.environmentId);
     if (rate <= 0 || (rate < 1 && this.options.random() >= rate)) return null;
-    const base = {
+    const by: FetchedBy = {
       ...subjectOf(context),
       environmentId: served.environmentId,
       revision: served.revision,
       channel,
       fetchedAt: this.options.now(),
     };
-    return { add: (result) => this.push({ ...base, result }) };
+    return { add: (result) => this.push({ by, result }) };
   }
 
   /** `sample` for results already collected. */
@@ -162,9 +167,16 @@ export class FetchLogRecorder {
     }
   }
 
-  private toRow({ result, ...record }: PendingFetch): FetchLogRow {
+  /** Spelled out: object spread and rest cost more than the rest of the flush together. */
+  private toRow({ by, result }: PendingFetch): FetchLogRow {
     return {
-      ...record,
+      environmentId: by.environmentId,
+      userId: by.userId,
+      deviceId: by.deviceId,
+      appVersion: by.appVersion,
+      revision: by.revision,
+      channel: by.channel,
+      fetchedAt: by.fetchedAt,
       configKey: result.key,
       valueHash: this.hashOf(result),
       reason: result.reason,

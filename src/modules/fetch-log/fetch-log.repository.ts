@@ -5,9 +5,6 @@ import { Keyset } from '../../core/graphql/pagination';
 import { ConfigFetchLog } from './config-fetch-log.entity';
 import { FetchLogRow, FetchLogWriter } from './fetch-log-recorder';
 
-/** Rows per INSERT statement: 14 parameters each, well under PostgreSQL's 65,535. */
-const INSERT_CHUNK = 1_000;
-
 export interface FetchLogQuery {
   environmentId: string;
   key?: string;
@@ -25,15 +22,37 @@ export class FetchLogRepository implements FetchLogWriter {
     @InjectRepository(ConfigFetchLog) private readonly records: Repository<ConfigFetchLog>,
   ) {}
 
+  /**
+   * One statement per call: a column of values per parameter, joined row-wise by unnest, so
+   * the statement's size and its parameter count do not grow with the rows.
+   */
   async insert(rows: FetchLogRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await this.records
-        .createQueryBuilder()
-        .insert()
-        .values(rows.slice(i, i + INSERT_CHUNK))
-        .updateEntity(false)
-        .execute();
-    }
+    if (rows.length === 0) return;
+    const column = <K extends keyof FetchLogRow>(name: K) => rows.map((row) => row[name]);
+    await this.records.query(
+      `INSERT INTO config_fetch_log (environment_id, config_key, user_id, device_id, app_version,
+         value_hash, reason, error_code, rule_id, variant, config_version, revision, channel,
+         fetched_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+         $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[],
+         $12::bigint[], $13::text[], $14::timestamptz[])`,
+      [
+        column('environmentId'),
+        column('configKey'),
+        column('userId'),
+        column('deviceId'),
+        column('appVersion'),
+        column('valueHash'),
+        column('reason'),
+        column('errorCode'),
+        column('ruleId'),
+        column('variant'),
+        column('configVersion'),
+        column('revision'),
+        column('channel'),
+        column('fetchedAt'),
+      ],
+    );
   }
 
   /** Newest first, keyset-paged on (fetched_at, id). */
