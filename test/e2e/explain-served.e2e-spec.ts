@@ -143,7 +143,7 @@ describe('explainServed', () => {
         result: { value: null, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND', version: 0 },
         explain: [],
         change: null,
-        fetchLogRecords: null,
+        fetchLogRecords: [],
       });
     });
 

@@ -1,5 +1,6 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -14,6 +15,11 @@ import { bigintToNumber } from '../../core/database/transformers';
 })
 @Entity('environment')
 @Index('uq_environment_key', ['key'], { unique: true })
+@Check(
+  'ck_environment_fetch_log_sample_rate',
+  '"fetch_log_sample_rate" >= 0 AND "fetch_log_sample_rate" <= 1',
+)
+@Check('ck_environment_fetch_log_retention_days', '"fetch_log_retention_days" >= 1')
 export class Environment {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_environment' })
@@ -30,6 +36,17 @@ export class Environment {
   @Field(() => Int, { description: 'Bumped by every committed config change in this environment.' })
   @Column('bigint', { default: 0, transformer: bigintToNumber })
   revision!: number;
+
+  @Field(() => Float, {
+    description:
+      'Share of evaluation requests whose results go to the fetch log: 0 off, 1 all (docs/fetch-log.md).',
+  })
+  @Column('double precision', { default: 0.01 })
+  fetchLogSampleRate!: number;
+
+  @Field(() => Int, { description: 'Days fetch-log records are kept.' })
+  @Column('integer', { default: 7 })
+  fetchLogRetentionDays!: number;
 
   /** The hash of the newest change-log entry: the head of this environment's hash chain. */
   @Column('text', { nullable: true, select: false })

@@ -71,6 +71,11 @@ export class EnvironmentsService {
     return { revision: environment.revision, hash: environment.chainHead };
   }
 
+  /** Every environment, for work that spans them all (not for callers: see list). */
+  all(): Promise<Environment[]> {
+    return this.environments.find({ order: { key: 'ASC' } });
+  }
+
   async findById(id: string): Promise<Environment | null> {
     return this.environments.findOneBy({ id });
   }
@@ -97,6 +102,10 @@ export class EnvironmentsService {
   async update(actor: Actor, input: UpdateEnvironmentInput): Promise<Environment> {
     const environment = await this.getForActor(actor, input.key);
     if (input.name !== undefined) environment.name = input.name;
+    if (input.fetchLogSampleRate !== undefined)
+      environment.fetchLogSampleRate = input.fetchLogSampleRate;
+    if (input.fetchLogRetentionDays !== undefined)
+      environment.fetchLogRetentionDays = input.fetchLogRetentionDays;
     return this.environments.save(environment);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigsModule } from '../configs/configs.module';
 import { EnvironmentsModule } from '../environments/environments.module';
+import { FetchLogModule } from '../fetch-log/fetch-log.module';
 import { HistoryModule } from '../history/history.module';
 import { UsageRecorderModule } from '../usage/usage-recorder.module';
 import { EvaluationSnapshots } from './evaluation-snapshots.service';
@@ -10,7 +11,7 @@ import { ExplainServedResolver } from './explain-served.resolver';
 import { ExplainServedService } from './explain-served.service';
 
 @Module({
-  imports: [ConfigsModule, EnvironmentsModule, HistoryModule, UsageRecorderModule],
+  imports: [ConfigsModule, EnvironmentsModule, HistoryModule, UsageRecorderModule, FetchLogModule],
   providers: [
     EvaluationSnapshots,
     EvaluationService,

@@ -36,6 +36,7 @@ function serviceFor(state: ConfigState): EvaluationService {
     undefined as never,
     configs as unknown as ConfigsService,
     undefined as never,
+    undefined as never,
   );
 }
 

@@ -10,6 +10,8 @@ import { isPlainObject } from '../../engine/validate/issues';
 import { ConfigsService } from '../configs/configs.service';
 import { UsageChannel } from '../usage/usage-metric.util';
 import { UsageRecorder } from '../usage/usage-recorder';
+import { FetchChannel } from '../fetch-log/config-fetch-log.entity';
+import { FetchLogRecorder } from '../fetch-log/fetch-log-recorder';
 import { PreviewEvaluationInput } from './dto/evaluation.types';
 import { assertContextObject } from './evaluation-context.util';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
@@ -47,6 +49,7 @@ export class EvaluationService {
     private readonly snapshots: EvaluationSnapshots,
     private readonly configs: ConfigsService,
     private readonly usage: UsageRecorder,
+    private readonly fetchLog: FetchLogRecorder,
   ) {}
 
   /**
@@ -63,6 +66,7 @@ export class EvaluationService {
     const snapshot = await this.snapshotFor(actor, environmentKey);
     const results = snapshot.evaluateMany(context, keys);
     this.usage.record(snapshot.environmentId, UsageChannel.GraphQL, results);
+    this.fetchLog.record(snapshot, FetchChannel.GRAPHQL, context, results);
     return results;
   }
 

@@ -7,6 +7,8 @@ import { isPlainObject } from '../../engine/validate/issues';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { UsageChannel } from '../usage/usage-metric.util';
 import { UsageRecorder } from '../usage/usage-recorder';
+import { FetchChannel } from '../fetch-log/config-fetch-log.entity';
+import { FetchLogRecorder } from '../fetch-log/fetch-log-recorder';
 import { isFailure, OfrepFailure, toOfrep, toOfrepJson } from './ofrep.mapper';
 
 /** An OFREP answer: the HTTP status and the JSON body. */
@@ -56,6 +58,7 @@ export class OfrepService {
   constructor(
     private readonly evaluation: EvaluationService,
     private readonly usage: UsageRecorder,
+    private readonly fetchLog: FetchLogRecorder,
   ) {}
 
   async evaluateFlag(
@@ -69,6 +72,7 @@ export class OfrepService {
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     const result = snapshot.evaluate(key, request.context, request.targetingKey);
     this.usage.tally(snapshot.environmentId, UsageChannel.Ofrep).add(result);
+    this.fetchLog.record(snapshot, FetchChannel.OFREP, request.context, [result]);
     const answer = toOfrep(result, snapshot.get(key)?.valueType);
     return { status: isFailure(answer) ? 404 : 200, body: answer };
   }
@@ -90,8 +94,10 @@ export class OfrepService {
     let json = '{"flags":[';
     let separator = '';
     const usage = this.usage.tally(snapshot.environmentId, UsageChannel.Ofrep);
+    const fetched = this.fetchLog.sample(snapshot, FetchChannel.OFREP, request.context);
     evaluateEach(snapshot.all(), request.context, request.targetingKey, (config, result) => {
       usage.add(result);
+      fetched?.add(result);
       json += separator + toOfrepJson(result, config.valueType);
       separator = ',';
     });

@@ -209,6 +209,10 @@ export type UpdateConfigInput = {
 };
 
 export type UpdateEnvironmentInput = {
+  /** Days fetch-log records are kept: 1 to 365. */
+  fetchLogRetentionDays?: number | null | undefined;
+  /** Fetch-log sample rate: 0 (off) to 1 (all). */
+  fetchLogSampleRate?: number | null | undefined;
   key: string;
   name?: string | null | undefined;
 };

@@ -1,5 +1,15 @@
-import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import {
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { Environment } from '../environment.entity';
 
 export const ENVIRONMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -34,6 +44,20 @@ export class UpdateEnvironmentInput {
   @MinLength(1)
   @MaxLength(100)
   name?: string;
+
+  @Field(() => Float, { nullable: true, description: 'Fetch-log sample rate: 0 (off) to 1 (all).' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  fetchLogSampleRate?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Days fetch-log records are kept: 1 to 365.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  fetchLogRetentionDays?: number;
 }
 
 @ObjectType()

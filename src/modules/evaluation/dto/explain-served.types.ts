@@ -86,7 +86,7 @@ export class ServedExplanationType {
   @Field(() => [GraphQLJSON], {
     nullable: true,
     description:
-      "The subject's sampled fetch-log records around `at`. Always null today: the fetch log is not built yet (issue 11, item 4); it is filled once it is.",
+      "The subject's sampled fetch-log records of this key within an hour either side of `at`, matched by the context's user.id or device.id (docs/fetch-log.md); empty when none was sampled, null only when the fetch log is not installed.",
   })
   fetchLogRecords!: unknown[] | null;
 }
