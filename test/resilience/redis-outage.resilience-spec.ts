@@ -15,7 +15,13 @@ if (!hasPostgres) console.warn('Redis outage tests skipped: set DATABASE_URL to 
 
 /** Generous: an operation that needs only PostgreSQL answers in milliseconds, a hang never. */
 const ANSWER_WITHIN_MS = 15_000;
-const SCHEDULES = ['maintenance:prune-outbox', 'maintenance:prune-revoked-api-keys'];
+/** Every recurring job a worker registers, sorted. */
+const SCHEDULES = [
+  'maintenance:prune-fetch-log',
+  'maintenance:prune-outbox',
+  'maintenance:prune-revoked-api-keys',
+  'maintenance:rollup-usage',
+];
 
 /** Fails (instead of hanging until the test's timeout) when `operation` does not settle. */
 async function timed<T>(what: string, operation: () => Promise<T>): Promise<T> {

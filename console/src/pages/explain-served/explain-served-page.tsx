@@ -7,6 +7,7 @@ import {
   Code,
   Group,
   Stack,
+  Table,
   Text,
   TextInput,
   Title,
@@ -18,6 +19,7 @@ import { ExplainList } from '../../components/explain-list';
 import { JsonField } from '../../components/json-field';
 import { ProblemAlert } from '../../components/problem-alert';
 import { routes } from '../../routes';
+import { fetchRecordRows } from './fetch-records';
 import { parseAt } from './served-at';
 import { useExplainServed } from './use-explain-served';
 
@@ -79,11 +81,58 @@ function Served({ environment, answer }: { environment: string; answer: Answer['
           <ExplainList steps={answer.explain} />
         </>
       )}
-      <Text size="xs" c="dimmed" mt="md">
-        Sampled fetches of this subject around that time will show here once the fetch log is
-        recorded.
-      </Text>
+      <FetchRecords records={answer.fetchLogRecords} />
     </Box>
+  );
+}
+
+/** The subject's sampled fetches of this config within an hour of the time asked about. */
+function FetchRecords({ records }: { records: readonly unknown[] | null }) {
+  const rows = fetchRecordRows(records);
+  if (!rows) return null;
+  return (
+    <>
+      <Title order={2} size="h4" mt="md">
+        What the fetch log recorded
+      </Title>
+      {rows.length === 0 ? (
+        <Text size="sm">
+          No sampled fetch of this subject within an hour of that time (the fetch log keeps a
+          sample, 1% by default: see the environment&apos;s settings).
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table aria-label="Sampled fetches">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Time</Table.Th>
+                <Table.Th>Channel</Table.Th>
+                <Table.Th>Reason</Table.Th>
+                <Table.Th>Rule</Table.Th>
+                <Table.Th>Version</Table.Th>
+                <Table.Th>Value hash</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((row) => (
+                <Table.Tr key={row.id}>
+                  <Table.Td>
+                    <time dateTime={row.fetchedAt}>{new Date(row.fetchedAt).toLocaleString()}</time>
+                  </Table.Td>
+                  <Table.Td>{row.channel}</Table.Td>
+                  <Table.Td>{row.reason}</Table.Td>
+                  <Table.Td>{row.ruleId ?? '—'}</Table.Td>
+                  <Table.Td>{row.configVersion ?? '—'}</Table.Td>
+                  <Table.Td>
+                    <Code>{row.valueHash?.slice(0, 12) ?? '—'}</Code>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </>
   );
 }
 
