@@ -75,8 +75,6 @@ function superviseWorkers(config: AppConfig): void {
     logger.error(`A worker exited with code ${code}; starting another`);
     fork();
   };
-  for (let i = 0; i < config.API_WORKERS; i += 1) fork();
-  logger.log(`Started ${config.API_WORKERS} workers on port ${config.PORT}`);
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
@@ -100,8 +98,11 @@ function superviseWorkers(config: AppConfig): void {
       }, config.SHUTDOWN_TIMEOUT_MS).unref();
     }
   };
+  // Before the first fork: a signal from now on is this process's to pass on.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  for (let i = 0; i < config.API_WORKERS; i += 1) fork();
+  logger.log(`Started ${config.API_WORKERS} workers on port ${config.PORT}`);
 }
 
 async function main(): Promise<void> {
