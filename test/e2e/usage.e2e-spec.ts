@@ -16,24 +16,13 @@ import {
 } from '../support/test-app';
 import { startServiceProcess, stopServiceProcesses } from '../support/service-process';
 import { TcpProxy } from '../support/tcp-proxy';
+import { countsOf, flushedCountsOf as flushedCounts, UsageCounts } from '../support/usage-counts';
 import { subscribe, wsClient } from '../support/ws-client';
 
 const EVALUATE = `query ($keys: [String!], $context: JSON!) {
   evaluate(environment: "development", context: $context, keys: $keys) { key reason } }`;
 const REPORT = `mutation ($input: ReportUsageInput!) {
   reportUsage(input: $input) { batchId accepted rejected { index key errorCode } } }`;
-
-type Counts = Record<string, number>;
-
-/** A config's minute counters as `metric/dimension → count`. */
-async function countsOf(db: DataSource, key: string, granularity = 'minute') {
-  const rows: { metric: string; dimension: string; n: number }[] = await db.query(
-    `SELECT metric, dimension, sum(count)::int AS n FROM config_usage_metric
-     WHERE config_key = $1 AND granularity = $2 GROUP BY metric, dimension`,
-    [key, granularity],
-  );
-  return Object.fromEntries(rows.map((r) => [`${r.metric}/${r.dimension}`, r.n])) as Counts;
-}
 
 function entry(key: string, overrides: Record<string, unknown> = {}) {
   const end = Date.now() - 1000;
@@ -94,12 +83,9 @@ describe('usage metrics', () => {
       body: JSON.stringify(body),
     });
 
-  /** Writes what the app counted so far (as its timer would), then reads a config's counters. */
-  const flushedCountsOf = async (key: string, granularity = 'minute') => {
-    await app.running.app.get(UsageRecorder).flush();
-    return countsOf(db, key, granularity);
-  };
-  const expectCounts = async (key: string, expected: Counts) =>
+  const flushedCountsOf = (key: string, granularity = 'minute') =>
+    flushedCounts(app, key, granularity);
+  const expectCounts = async (key: string, expected: UsageCounts) =>
     expect(await flushedCountsOf(key)).toEqual(expected);
 
   it('writes the counts every USAGE_FLUSH_MS unasked', async () => {

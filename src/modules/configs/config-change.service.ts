@@ -64,7 +64,7 @@ export class ConfigChangeService {
   ) {}
 
   async commit(change: ConfigChange): Promise<CommittedChange> {
-    if (change.next) await this.assertValid(change.environmentId, change.key, change.next);
+    if (change.next) this.assertValid(change.environmentId, change.key, change.next);
     const { current, next } = change;
     const configId = current?.id ?? randomUUID();
     const version = !current ? 1 : next ? current.version + 1 : current.version;
@@ -100,10 +100,10 @@ export class ConfigChangeService {
   }
 
   /** Validation before every save; a refusal is counted per config and environment. */
-  private async assertValid(environmentId: string, key: string, state: ConfigState): Promise<void> {
+  private assertValid(environmentId: string, key: string, state: ConfigState): void {
     const issues = validateConfigState(state);
     if (issues.length === 0) return;
-    await this.failures.record(environmentId, key);
+    this.failures.record(environmentId, key);
     throw AppError.badInput(
       `Config "${key}" is invalid: ${issues
         .slice(0, 5)

@@ -6,14 +6,13 @@ import { UsageRecorderModule } from '../usage/usage-recorder.module';
 import { BusinessConfig } from './business-config.entity';
 import { ConfigChangeEvents } from './config-change-events';
 import { ConfigChangeService } from './config-change.service';
-import { ConfigValidationFailure } from './config-validation-failure.entity';
 import { ConfigsResolver } from './configs.resolver';
 import { ConfigsService } from './configs.service';
 import { ValidationFailuresService } from './validation-failures.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([BusinessConfig, ConfigValidationFailure]),
+    TypeOrmModule.forFeature([BusinessConfig]),
     EnvironmentsModule,
     HistoryModule,
     UsageRecorderModule,

@@ -132,13 +132,16 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Adds to a counter that is not an evaluation (a refused save, say). */
-  add(environmentId: string, configKey: string, metric: UsageMetric, dimension = '', count = 1) {
+  add(environmentId: string, key: string, metric: UsageMetric, label = '', count = 1) {
     if (!this.enabled) return;
     const other = this.environmentTally(environmentId).other;
-    const key = `${configKey}\u0000${metric}\u0000${dimension}`;
-    const counted = other.get(key);
+    // A refused create's key comes from the client: cut like any other label.
+    const configKey = key.slice(0, MAX_LABEL_LENGTH);
+    const dimension = label.slice(0, MAX_LABEL_LENGTH);
+    const id = `${configKey}\u0000${metric}\u0000${dimension}`;
+    const counted = other.get(id);
     if (counted) counted.count += count;
-    else other.set(key, { environmentId, configKey, metric, dimension, count });
+    else other.set(id, { environmentId, configKey, metric, dimension, count });
   }
 
   /** Adds counts an SDK reported for a period starting at `start`, to that period's minute. */
