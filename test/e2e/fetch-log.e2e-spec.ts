@@ -12,9 +12,13 @@ import {
   eventually,
   GraphQLResponse,
   hasPostgres,
+  hasRedis,
   startTestApp,
   TestApp,
 } from '../support/test-app';
+
+/** The safety-net reload of sample rates never fires during this file: only events carry them. */
+const NO_RELOAD_TIMER = { FETCH_LOG_RATES_RELOAD_MS: '3600000' };
 
 const RECORD_FIELDS = `id configKey userId deviceId appVersion valueHash reason errorCode ruleId
   variant configVersion revision channel fetchedAt`;
@@ -85,7 +89,7 @@ describe('fetch log', () => {
     );
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ env: NO_RELOAD_TIMER });
     sdkToken = (await createApiKey(app, { roles: ['SDK'], environment: 'development' })).token;
     await setRate('development', 1);
     await setRate('production', 0);
@@ -198,6 +202,37 @@ describe('fetch log', () => {
       [userId],
     );
     expect(n).toBe(0);
+  });
+
+  it('applies a changed sample rate in every process, without a reload timer', async () => {
+    // With Redis, another process on the same data; embedded, the one process.
+    const other = hasRedis ? await startTestApp({ shareWith: app, env: NO_RELOAD_TIMER }) : app;
+    try {
+      const key = uniqueKey('fetch.event');
+      await createConfig(app, { environment: 'production', key });
+      const userId = uniqueId('event');
+      const response = await app.gql(UPDATE_ENVIRONMENT, {
+        input: { key: 'production', fetchLogSampleRate: 1 },
+      });
+      expect(response.errors).toBeUndefined();
+      await eventually(
+        async () => {
+          const evaluated = await other.gql(EVALUATE, {
+            environment: 'production',
+            context: { user: { id: userId } },
+            keys: [key],
+          });
+          expect(evaluated.errors).toBeUndefined();
+          await other.running.app.get(FetchLogRecorder).flush();
+          return (await records({ userId }, 'production')).length > 0;
+        },
+        // Far inside the old 10 s poll, far beyond a publish and one query.
+        { timeoutMs: 5000, what: 'the other process to sample production at rate 1' },
+      );
+    } finally {
+      await setRate('production', 0);
+      if (other !== app) await other.close();
+    }
   });
 
   it('filters by key, user, device and time, and pages newest first without repeats', async () => {

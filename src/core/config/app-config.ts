@@ -255,6 +255,16 @@ export class AppConfig {
   @Max(1000)
   USAGE_PROMETHEUS_TOP_KEYS = 20;
 
+  /**
+   * How often each process reloads every environment's fetch-log sample rate, as a safety
+   * net: a change reaches every process at once through pub/sub (docs/fetch-log.md).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  FETCH_LOG_RATES_RELOAD_MS = 60_000;
+
   get embeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }

@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
+import { PubSub } from '../../core/pubsub/pub-sub';
+import { ENVIRONMENT_CHANGED_CHANNEL, EnvironmentChangedMessage } from './environment-events';
 import { Environment } from './environment.entity';
 import {
   CreateEnvironmentInput,
@@ -24,6 +26,7 @@ export class EnvironmentsService {
 
   constructor(
     @InjectRepository(Environment) private readonly environments: Repository<Environment>,
+    private readonly pubSub: PubSub,
   ) {}
 
   /** Environments the actor may see: all, or its one environment for a scoped key. */
@@ -83,9 +86,11 @@ export class EnvironmentsService {
   async create(actor: Actor, input: CreateEnvironmentInput): Promise<Environment> {
     assertUnscoped(actor, 'create environments');
     try {
-      return await this.environments.save(
+      const created = await this.environments.save(
         this.environments.create({ key: input.key, name: input.name }),
       );
+      await this.announce(created.id);
+      return created;
     } catch (error) {
       if (error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION) {
         throw AppError.conflict(`Environment "${input.key}" already exists`, { key: input.key });
@@ -106,7 +111,15 @@ export class EnvironmentsService {
       environment.fetchLogSampleRate = input.fetchLogSampleRate;
     if (input.fetchLogRetentionDays !== undefined)
       environment.fetchLogRetentionDays = input.fetchLogRetentionDays;
-    return this.environments.save(environment);
+    const saved = await this.environments.save(environment);
+    await this.announce(saved.id);
+    return saved;
+  }
+
+  /** Tells every instance (this one too) that the environment's settings changed. */
+  private async announce(environmentId: string): Promise<void> {
+    const message: EnvironmentChangedMessage = { environmentId };
+    await this.pubSub.tryPublish(ENVIRONMENT_CHANGED_CHANNEL, message);
   }
 }
 
