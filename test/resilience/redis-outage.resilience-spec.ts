@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
 import { QueueName } from '../../src/core/queue/queue-name';
+import { OutboxRelay } from '../../src/modules/realtime/outbox-relay.service';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, updateConfig } from '../factories/config.factory';
 import { hasRedisServer, OwnRedis } from '../support/own-redis';
@@ -154,7 +156,7 @@ describeOwnRedis('while Redis is down', () => {
     );
   });
 
-  it('commits a config write', async () => {
+  it('commits a config write, and the outbox relay lets go of the event it cannot publish', async () => {
     const response = await timed('updateConfig', () =>
       updateConfig(writer, {
         environment: subscribed,
@@ -164,6 +166,16 @@ describeOwnRedis('while Redis is down', () => {
       }),
     );
     expect(response.data?.updateConfig.config.value).toBe('v2');
+    // The writer's outbox relay publishes the change. A publish that waited for Redis would
+    // hold the event locked in the relay's open transaction (and a pooled connection) for the
+    // whole outage, and this pass would not end; it must give up fast, the event left pending.
+    await timed('outbox relay pass', () => writer.running.app.get(OutboxRelay).wake());
+    const pending: unknown[] = await writer.running.app.get(DataSource).query(
+      `SELECT o.id FROM outbox_event o JOIN environment e ON e.id = o.environment_id
+       WHERE e.key = $1 AND o.published_at IS NULL FOR UPDATE OF o SKIP LOCKED`,
+      [subscribed],
+    );
+    expect(pending).toHaveLength(1);
   });
 
   it('registers the recurring schedules again when Redis comes back empty', async () => {
