@@ -118,4 +118,54 @@ describe('why did a subject get a value', () => {
       .getByText(/context must be a JSON object/)
       .waitFor();
   });
+
+  it("lists the subject's sampled fetches near that time", async () => {
+    const sampled = { user: { id: 'u-sampled', beta: true } };
+    await setSampleRate(1);
+    try {
+      // Evaluated until a record is written: the rate reaches the sampler, and the
+      // recorder writes its buffer, a moment after.
+      await expect
+        .poll(
+          async () => {
+            await gql(
+              baseUrl,
+              adminToken,
+              `query($keys: [String!], $context: JSON!) {
+                evaluate(environment: "production", context: $context, keys: $keys) { key } }`,
+              { keys: [KEY], context: sampled },
+            );
+            const log = await gql<{ configFetchLog: { edges: unknown[] } }>(
+              baseUrl,
+              adminToken,
+              `query($filter: ConfigFetchLogFilter) {
+                configFetchLog(environment: "production", filter: $filter, first: 1) { edges { cursor } } }`,
+              { filter: { key: KEY, userId: 'u-sampled' } },
+            );
+            return log.configFetchLog.edges.length;
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toBeGreaterThan(0);
+    } finally {
+      await setSampleRate(0.01);
+    }
+    await ask(sampled, '');
+    const fetches = page.getByRole('table', { name: 'Sampled fetches' });
+    await fetches.waitFor();
+    await expect(fetches.textContent()).resolves.toMatch(
+      /GRAPHQL.*TARGETING_MATCH.*beta-testers.*2/,
+    );
+    await expect(page.getByText(/^No sampled fetch/).count()).resolves.toBe(0);
+  });
 });
+
+function setSampleRate(fetchLogSampleRate: number) {
+  return gql(
+    baseUrl,
+    adminToken,
+    `mutation($input: UpdateEnvironmentInput!) {
+      updateEnvironment(input: $input) { environment { fetchLogSampleRate } } }`,
+    { input: { key: 'production', fetchLogSampleRate } },
+  );
+}
