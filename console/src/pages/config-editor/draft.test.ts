@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS } from '../../../../src/engine/config-state';
 import {
   changedFields,
+  DRAFT_FIELDS,
   draftStore,
   errorsByField,
   newDraft,
@@ -18,6 +20,20 @@ const base = {
 };
 
 describe('config draft', () => {
+  it("starts a new config from the engine's defaults, with every draft field", () => {
+    const draft = newDraft('STRING');
+    expect(Object.keys(draft).sort()).toEqual([...DRAFT_FIELDS].sort());
+    expect(draft).toMatchObject({
+      key: '',
+      value: '',
+      defaultValue: '',
+      rolloutPercentage: CONFIG_DEFAULTS.rolloutPercentage,
+      targetingRules: [],
+      stickiness: null,
+    });
+    expect(draft.targetingRules).not.toBe(CONFIG_DEFAULTS.targetingRules);
+  });
+
   it('reapplies my changed fields over their newer version and keeps theirs elsewhere', () => {
     const mine = { ...base, value: 7 };
     const theirs = { ...base, description: 'Max items per cart', rolloutPercentage: 50 };

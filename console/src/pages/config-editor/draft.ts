@@ -1,5 +1,6 @@
 import type { ConfigQuery, ConfigValueType } from '../../api/gql/graphql';
 import type { FieldError } from '../../api/errors';
+import { CONFIG_DEFAULTS } from '../../../../src/engine/config-state';
 
 /** The editable fields of a config, as the API takes them. */
 export interface ConfigDraft {
@@ -54,23 +55,19 @@ export function emptyValue(valueType: ConfigValueType): unknown {
 }
 
 export function newDraft(valueType: ConfigValueType = 'BOOLEAN'): ConfigDraft {
+  // The engine's defaults for the fields a draft has (a copy: drafts are edited in place).
+  const defaults = Object.fromEntries(
+    Object.entries(CONFIG_DEFAULTS)
+      .filter(([field]) => (DRAFT_FIELDS as readonly string[]).includes(field))
+      .map(([field, value]) => [field, structuredClone(value)]),
+  );
   return {
+    ...defaults,
     key: '',
-    description: '',
     valueType,
     value: emptyValue(valueType),
     defaultValue: emptyValue(valueType),
-    rolloutPercentage: 100,
-    stickiness: null,
-    targetingRules: [],
-    minValue: null,
-    maxValue: null,
-    minLength: null,
-    maxLength: null,
-    pattern: null,
-    allowedValues: null,
-    validationSchema: null,
-  };
+  } as ConfigDraft;
 }
 
 export function toDraft(config: ConfigQuery['config']): ConfigDraft {
