@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import WebSocket from 'ws';
 import { createApiKey } from '../factories/api-key.factory';
 import { errorCode, startTestApp, TestApp } from '../support/test-app';
+import { connectionInit } from '../support/ws-client';
 
 const ME = '{ me { id name roles environment { key } } }';
 
@@ -154,34 +154,7 @@ describe('API keys and authentication', () => {
   });
 
   describe('websocket connections', () => {
-    function connect(
-      authorization?: string,
-    ): Promise<{ kind: 'ack' } | { kind: 'closed'; code: number; reason: string }> {
-      return new Promise((resolve, reject) => {
-        const socket = new WebSocket(
-          `${app.baseUrl.replace('http', 'ws')}/graphql`,
-          'graphql-transport-ws',
-        );
-        socket.on('open', () =>
-          socket.send(
-            JSON.stringify({
-              type: 'connection_init',
-              payload: authorization ? { authorization } : {},
-            }),
-          ),
-        );
-        socket.on('message', (data) => {
-          if (JSON.parse(String(data)).type === 'connection_ack') {
-            socket.close();
-            resolve({ kind: 'ack' });
-          }
-        });
-        socket.on('close', (code, reason) =>
-          resolve({ kind: 'closed', code, reason: String(reason) }),
-        );
-        socket.on('error', reject);
-      });
-    }
+    const connect = (authorization?: string) => connectionInit(app, authorization);
 
     it('acknowledges a connection_init with a valid token', async () => {
       expect(await connect(`Bearer ${app.adminToken}`)).toEqual({ kind: 'ack' });

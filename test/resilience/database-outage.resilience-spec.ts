@@ -1,5 +1,4 @@
 import { Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { createApiKey, CreatedKey } from '../factories/api-key.factory';
 import { createConfig, updateConfig } from '../factories/config.factory';
 import { ProxyMode, TcpProxy } from '../support/tcp-proxy';
@@ -12,7 +11,7 @@ import {
   startTestApp,
   TestApp,
 } from '../support/test-app';
-import { subscribe, Subscription, wsClient } from '../support/ws-client';
+import { connectionInit, subscribe, Subscription, wsClient } from '../support/ws-client';
 
 const EVALUATE = `query ($context: JSON!, $keys: [String!]) {
   evaluate(environment: "development", context: $context, keys: $keys) { key value } }`;
@@ -190,23 +189,12 @@ describeWithPostgres('a PostgreSQL outage', () => {
       'SERVICE_UNAVAILABLE',
     );
     // A websocket is told to come back later, not that its key is wrong.
-    const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
-      const socket = new WebSocket(
-        `${app.baseUrl.replace('http', 'ws')}/graphql`,
-        'graphql-transport-ws',
-      );
-      socket.on('open', () =>
-        socket.send(
-          JSON.stringify({
-            type: 'connection_init',
-            payload: { authorization: `Bearer ${unchecked.token}` },
-          }),
-        ),
-      );
-      socket.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
-      socket.on('error', reject);
+    const closed = await connectionInit(app, `Bearer ${unchecked.token}`);
+    expect(closed).toEqual({
+      kind: 'closed',
+      code: 1013,
+      reason: expect.stringContaining('SERVICE_UNAVAILABLE'),
     });
-    expect(closed).toEqual({ code: 1013, reason: expect.stringContaining('SERVICE_UNAVAILABLE') });
   });
 
   it('still refuses a key revoked before the outage', async () => {

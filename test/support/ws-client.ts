@@ -64,3 +64,39 @@ export function subscribe<T>(
     },
   };
 }
+
+/** How the server answered a `connection_init`: acknowledged, or closed with a code. */
+export type ConnectionInitOutcome =
+  { kind: 'ack' } | { kind: 'closed'; code: number; reason: string };
+
+/**
+ * Opens a raw graphql-ws socket to `app`, sends `connection_init` with `authorization` (none
+ * when undefined) and resolves with the server's answer; the socket is closed either way.
+ */
+export function connectionInit(
+  app: TestApp,
+  authorization?: string,
+): Promise<ConnectionInitOutcome> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(
+      `${app.baseUrl.replace('http', 'ws')}/graphql`,
+      'graphql-transport-ws',
+    );
+    socket.on('open', () =>
+      socket.send(
+        JSON.stringify({
+          type: 'connection_init',
+          payload: authorization ? { authorization } : {},
+        }),
+      ),
+    );
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') {
+        socket.close();
+        resolve({ kind: 'ack' });
+      }
+    });
+    socket.on('close', (code, reason) => resolve({ kind: 'closed', code, reason: String(reason) }));
+    socket.on('error', reject);
+  });
+}
