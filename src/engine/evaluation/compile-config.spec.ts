@@ -1,24 +1,10 @@
 import fc from 'fast-check';
 import { bucketOf } from '../bucketing';
-import { CONFIG_DEFAULTS, ConfigState, LeafCondition } from '../config-state';
+import { LeafCondition } from '../config-state';
 import { compileConfig, evaluateAll } from './compile-config';
 import { SharedConditions } from './shared';
 import { explainConfig } from './explain';
-
-function stored(overrides: Partial<ConfigState> = {}) {
-  const state: ConfigState = {
-    ...CONFIG_DEFAULTS,
-    key: 'checkout.banner',
-    valueType: 'string',
-    value: 'value',
-    defaultValue: 'default',
-    ...overrides,
-  };
-  return { key: state.key, version: 3, state };
-}
-
-const pro: LeafCondition = { attribute: 'user.plan', operator: 'equals', value: 'pro' };
-const de: LeafCondition = { attribute: 'user.country', operator: 'in', values: ['DE'] };
+import { de, pro, stored } from './test-support';
 
 describe('compileConfig: order and reasons', () => {
   it('serves the default value of an archived config, DISABLED', () => {

@@ -1,20 +1,5 @@
-import { CONFIG_DEFAULTS, ConfigState, LeafCondition } from '../config-state';
 import { ExplainStep, explainConfig, explainStepCount } from './explain';
-
-function stored(overrides: Partial<ConfigState> = {}) {
-  const state: ConfigState = {
-    ...CONFIG_DEFAULTS,
-    key: 'checkout.banner',
-    valueType: 'string',
-    value: 'value',
-    defaultValue: 'default',
-    ...overrides,
-  };
-  return { key: state.key, version: 1, state };
-}
-
-const pro: LeafCondition = { attribute: 'user.plan', operator: 'equals', value: 'pro' };
-const de: LeafCondition = { attribute: 'user.country', operator: 'equals', value: 'DE' };
+import { de, pro, stored } from './test-support';
 
 const path = (steps: ExplainStep[]) =>
   steps.map((s) => `${s.path} ${s.reached ? (s.outcome ? 'true' : 'false') : 'not reached'}`);
@@ -90,7 +75,7 @@ describe('explainConfig: the path evaluation took', () => {
       reached: false,
       outcome: false,
       attribute: 'user.country',
-      operator: 'equals',
+      operator: 'in',
       detail: 'not reached: targetingRules[0].condition.all[0] is false',
     });
     expect(steps[10].detail).toBe('not reached: targetingRules[1].condition.any[0] holds');
