@@ -78,6 +78,30 @@ describe('maintenance on the in-process queue (embedded default)', () => {
     expect(await exists(recent)).toBe(true);
     expect(await exists(pending)).toBe(true);
   });
+
+  it("prunes fetch-log records past their environment's retention", async () => {
+    const db = app.running.app.get(DataSource);
+    const insert = async (age: string) => {
+      const [{ id }] = await db.query(
+        `INSERT INTO config_fetch_log (environment_id, config_key, reason, config_version,
+           revision, channel, fetched_at)
+         SELECT id, 'maintenance.pruned', 'DEFAULT', 1, 1, 'GRAPHQL', now() - $1::interval
+         FROM environment WHERE key = 'development' RETURNING id`,
+        [age],
+      );
+      return id as string;
+    };
+    // The development environment keeps 7 days (the default).
+    const [old, recent] = [await insert('8 days'), await insert('6 days')];
+    const response = await app.gql(RUN, { input: { task: 'PRUNE_FETCH_LOG' } });
+    expect(response.errors).toBeUndefined();
+    const exists = async (id: string) =>
+      (await db.query('SELECT 1 FROM config_fetch_log WHERE id = $1', [id])).length > 0;
+    await eventually(async () => !(await exists(old)), {
+      what: 'the 8-day-old record to be pruned',
+    });
+    expect(await exists(recent)).toBe(true);
+  });
 });
 
 describeWithRedis('maintenance on BullMQ: enqueued by an api process, run by a worker', () => {

@@ -1,6 +1,8 @@
+import { Registry } from 'prom-client';
 import { EvaluationResult } from '../../engine/evaluation/result';
 import { FetchChannel } from './config-fetch-log.entity';
 import {
+  DROPPED_METRIC,
   FetchLogRecorder,
   FetchLogRecorderOptions,
   FetchLogRow,
@@ -45,14 +47,19 @@ function recorder(
     calls += 1;
     return draws.shift() ?? 0.5;
   };
-  const instance = new FetchLogRecorder({ rateOf: () => rate }, writer, {
-    capacity: 100,
-    flushIntervalMs: 60_000,
-    random,
-    now: () => AT,
-    ...options,
-  });
-  return { instance, writer, draws: () => calls };
+  const registry = new Registry();
+  const instance = new FetchLogRecorder(
+    { rateOf: () => rate },
+    writer,
+    { capacity: 100, flushIntervalMs: 60_000, random, now: () => AT, ...options },
+    registry,
+  );
+  /** The Prometheus counter of dropped records, by reason. */
+  const droppedMetric = async () => {
+    const { values } = await registry.getSingleMetric(DROPPED_METRIC)!.get();
+    return Object.fromEntries(values.map((v) => [v.labels.reason, v.value]));
+  };
+  return { instance, writer, draws: () => calls, droppedMetric };
 }
 
 describe('FetchLogRecorder', () => {
@@ -127,10 +134,11 @@ describe('FetchLogRecorder', () => {
   });
 
   it('drops and counts records beyond the buffer capacity', async () => {
-    const { instance, writer } = recorder(1, { capacity: 2 });
+    const { instance, writer, droppedMetric } = recorder(1, { capacity: 2 });
     instance.record(SERVED, FetchChannel.GRAPHQL, CONTEXT, [result('a'), result('b'), result('c')]);
     expect(instance.pending).toBe(2);
     expect(instance.dropped).toBe(1);
+    expect(await droppedMetric()).toEqual({ buffer_full: 1 });
     await instance.flush();
     expect(writer.rows.map((r) => r.configKey)).toEqual(['a', 'b']);
     instance.record(SERVED, FetchChannel.GRAPHQL, CONTEXT, [result('d')]);
@@ -155,11 +163,12 @@ describe('FetchLogRecorder', () => {
   });
 
   it('counts a failed write as dropped and goes on with the next flush', async () => {
-    const { instance, writer } = recorder(1);
+    const { instance, writer, droppedMetric } = recorder(1);
     instance.record(SERVED, FetchChannel.GRAPHQL, CONTEXT, [result('a'), result('b')]);
     writer.failNext = true;
     await instance.flush();
     expect(instance.dropped).toBe(2);
+    expect(await droppedMetric()).toEqual({ write_failed: 2 });
     instance.record(SERVED, FetchChannel.GRAPHQL, CONTEXT, [result('c')]);
     await instance.flush();
     expect(writer.rows.map((r) => r.configKey)).toEqual(['c']);

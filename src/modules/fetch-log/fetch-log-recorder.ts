@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Counter, Registry } from 'prom-client';
 import { EvaluationResult } from '../../engine/evaluation/result';
 import { FetchChannel } from './config-fetch-log.entity';
 import { FetchSubject, subjectOf, valueHash } from './fetch-log.util';
@@ -60,6 +61,9 @@ export const DEFAULT_FETCH_LOG_OPTIONS: FetchLogRecorderOptions = {
   now: () => new Date(),
 };
 
+/** The Prometheus counter of records lost, by reason. */
+export const DROPPED_METRIC = 'config_fetch_log_records_dropped_total';
+
 /** What one sampled evaluation batch adds to; absent when the batch is not sampled. */
 export interface FetchLogBatch {
   add(result: EvaluationResult): void;
@@ -86,12 +90,25 @@ export class FetchLogRecorder {
   private readonly hashes = new WeakMap<EvaluationResult, string>();
   /** Records dropped since start: buffer full, or a failed write. */
   dropped = 0;
+  private readonly droppedFull: Counter.Internal;
+  private readonly droppedFailed: Counter.Internal;
 
   constructor(
     private readonly rates: FetchLogRates,
     private readonly writer: FetchLogWriter,
     private readonly options: FetchLogRecorderOptions = DEFAULT_FETCH_LOG_OPTIONS,
-  ) {}
+    /** Where the dropped-records counter is registered (none: counted, not exported). */
+    registry?: Registry,
+  ) {
+    const counter = new Counter({
+      name: DROPPED_METRIC,
+      help: 'Sampled fetch-log records lost: buffer_full (more sampled between flushes than the buffer holds) or write_failed (the database refused a flush)',
+      labelNames: ['reason'] as const,
+      registers: registry ? [registry] : [],
+    });
+    this.droppedFull = counter.labels('buffer_full');
+    this.droppedFailed = counter.labels('write_failed');
+  }
 
   start(): void {
     this.timer ??= setInterval(() => void this.flush(), this.options.flushIntervalMs);
@@ -141,8 +158,12 @@ export class FetchLogRecorder {
   }
 
   private push(record: PendingFetch): void {
-    if (this.buffer.length >= this.options.capacity) this.dropped += 1;
-    else this.buffer.push(record);
+    if (this.buffer.length < this.options.capacity) {
+      this.buffer.push(record);
+      return;
+    }
+    this.dropped += 1;
+    this.droppedFull.inc();
   }
 
   /**
@@ -159,6 +180,7 @@ export class FetchLogRecorder {
         // The fetch log is a sample: losing a flush is better than holding memory unbounded.
         const lost = records.length - i;
         this.dropped += lost;
+        this.droppedFailed.inc(lost);
         this.logger.warn(
           `dropped ${lost} fetch-log records (${this.dropped} since start): ${String(error)}`,
         );

@@ -5,39 +5,24 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppConfig } from '../../core/config/app-config';
-import { JobQueue } from '../../core/queue/job-queue';
+import { MetricsService } from '../../core/metrics/metrics.service';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { SERVED_FETCH_LOG_READER } from '../evaluation/explain-served.service';
 import { ConfigFetchLog } from './config-fetch-log.entity';
-import { FetchLogRecorder } from './fetch-log-recorder';
+import { DEFAULT_FETCH_LOG_OPTIONS, FetchLogRecorder } from './fetch-log-recorder';
 import { FetchLogSettings } from './fetch-log-settings';
 import { FetchLogRepository } from './fetch-log.repository';
 import { FetchLogResolver } from './fetch-log.resolver';
 import { FetchLogService } from './fetch-log.service';
 import { PruneFetchLogJob } from './jobs/prune-fetch-log.job';
 
-const HOURLY_MS = 60 * 60 * 1000;
-
-/** Starts the flush timer, writes the last records at shutdown, schedules pruning on workers. */
+/** Starts the flush timer and writes the last records at shutdown (MaintenanceService schedules pruning). */
 @Injectable()
 export class FetchLogLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(
-    private readonly recorder: FetchLogRecorder,
-    private readonly queue: JobQueue,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly recorder: FetchLogRecorder) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.recorder.start();
-    if (this.config.runsWorker) {
-      await this.queue.upsertRecurring(
-        PruneFetchLogJob,
-        'maintenance:prune-fetch-log',
-        HOURLY_MS,
-        {},
-      );
-    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -55,13 +40,16 @@ export class FetchLogLifecycle implements OnApplicationBootstrap, BeforeApplicat
     PruneFetchLogJob,
     {
       provide: FetchLogRecorder,
-      inject: [FetchLogSettings, FetchLogRepository],
-      useFactory: (settings: FetchLogSettings, writer: FetchLogRepository) =>
-        new FetchLogRecorder(settings, writer),
+      inject: [FetchLogSettings, FetchLogRepository, MetricsService],
+      useFactory: (
+        settings: FetchLogSettings,
+        writer: FetchLogRepository,
+        metrics: MetricsService,
+      ) => new FetchLogRecorder(settings, writer, DEFAULT_FETCH_LOG_OPTIONS, metrics.registry),
     },
     { provide: SERVED_FETCH_LOG_READER, useExisting: FetchLogService },
     FetchLogLifecycle,
   ],
-  exports: [FetchLogRecorder, SERVED_FETCH_LOG_READER],
+  exports: [FetchLogRecorder, SERVED_FETCH_LOG_READER, PruneFetchLogJob],
 })
 export class FetchLogModule {}

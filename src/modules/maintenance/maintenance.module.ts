@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { FetchLogModule } from '../fetch-log/fetch-log.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { UsageModule } from '../usage/usage.module';
 import { MaintenanceResolver } from './maintenance.resolver';
 import { MaintenanceService } from './maintenance.service';
 
 @Module({
-  imports: [ApiKeysModule, RealtimeModule, UsageModule],
+  imports: [ApiKeysModule, FetchLogModule, RealtimeModule, UsageModule],
   providers: [MaintenanceService, MaintenanceResolver],
 })
 export class MaintenanceModule {}

@@ -4,6 +4,7 @@ import { AppConfig } from '../../core/config/app-config';
 import { JobQueue } from '../../core/queue/job-queue';
 import { PruneRevokedApiKeysJob } from '../api-keys/jobs/prune-revoked-api-keys.job';
 import { assertUnscoped } from '../environments/environments.service';
+import { PruneFetchLogJob } from '../fetch-log/jobs/prune-fetch-log.job';
 import { PruneOutboxJob } from '../realtime/jobs/prune-outbox.job';
 import { RollupUsageJob } from '../usage/jobs/rollup-usage.job';
 import { MaintenanceTask, RunMaintenanceInput } from './dto/run-maintenance.input';
@@ -29,6 +30,12 @@ export class MaintenanceService implements OnApplicationBootstrap {
     );
     await this.queue.upsertRecurring(PruneOutboxJob, 'maintenance:prune-outbox', HOURLY_MS, {});
     await this.queue.upsertRecurring(
+      PruneFetchLogJob,
+      'maintenance:prune-fetch-log',
+      HOURLY_MS,
+      {},
+    );
+    await this.queue.upsertRecurring(
       RollupUsageJob,
       'maintenance:rollup-usage',
       this.config.USAGE_ROLLUP_MS,
@@ -48,6 +55,8 @@ export class MaintenanceService implements OnApplicationBootstrap {
         });
       case MaintenanceTask.ROLLUP_USAGE:
         return this.queue.add(RollupUsageJob, {});
+      case MaintenanceTask.PRUNE_FETCH_LOG:
+        return this.queue.add(PruneFetchLogJob, {});
     }
   }
 }

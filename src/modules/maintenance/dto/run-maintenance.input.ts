@@ -6,6 +6,8 @@ export enum MaintenanceTask {
   PRUNE_PUBLISHED_OUTBOX = 'prune_published_outbox',
   /** Sums usage minutes into hours and days and prunes them (retentionDays does not apply). */
   ROLLUP_USAGE = 'rollup_usage',
+  /** Deletes fetch-log records past each environment's own retention (retentionDays does not apply). */
+  PRUNE_FETCH_LOG = 'prune_fetch_log',
 }
 
 registerEnumType(MaintenanceTask, { name: 'MaintenanceTask' });
