@@ -21,23 +21,34 @@ export interface ConfigDraft {
   validationSchema: unknown;
 }
 
-export const DRAFT_FIELDS: readonly (keyof ConfigDraft)[] = [
+/** What the engine holds that the editor does not edit. */
+const NOT_EDITED = ['deploymentStrategy', 'deploymentConfig', 'archived'] as const;
+
+/** Every field of a draft: the four without a default, then the engine's defaulted ones. */
+export const DRAFT_FIELDS = [
   'key',
-  'description',
   'valueType',
   'value',
   'defaultValue',
-  'rolloutPercentage',
-  'stickiness',
-  'targetingRules',
-  'minValue',
-  'maxValue',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'allowedValues',
-  'validationSchema',
-];
+  ...Object.keys(CONFIG_DEFAULTS).filter(
+    (field) => !(NOT_EDITED as readonly string[]).includes(field),
+  ),
+] as readonly (keyof ConfigDraft)[];
+
+// A field added to the engine's defaults and not to ConfigDraft (or the reverse) fails here.
+type DraftFieldsFromEngine =
+  | 'key'
+  | 'valueType'
+  | 'value'
+  | 'defaultValue'
+  | Exclude<keyof typeof CONFIG_DEFAULTS, (typeof NOT_EDITED)[number]>;
+const sameFields: [DraftFieldsFromEngine, keyof ConfigDraft] extends [
+  keyof ConfigDraft,
+  DraftFieldsFromEngine,
+]
+  ? true
+  : never = true;
+void sameFields;
 
 export function emptyValue(valueType: ConfigValueType): unknown {
   switch (valueType) {
