@@ -58,7 +58,7 @@ describe('FetchLogSettings', () => {
     environments.rows = [{ id: 'env-1', fetchLogSampleRate: 1 }];
     await pubSub.publish(ENVIRONMENT_CHANGED_CHANNEL, { environmentId: 'env-1' });
     await eventuallyTrue(() => instance.rateOf('env-1') === 1);
-    await instance.onApplicationShutdown();
+    await instance.onModuleDestroy();
   });
 
   it('reloads once more after a reload that read the rows before a change', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
 import { PubSub } from '../../core/pubsub/pub-sub';
 import { ENVIRONMENT_CHANGED_CHANNEL } from '../environments/environment-events';
@@ -15,9 +15,7 @@ export const DEFAULT_SAMPLE_RATE = 0.01;
  * like the API-key cache, it also reloads on a slow timer, for a message lost on the way.
  */
 @Injectable()
-export class FetchLogSettings
-  implements FetchLogRates, OnApplicationBootstrap, OnApplicationShutdown
-{
+export class FetchLogSettings implements FetchLogRates, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FetchLogSettings.name);
   private rates = new Map<string, number>();
   private timer?: NodeJS.Timeout;
@@ -50,7 +48,8 @@ export class FetchLogSettings
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the Redis connections close (as the API-key authenticator does). */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.allSettled(this.stops.map((stop) => stop()));
