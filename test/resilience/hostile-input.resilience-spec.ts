@@ -5,6 +5,7 @@ import { PREVIEW_BUDGET } from '../../src/modules/evaluation/evaluation.service'
 import { errorCode, GraphQLResponse, startTestApp, TestApp } from '../support/test-app';
 
 const CREATE = `mutation ($input: CreateConfigInput!) { createConfig(input: $input) { config { key } } }`;
+const UPDATE = `mutation ($input: UpdateConfigInput!) { updateConfig(input: $input) { config { version } } }`;
 const PREVIEW = `query ($input: PreviewEvaluationInput!) {
   previewEvaluation(input: $input) {
     context result { key value reason version ruleId errorCode }
@@ -198,6 +199,47 @@ describe('hostile input', () => {
       },
     ]);
     expect(longestSliceMs).toBeLessThan(LARGE_VALUE_SLICE_BOUND_MS);
+  });
+
+  it('saves, updates and serves a JSON value at its size limit without one long stretch', async () => {
+    // ~250 KB, ~57,000 nodes: parsed, checked, validated, hashed into the history chain,
+    // diffed against the version before, written and compiled into the snapshot.
+    const value = (round: number) =>
+      Array.from({ length: 2_600 }, (_, i) => ({
+        id: i,
+        name: `item-${round}-${i}`,
+        tags: ['a', 'b', 'c'],
+        limits: { min: i, max: i + round, on: i % 2 === 0 },
+      }));
+    expect(JSON.stringify(value(1)).length).toBeLessThan(256 * 1024);
+    const input = configInput({
+      valueType: 'JSON',
+      value: value(1),
+      defaultValue: [],
+      validationSchema: { type: 'array', items: { type: 'object', required: ['id'] } },
+    });
+    const created = await measured('createConfig with a 250 KB JSON value', () =>
+      app.gql(CREATE, { input }),
+    );
+    expect(created.response.errors).toBeUndefined();
+    const updated = await measured('updateConfig with a 250 KB JSON value', () =>
+      app.gql(UPDATE, {
+        input: { environment: 'development', key: input.key, expectedVersion: 1, value: value(2) },
+      }),
+    );
+    expect(updated.response.errors).toBeUndefined();
+    const served = await measured('first evaluate of it', async () => {
+      for (;;) {
+        const answer = await app.gql<{ evaluate: { version: number }[] }>(EVALUATE, {
+          keys: [input.key],
+        });
+        if (answer.errors || answer.data!.evaluate[0].version === 2) return answer;
+      }
+    });
+    expect(served.response.errors).toBeUndefined();
+    expect(created.longestSliceMs).toBeLessThan(SLICE_BOUND_MS);
+    expect(updated.longestSliceMs).toBeLessThan(SLICE_BOUND_MS);
+    expect(served.longestSliceMs).toBeLessThan(SLICE_BOUND_MS);
   });
 
   it('saves and serves a config at its targeting limits (500 conditions, 10,000 list values, 10 deep)', async () => {
