@@ -9,6 +9,7 @@ import { ConfigChangeService } from './config-change.service';
 import { ConfigValidationFailure } from './config-validation-failure.entity';
 import { ConfigsResolver } from './configs.resolver';
 import { ConfigsService } from './configs.service';
+import { JsonSchemaWarmup } from './json-schema-warmup';
 import { ValidationFailuresService } from './validation-failures.service';
 
 @Module({
@@ -24,6 +25,7 @@ import { ValidationFailuresService } from './validation-failures.service';
     ConfigChangeEvents,
     ValidationFailuresService,
     ConfigsResolver,
+    JsonSchemaWarmup,
   ],
   exports: [ConfigsService, ConfigChangeService, ConfigChangeEvents, ValidationFailuresService],
 })
