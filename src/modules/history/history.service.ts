@@ -6,6 +6,7 @@ import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
 import { nextTurn } from '../../core/runtime/next-turn';
+import { canonicalJson } from '../../engine/canonical-json';
 import { ChangeAction, ConfigChangeLog } from './config-change-log.entity';
 import {
   canonicalAroundRevision,
@@ -63,8 +64,8 @@ export class HistoryService {
    * Everything of a new entry except its place in the chain (revision, prevHash, hash),
    * which the change path's statement assigns under the environment's row lock. `hashHead`
    * and `hashTail` surround the revision in the entry's canonical JSON. The copies, the diff
-   * and the canonical JSON each take a turn of the event loop of their own: for a value at
-   * its size limit, each is several milliseconds.
+   * and the canonical JSON of each state and of the diff take a turn of the event loop of
+   * their own: for a value at its size limit, each is several milliseconds.
    */
   async prepare(change: NewChange): Promise<PreparedEntry> {
     // Stored and hashed exactly as JSON will read back: no undefined members.
@@ -89,7 +90,12 @@ export class HistoryService {
       configVersion: change.configVersion,
       createdAt: new Date().toISOString(),
     };
-    const { head, tail } = canonicalAroundRevision(fields);
+    const written: Partial<Record<keyof ChainedEntry, string>> = {};
+    for (const member of ['before', 'after', 'diff'] as const) {
+      written[member] = canonicalJson(fields[member]);
+      await nextTurn();
+    }
+    const { head, tail } = canonicalAroundRevision(fields, written);
     return { fields, hashHead: head, hashTail: tail };
   }
 
