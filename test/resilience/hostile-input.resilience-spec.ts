@@ -324,7 +324,7 @@ describe('hostile input', () => {
     const query = `query Large { ${Array.from(
       { length: 24 },
       (_, i) =>
-        `a${i}: configs(environment: "development", first: 1) { edges { cursor node { ...F } } pageInfo { endCursor hasNextPage } }`,
+        `a${i}: configs(environment: "development", first: 1, filter: { keyPrefix: "small." }) { edges { cursor node { ...F } } pageInfo { endCursor hasNextPage } }`,
     ).join(' ')} }
       fragment F on BusinessConfig { ${CONFIG_FIELDS} }`;
     for (let run = 1; run <= 4; run += 1) {
