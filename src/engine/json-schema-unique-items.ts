@@ -1,5 +1,5 @@
 import type { FuncKeywordDefinition, SchemaValidateFunction } from 'ajv';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json';
 
 /**
  * `uniqueItems` in linear time. Ajv's own compares items pairwise with a deep equality when
@@ -15,7 +15,7 @@ const validate: SchemaValidateFunction = (unique: boolean, data: unknown[]) => {
   const lastIndex = new Map<string | undefined, number>();
   let duplicate: { i: number; j: number } | undefined;
   data.forEach((item, i) => {
-    const key = canonicalize(item);
+    const key = canonicalJson(item);
     const j = lastIndex.get(key);
     if (j !== undefined) duplicate = { i, j };
     lastIndex.set(key, i);

@@ -9,7 +9,7 @@ import {
   GraphQLString,
   parse,
 } from 'graphql';
-import { jitExecutionPlugin } from './jit-execution.plugin';
+import { jitExecutionPlugin, MAX_COMPILED_FIELDS, selectsMoreThan } from './jit-execution.plugin';
 
 interface Ctx {
   user: string;
@@ -97,5 +97,43 @@ describe('jitExecutionPlugin', () => {
     for (let i = 0; i < 5; i += 1) {
       expect(await hooks.responseForOperation!(request('mutation { touch }'))).toBeNull();
     }
+  });
+
+  it('leaves an operation selecting more than MAX_COMPILED_FIELDS fields to Apollo, however hot', async () => {
+    const hooks = await listener();
+    const aliases = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: items(n: 1) { key }`).join(' ')} }`;
+    // Two fields an alias: at the limit, then one over it.
+    const atLimit = aliases(MAX_COMPILED_FIELDS / 2);
+    const overLimit = `${aliases(MAX_COMPILED_FIELDS / 2).slice(0, -1)} extra: __typename }`;
+    for (let i = 0; i < 2; i += 1) await hooks.responseForOperation!(request(atLimit));
+    expect(await hooks.responseForOperation!(request(atLimit))).not.toBeNull();
+    for (let i = 0; i < 5; i += 1) {
+      expect(await hooks.responseForOperation!(request(overLimit))).toBeNull();
+    }
+  });
+});
+
+describe('selectsMoreThan', () => {
+  const selects = (query: string, limit: number) => {
+    const document = parse(query);
+    return selectsMoreThan(document, getOperationAST(document)!, limit);
+  };
+
+  it('counts every alias, and the fields of a fragment wherever it is spread', () => {
+    const query = `{ a: items(n: 1) { ...F } b: items(n: 1) { ... on Item { key } } }
+      fragment F on Item { key size }`;
+    // a, key, size, b, key: 5 fields.
+    expect(selects(query, 5)).toBe(false);
+    expect(selects(query, 4)).toBe(true);
+  });
+
+  it('stops counting past the limit, however far fragments would expand', () => {
+    const fragments = Array.from(
+      { length: 30 },
+      (_, i) => `fragment F${i} on Item { key ...F${i + 1} ...F${i + 1} }`,
+    ).join('\n');
+    const query = `{ items(n: 1) { ...F0 } }\n${fragments}\nfragment F30 on Item { size }`;
+    expect(selects(query, 1_000)).toBe(true);
   });
 });

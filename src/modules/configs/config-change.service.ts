@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
+import { nextTurn } from '../../core/runtime/next-turn';
 import { ConfigState, ValidationIssue } from '../../engine/config-state';
 import { validateConfigState } from '../../engine/validate';
 import { ChangeAction } from '../history/config-change-log.entity';
@@ -65,10 +66,13 @@ export class ConfigChangeService {
 
   async commit(change: ConfigChange): Promise<CommittedChange> {
     if (change.next) this.assertValid(change.environmentId, change.key, change.next);
+    // Between stages the server turns to other requests: for a value at its size limit, the
+    // validation, the history entry and the statement are each several milliseconds.
+    await nextTurn();
     const { current, next } = change;
     const configId = current?.id ?? randomUUID();
     const version = !current ? 1 : next ? current.version + 1 : current.version;
-    const entry = this.history.prepare({
+    const entry = await this.history.prepare({
       environmentId: change.environmentId,
       configId,
       configKey: change.key,
@@ -83,6 +87,7 @@ export class ConfigChangeService {
       type: 'config.changed',
       payload: { configId, key: change.key, action: change.action, version, state: next },
     });
+    await nextTurn();
     const [row]: ChangedRow[] = await this.dataSource.query(statement.sql, statement.params);
     if (!row) return this.refuse(change);
     const config = next && this.built(change.environmentId, next, change.author, row);

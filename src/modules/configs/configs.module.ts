@@ -8,6 +8,7 @@ import { ConfigChangeEvents } from './config-change-events';
 import { ConfigChangeService } from './config-change.service';
 import { ConfigsResolver } from './configs.resolver';
 import { ConfigsService } from './configs.service';
+import { JsonSchemaWarmup } from './json-schema-warmup';
 import { ValidationFailuresService } from './validation-failures.service';
 
 @Module({
@@ -23,6 +24,7 @@ import { ValidationFailuresService } from './validation-failures.service';
     ConfigChangeEvents,
     ValidationFailuresService,
     ConfigsResolver,
+    JsonSchemaWarmup,
   ],
   exports: [ConfigsService, ConfigChangeService, ConfigChangeEvents, ValidationFailuresService],
 })

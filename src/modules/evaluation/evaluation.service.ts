@@ -15,6 +15,7 @@ import { FetchLogRecorder } from '../fetch-log/fetch-log-recorder';
 import { PreviewEvaluationInput } from './dto/evaluation.types';
 import { assertContextObject } from './evaluation-context.util';
 import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
+import { nextTurn } from '../../core/runtime/next-turn';
 
 /**
  * Explain steps one preview may produce (contexts × steps per context): bounds its CPU time
@@ -38,9 +39,6 @@ export interface Explained {
   result: Promise<Explanation['result']>;
   explain: Promise<Explanation['steps']>;
 }
-
-/** Settles in the next turn of the event loop, after pending I/O. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 @Injectable()
 export class EvaluationService {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../../engine/canonical-json';
 
 /** Longest user id, device id or app version kept; longer ones are cut. */
 export const SUBJECT_FIELD_MAX = 256;
@@ -37,6 +37,6 @@ export function subjectOf(context: unknown): FetchSubject {
 /** SHA-256 (hex) of the value's canonical JSON (RFC 8785), so equal values hash alike. */
 export function valueHash(value: unknown): string {
   return createHash('sha256')
-    .update(canonicalize(value) ?? 'null', 'utf8')
+    .update(canonicalJson(value) ?? 'null', 'utf8')
     .digest('hex');
 }

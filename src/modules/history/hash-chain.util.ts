@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../../engine/canonical-json';
 
 /** The fields of a change-log entry that its hash covers, in a language-neutral form. */
 export interface ChainedEntry {
@@ -27,7 +27,7 @@ export interface ChainedEntry {
  */
 export function chainHash(prevHash: string | null, entry: ChainedEntry): string {
   return createHash('sha256')
-    .update((prevHash ?? '') + canonicalize(entry), 'utf8')
+    .update((prevHash ?? '') + canonicalJson(entry), 'utf8')
     .digest('hex');
 }
 
@@ -120,11 +120,15 @@ export async function verifyChain(
 
 /**
  * The canonical JSON of an entry whose revision is not known yet, split where the revision
- * goes: `head + revision + tail` is `canonicalize(entry)`. The change path lets PostgreSQL
+ * goes: `head + revision + tail` is `canonicalJson(entry)`. The change path lets PostgreSQL
  * finish the hash under the environment's row lock, in the same statement that assigns the
- * revision, so no lock is held across a round trip to the application.
+ * revision, so no lock is held across a round trip to the application. `written` holds
+ * members' canonical JSON already written (the large ones, each in a turn of its own).
  */
-export function canonicalAroundRevision(entry: Omit<ChainedEntry, 'environmentRevision'>): {
+export function canonicalAroundRevision(
+  entry: Omit<ChainedEntry, 'environmentRevision'>,
+  written: Partial<Record<keyof ChainedEntry, string>> = {},
+): {
   head: string;
   tail: string;
 } {
@@ -135,7 +139,10 @@ export function canonicalAroundRevision(entry: Omit<ChainedEntry, 'environmentRe
   keys.forEach((key, i) => {
     parts[side] += `${i > 0 ? ',' : ''}${JSON.stringify(key)}:`;
     if (key === 'environmentRevision') side = 'tail';
-    else parts[side] += canonicalize(entry[key as keyof typeof entry]);
+    else {
+      const member = key as keyof typeof entry;
+      parts[side] += written[member] ?? canonicalJson(entry[member]);
+    }
   });
   parts.tail += '}';
   return parts;

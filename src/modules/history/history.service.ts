@@ -5,6 +5,8 @@ import { compare } from 'fast-json-patch';
 import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
+import { nextTurn } from '../../core/runtime/next-turn';
+import { canonicalJson } from '../../engine/canonical-json';
 import { ChangeAction, ConfigChangeLog } from './config-change-log.entity';
 import {
   canonicalAroundRevision,
@@ -61,12 +63,17 @@ export class HistoryService {
   /**
    * Everything of a new entry except its place in the chain (revision, prevHash, hash),
    * which the change path's statement assigns under the environment's row lock. `hashHead`
-   * and `hashTail` surround the revision in the entry's canonical JSON.
+   * and `hashTail` surround the revision in the entry's canonical JSON. The copies, the diff
+   * and the canonical JSON of each state and of the diff take a turn of the event loop of
+   * their own: for a value at its size limit, each is several milliseconds.
    */
-  prepare(change: NewChange): PreparedEntry {
+  async prepare(change: NewChange): Promise<PreparedEntry> {
     // Stored and hashed exactly as JSON will read back: no undefined members.
     const before = toJson(change.before);
     const after = toJson(change.after);
+    await nextTurn();
+    const diff = compare(before ?? {}, after ?? {});
+    await nextTurn();
     const fields: Omit<ChainedEntry, 'environmentRevision'> = {
       id: randomUUID(),
       environmentId: change.environmentId,
@@ -75,7 +82,7 @@ export class HistoryService {
       action: change.action,
       before,
       after,
-      diff: compare(before ?? {}, after ?? {}),
+      diff,
       actorId: change.actor.id ?? null,
       actorName: change.actor.name,
       actorKind: change.actor.kind,
@@ -83,7 +90,12 @@ export class HistoryService {
       configVersion: change.configVersion,
       createdAt: new Date().toISOString(),
     };
-    const { head, tail } = canonicalAroundRevision(fields);
+    const written: Partial<Record<keyof ChainedEntry, string>> = {};
+    for (const member of ['before', 'after', 'diff'] as const) {
+      written[member] = canonicalJson(fields[member]);
+      await nextTurn();
+    }
+    const { head, tail } = canonicalAroundRevision(fields, written);
     return { fields, hashHead: head, hashTail: tail };
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../../engine/canonical-json';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
@@ -93,6 +93,6 @@ function countsOfEntry(environmentId: string, entry: UsageReportEntry): UsageCou
 function contentHash(report: UsageReport): string {
   const { environment: _environment, ...content } = report;
   return createHash('sha256')
-    .update(canonicalize(JSON.parse(JSON.stringify(content)))!)
+    .update(canonicalJson(JSON.parse(JSON.stringify(content)))!)
     .digest('hex');
 }
