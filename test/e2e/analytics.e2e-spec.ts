@@ -126,6 +126,35 @@ describe('configAnalytics and staleConfigs', () => {
     return key;
   };
 
+  /** An SDK report of one entry for the minute from `periodStart` (ms), with an sdk key. */
+  const reportUsage = async (
+    environment: string,
+    entry: Record<string, unknown>,
+    periodStart: number,
+  ) => {
+    const sdk = await createApiKey(app, { roles: ['SDK'], environment });
+    const input = {
+      batchId: randomUUID(),
+      sdk: { name: 'test', version: '1' },
+      entries: [
+        {
+          cacheHits: 0,
+          cacheMisses: 0,
+          errors: [],
+          ...entry,
+          periodStart: new Date(periodStart).toISOString(),
+          periodEnd: new Date(periodStart + 30_000).toISOString(),
+        },
+      ],
+    };
+    const report = await app.gql(
+      `mutation ($input: ReportUsageInput!) { reportUsage(input: $input) { accepted } }`,
+      { input },
+      sdk.token,
+    );
+    expect(report.errors).toBeUndefined();
+  };
+
   it('reports exactly what the recorder counted, per config and for the environment, at HOUR and DAY', async () => {
     const environment = await createEnvironment();
     const key = uniqueKey('analytics');
@@ -148,30 +177,17 @@ describe('configAnalytics and staleConfigs', () => {
     for (let i = 0; i < 3; i += 1) await evaluate({ user: { id: `nl${i}`, country: 'NL' } });
     await evaluate({}); // 50% rollout without a stickiness value: default, TARGETING_KEY_MISSING
     await evaluate({ user: { id: 'x' } }, [key, 'analytics.missing']);
-    const sdk = await createApiKey(app, { roles: ['SDK'], environment });
-    const end = Date.now() - 1000;
-    const report = await app.gql(
-      `mutation ($input: ReportUsageInput!) { reportUsage(input: $input) { accepted } }`,
+    await reportUsage(
+      environment,
       {
-        input: {
-          batchId: randomUUID(),
-          sdk: { name: 'test', version: '1' },
-          entries: [
-            {
-              key: quiet,
-              evaluations: 20,
-              cacheHits: 15,
-              cacheMisses: 5,
-              errors: [{ code: 'TYPE_MISMATCH', count: 2 }],
-              periodStart: new Date(end - 30_000).toISOString(),
-              periodEnd: new Date(end).toISOString(),
-            },
-          ],
-        },
+        key: quiet,
+        evaluations: 20,
+        cacheHits: 15,
+        cacheMisses: 5,
+        errors: [{ code: 'TYPE_MISMATCH', count: 2 }],
       },
-      sdk.token,
+      Date.now() - 31_000,
     );
-    expect(report.errors).toBeUndefined();
     await flushAndRollUp();
 
     const hour = Math.floor(Date.now() / HOUR) * HOUR;
@@ -234,6 +250,25 @@ describe('configAnalytics and staleConfigs', () => {
         quiet,
         ...[key, 'analytics.missing'].sort(),
       ]);
+    }
+  });
+
+  it('counts a late report (past the rollup window) in the environment series too', async () => {
+    const environment = await createEnvironment();
+    const config = await createConfig(app, { environment });
+    const start = Math.floor((Date.now() - 3 * DAY) / DAY) * DAY + 12 * HOUR;
+    await reportUsage(environment, { key: config.key, evaluations: 9 }, start);
+    await app.running.app.get(UsageRecorder).flush(); // no rollup: written with hour and day rows
+    for (const granularity of ['HOUR', 'DAY']) {
+      const answer = await analyticsData({
+        environment,
+        keys: [config.key],
+        from: new Date(start - HOUR).toISOString(),
+        to: new Date(start + HOUR).toISOString(),
+        granularity,
+      });
+      expect(answer.configs[0].totals.evaluations).toBe(9);
+      expect(answer.environmentSeries.totals.evaluations).toBe(9);
     }
   });
 

@@ -64,7 +64,7 @@ export class AnalyticsService {
     const [environmentCounts, keyCounts, keyTotals, distinct] = await Promise.all([
       this.usage.pointCounts(environment.id, source, bounds, null),
       keys.length > 0 ? this.usage.pointCounts(environment.id, source, bounds, keys) : [],
-      this.usage.keyTotals(environment.id, source, from, to),
+      this.usage.keyTotals(environment.id, from, to),
       this.uniques
         ? this.uniques.distinct(environment.id, [...keys, ENVIRONMENT_WIDE], from, to)
         : new Map<string, DistinctSubjects>(),

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { ConfigUsageMetric } from './config-usage-metric.entity';
+import { EnvironmentUsageMetric } from './environment-usage-metric.entity';
 import { UsageRecorder } from './usage-recorder';
 import { UsageRepository } from './usage.repository';
 
@@ -10,7 +11,10 @@ import { UsageRepository } from './usage.repository';
  * subscriptions, configs); the rest of usage (reports, rollups) is UsageModule.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ConfigUsageMetric]), EnvironmentsModule],
+  imports: [
+    TypeOrmModule.forFeature([ConfigUsageMetric, EnvironmentUsageMetric]),
+    EnvironmentsModule,
+  ],
   providers: [UsageRecorder, UsageRepository],
   exports: [UsageRecorder, UsageRepository],
 })
