@@ -216,6 +216,9 @@ describe('configAnalytics and staleConfigs', () => {
         targetingMatchRate: 3 / 5,
         errorRate: 1 / 5,
         cacheHitRate: 0,
+        // nl0, nl1, nl2 and x (HyperLogLog estimates are exact at this size); no device ids.
+        uniqueUsers: 4,
+        uniqueDevices: 0,
       });
       // The subject outside the rules is in the 50% rollout or not: one of the two.
       const { rolloutReceipts, defaults, fallthroughs } = main.totals as Record<string, number>;
@@ -237,6 +240,7 @@ describe('configAnalytics and staleConfigs', () => {
       expect(sum).toBe(5);
       expect(main.points.length).toBe(granularity === 'HOUR' ? 3 : 2);
       expect(answer.environmentSeries.totals).toMatchObject({
+        uniqueUsers: 4,
         evaluations: 26,
         errors: 4, // TARGETING_KEY_MISSING, FLAG_NOT_FOUND, 2 TYPE_MISMATCH
       });
@@ -292,8 +296,8 @@ describe('configAnalytics and staleConfigs', () => {
       targetingMatchRate: 0,
       rolloutReceiveRate: 0,
       errorRate: 0,
-      uniqueUsers: null,
-      uniqueDevices: null,
+      uniqueUsers: 0,
+      uniqueDevices: 0,
     });
     expect(answer.environmentSeries.points).toHaveLength(3);
   });

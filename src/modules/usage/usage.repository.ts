@@ -15,8 +15,8 @@ export interface RollupWindow {
   batchesBefore: Date;
 }
 
-/** Rows deleted by a rollup, per table and granularity. */
-export type PruneCounts = Record<UsageGranularity | 'batches', number>;
+/** Rows deleted by a rollup, per table and granularity (sketches of every granularity). */
+export type PruneCounts = Record<UsageGranularity | 'batches' | 'sketches', number>;
 
 /** The usage tables' statements. */
 @Injectable()
@@ -76,7 +76,7 @@ export class UsageRepository {
       await resum(manager, UsageGranularity.Hour, UsageGranularity.Day, window.daysSince);
       await resumEnvironment(manager, UsageGranularity.Hour, window.hoursSince);
       await resumEnvironment(manager, UsageGranularity.Day, window.daysSince);
-      const pruned = { batches: 0 } as PruneCounts;
+      const pruned = { batches: 0, sketches: 0 } as PruneCounts;
       for (const granularity of Object.values(UsageGranularity)) {
         const [, deleted] = await manager.query(
           'DELETE FROM config_usage_metric WHERE granularity = $1 AND period_start < $2',
@@ -87,6 +87,12 @@ export class UsageRepository {
           'DELETE FROM environment_usage_metric WHERE granularity = $1 AND period_start < $2',
           [granularity, window.pruneBefore[granularity]],
         );
+        // Sketches (hour and day) share the counters' retention.
+        const [, sketches] = await manager.query(
+          'DELETE FROM config_usage_sketch WHERE granularity = $1 AND period_start < $2',
+          [granularity, window.pruneBefore[granularity]],
+        );
+        pruned.sketches += sketches;
       }
       const [, batches] = await manager.query(
         'DELETE FROM usage_report_batch WHERE received_at < $1',
@@ -111,7 +117,7 @@ function compareRows(a: UsageRow, b: UsageRow): number {
   );
 }
 
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

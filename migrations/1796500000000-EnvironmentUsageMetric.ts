@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class EnvironmentUsageMetric1796400000000 implements MigrationInterface {
-  name = 'EnvironmentUsageMetric1796400000000';
+export class EnvironmentUsageMetric1796500000000 implements MigrationInterface {
+  name = 'EnvironmentUsageMetric1796500000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
