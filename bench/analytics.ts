@@ -1,18 +1,23 @@
 // npm run bench:analytics — configAnalytics over a large usage table: BENCH_DAYS (90) days ×
 // BENCH_CONFIGS (1,000) configs of hourly rows (generated in SQL), with the daily rows the
-// rollup job would have written, on a fresh database of the real PostgreSQL. Then times
+// rollup job would have written, and day sketches of users and devices (BENCH_SKETCH_USERS,
+// 100, a config-day), on a fresh database of the real PostgreSQL. Then times
 // configAnalytics for 30 days at DAY granularity for 20 configs, and for the whole environment
 // (no keys): p50/p99 of BENCH_QUERIES (100) queries each (target p99 < 100 ms). Prints the
 // plans of the statements behind them. Run small with e.g. BENCH_DAYS=10 BENCH_CONFIGS=50.
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AnalyticsRepository } from '../src/modules/analytics/analytics.repository';
+import { HyperLogLog } from '../src/modules/usage/hyperloglog';
+import { ENVIRONMENT_WIDE } from '../src/modules/usage/unique-counter';
 import { UsageGranularity } from '../src/modules/usage/usage-metric.util';
 import { benchWithService, gql, percentile } from './support';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 90);
 const CONFIGS = Number(process.env.BENCH_CONFIGS ?? 1000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
+/** Distinct users per config and day in the sketches (devices: half as many). */
+const SKETCH_USERS = Number(process.env.BENCH_SKETCH_USERS ?? 100);
 const RANGE_DAYS = Math.min(30, DAYS);
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -77,6 +82,54 @@ async function generate(client: Client, environmentId: string, end: number): Pro
   return n as number;
 }
 
+/**
+ * Day sketches of users and devices per config and day, and the environment's (the union of
+ * its configs'), as the rollup job persists them: each config sees SKETCH_USERS users a day
+ * out of a pool of 10 × SKETCH_USERS, so distinct counts grow over a range. Hour sketches are
+ * not generated (a range of whole UTC days reads day sketches only).
+ */
+async function generateSketches(
+  client: Client,
+  environmentId: string,
+  end: number,
+): Promise<number> {
+  let rows = 0;
+  const firstDay = Math.floor(end / DAY_MS) * DAY_MS - (DAYS - 1) * DAY_MS;
+  for (let day = 0; day < DAYS; day += 1) {
+    const keys: string[] = [];
+    const users: string[] = [];
+    const devices: string[] = [];
+    const everyone = { users: new HyperLogLog(), devices: new HyperLogLog() };
+    for (let c = 0; c < CONFIGS; c += 1) {
+      const pair = { users: new HyperLogLog(), devices: new HyperLogLog() };
+      for (let i = 0; i < SKETCH_USERS; i += 1) {
+        const n = (day * SKETCH_USERS + i) % (10 * SKETCH_USERS);
+        pair.users.addId(`user-${(c * 7 + n) % (CONFIGS * SKETCH_USERS)}`);
+        if (i % 2 === 0) pair.devices.addId(`device-${(c * 7 + n) % (CONFIGS * SKETCH_USERS)}`);
+      }
+      everyone.users.merge(pair.users);
+      everyone.devices.merge(pair.devices);
+      keys.push(`bench.analytics.${c}`);
+      users.push(pair.users.toRedis().toString('hex'));
+      devices.push(pair.devices.toRedis().toString('hex'));
+    }
+    keys.push(ENVIRONMENT_WIDE);
+    users.push(everyone.users.toRedis().toString('hex'));
+    devices.push(everyone.devices.toRedis().toString('hex'));
+    await client.query(
+      `INSERT INTO config_usage_sketch (environment_id, granularity, period_start, config_key, users, devices)
+       SELECT $1, 'day', $2, k, decode(u, 'hex'), decode(d, 'hex')
+       FROM unnest($3::text[], $4::text[], $5::text[]) AS r(k, u, d)`,
+      [environmentId, new Date(firstDay + day * DAY_MS), keys, users, devices],
+    );
+    rows += keys.length;
+    process.stdout.write(`\r  day sketches: ${day + 1}/${DAYS} days`);
+  }
+  process.stdout.write('\n');
+  await client.query('VACUUM ANALYZE config_usage_sketch');
+  return rows;
+}
+
 /** The analytics repository with every statement EXPLAINed instead of run (plans in `text`). */
 function explainingRepository(client: Client): { repository: AnalyticsRepository; text: string[] } {
   const text: string[] = [];
@@ -122,8 +175,10 @@ benchWithService('bc_bench_analytics', 4819, async (service) => {
     console.log(
       `  ${rows} usage rows (hour and day) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
+    const sketchesStarted = Date.now();
+    const sketches = await generateSketches(client, id as string, end);
     console.log(
-      '  unique users/devices: no HyperLogLog sketches on this branch (uniqueUsers null)',
+      `  ${sketches} day sketches (${SKETCH_USERS} users a config-day) in ${((Date.now() - sketchesStarted) / 1000).toFixed(1)} s`,
     );
     const to = new Date(Math.floor(end / DAY_MS) * DAY_MS);
     const from = new Date(to.getTime() - RANGE_DAYS * DAY_MS);
