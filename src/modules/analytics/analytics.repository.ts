@@ -116,14 +116,19 @@ export class AnalyticsRepository {
   ): Promise<Map<string, { at: Date; granularity: UsageGranularity }>> {
     const found = new Map<string, { at: Date; granularity: UsageGranularity }>();
     if (keys.length === 0) return found;
+    // One short backward index scan (ix_config_usage_metric_key) per key and granularity.
     const rows: { config_key: string; granularity: UsageGranularity; at: Date }[] =
       await this.dataSource.query(
-        `SELECT config_key, granularity, max(period_start) AS at
-         FROM config_usage_metric
-         WHERE environment_id = $1 AND granularity = ANY($2::text[]) AND metric = $3
-           AND config_key = ANY($4::text[])
-         GROUP BY config_key, granularity`,
-        [environmentId, Object.values(UsageGranularity), UsageMetric.Evaluations, keys],
+        `SELECT k.config_key, g.granularity, last.period_start AS at
+         FROM unnest($2::text[]) AS k(config_key)
+         CROSS JOIN unnest($3::text[]) AS g(granularity)
+         CROSS JOIN LATERAL (
+           SELECT period_start FROM config_usage_metric m
+           WHERE m.environment_id = $1 AND m.config_key = k.config_key
+             AND m.granularity = g.granularity AND m.metric = $4
+           ORDER BY m.period_start DESC LIMIT 1
+         ) last`,
+        [environmentId, keys, Object.values(UsageGranularity), UsageMetric.Evaluations],
       );
     for (const row of rows) {
       const at = new Date(row.at);
