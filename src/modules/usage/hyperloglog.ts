@@ -23,7 +23,7 @@ const SPARSE_ZERO_MAX_LEN = 64;
 const SPARSE_XZERO_MAX_LEN = 16384;
 const ALPHA_INF = 0.7213475204444817;
 /** Registers set kept in a map before a sketch switches to a register array. */
-const SPARSE_IN_MEMORY_MAX = 1024;
+const SPARSE_IN_MEMORY_MAX = 256;
 
 const SEED = 0xadc83b19;
 const M_HI = 0xc6a4a793;
