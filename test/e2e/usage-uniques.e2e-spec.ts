@@ -159,6 +159,29 @@ describe('unique users and devices', () => {
     expect(await within2Percent()).toBe(open);
   });
 
+  it('stores an hour again when ids reach it after it was stored', async () => {
+    const late = HOUR + 2 * HOUR_MS;
+    const { recorder, set } = clocked(app, late + 1000);
+    serve(recorder, env, ['late'], range(0, 20));
+    await recorder.flush();
+    set(late + HOUR_MS + GRACE_MS);
+    await persist(app, late + HOUR_MS + GRACE_MS);
+    set(late + HOUR_MS - 1000); // a request served in the hour, flushed after it was stored
+    serve(recorder, env, ['late'], range(15, 30));
+    await recorder.flush();
+    set(late + HOUR_MS + 2 * GRACE_MS);
+    await persist(app, late + HOUR_MS + 2 * GRACE_MS);
+    const rows: { granularity: string; users: Uint8Array }[] = await app.running.app
+      .get(DataSource)
+      .query(
+        `SELECT granularity, users FROM config_usage_sketch WHERE config_key = 'late' ORDER BY 1`,
+      );
+    expect(rows.map((row) => [row.granularity, HyperLogLog.fromRedis(row.users).count()])).toEqual([
+      ['day', estimateOf(range(0, 30))],
+      ['hour', estimateOf(range(0, 30))],
+    ]);
+  });
+
   it('reads whole days from day sketches and the edges from hour sketches', async () => {
     const day = HOUR - (HOUR % DAY_MS) + 3 * DAY_MS;
     const { recorder, counter, set } = clocked(app);
@@ -179,6 +202,7 @@ describe('unique users and devices', () => {
     expect(await users(day + 5 * HOUR_MS, day + 6 * HOUR_MS)).toBe(estimateOf(range(5, 20)));
     expect(await users(day + 6 * HOUR_MS, day + DAY_MS)).toBe(0);
     // Pruned with the counters' retention.
+    set(day + 401 * DAY_MS);
     await persist(app, day + 401 * DAY_MS);
     expect(await users(day - HOUR_MS, day + DAY_MS + HOUR_MS)).toBe(0);
   });
@@ -267,6 +291,13 @@ describe('unique users and devices', () => {
         await redis.stop();
         await redis.start();
         expect(await users()).toBe(estimateOf(range(0, 40)));
+        // A flush while Redis is down keeps its sketches and writes them with the next one.
+        await redis.stop();
+        serve(recorder, env, ['restart'], range(200, 205));
+        await recorder.flush();
+        await redis.start();
+        await recorder.flush();
+        expect(await users()).toBe(estimateOf([...range(0, 40), ...range(200, 205)]));
       } finally {
         await app.close();
       }

@@ -71,7 +71,7 @@ export class OfrepService {
     if (isFailure(request)) return { status: 400, body: { key, ...request } };
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     const result = snapshot.evaluate(key, request.context, request.targetingKey);
-    this.usage.tally(snapshot.environmentId, UsageChannel.Ofrep, request.context).add(result);
+    this.usage.record(snapshot.environmentId, UsageChannel.Ofrep, [result], request.context);
     this.fetchLog.record(snapshot, FetchChannel.OFREP, request.context, [result]);
     const answer = toOfrep(result, snapshot.get(key)?.valueType);
     return { status: isFailure(answer) ? 404 : 200, body: answer };
@@ -101,6 +101,7 @@ export class OfrepService {
       json += separator + toOfrepJson(result, config.valueType);
       separator = ',';
     });
+    usage.done();
     json += ']}';
     const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
     if (ifNoneMatch && matchesEtag(ifNoneMatch, etag))

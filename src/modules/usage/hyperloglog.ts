@@ -23,15 +23,19 @@ const SPARSE_ZERO_MAX_LEN = 64;
 const SPARSE_XZERO_MAX_LEN = 16384;
 const ALPHA_INF = 0.7213475204444817;
 /** Registers set kept in a map before a sketch switches to a register array. */
-const SPARSE_IN_MEMORY_MAX = 1024;
+const SPARSE_IN_MEMORY_MAX = 256;
 
 const SEED = 0xadc83b19;
 const M_HI = 0xc6a4a793;
 const M_LO = 0x5bd1e995;
 
-// The 64-bit product of the last mul(), as two unsigned 32-bit halves (no allocation).
-let productHi = 0;
-let productLo = 0;
+// The 64-bit product of the last mul() and the last hash, as unsigned 32-bit halves: typed
+// array slots, so no number is boxed per id.
+const scratch = new Uint32Array(4);
+const PRODUCT_HI = 0;
+const PRODUCT_LO = 1;
+const HASH_HI = 2;
+const HASH_LO = 3;
 
 function mul(aHi: number, aLo: number, bHi: number, bLo: number): void {
   const a0 = aLo & 0xffff;
@@ -42,31 +46,28 @@ function mul(aHi: number, aLo: number, bHi: number, bLo: number): void {
   const p01 = a0 * b1;
   const p10 = a1 * b0;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  productLo = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
+  scratch[PRODUCT_LO] = ((mid & 0xffff) << 16) | (p00 & 0xffff);
   const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
-  productHi = (carry + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
+  scratch[PRODUCT_HI] = carry + Math.imul(aHi, bLo) + Math.imul(aLo, bHi);
 }
 
-/** MurmurHash64A (as Redis has it) of the bytes, as [high, low] unsigned 32-bit halves. */
-export function murmurHash64A(data: Uint8Array): [number, number] {
-  const len = data.length;
+/** MurmurHash64A (as Redis has it) of the first `len` bytes, into scratch[HASH_HI, HASH_LO]. */
+function murmur(data: Uint8Array, len: number): void {
   mul(0, len, M_HI, M_LO);
-  let hHi = productHi;
-  let hLo = (productLo ^ SEED) >>> 0;
+  let hHi = scratch[PRODUCT_HI];
+  let hLo = (scratch[PRODUCT_LO] ^ SEED) >>> 0;
   const blocks = len - (len & 7);
   for (let i = 0; i < blocks; i += 8) {
     const kLo = (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) >>> 0;
     const kHi =
       (data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24)) >>> 0;
     mul(kHi, kLo, M_HI, M_LO);
-    let k1Hi = productHi;
-    let k1Lo = (productLo ^ (k1Hi >>> 15)) >>> 0;
+    const k1Hi = scratch[PRODUCT_HI];
+    const k1Lo = (scratch[PRODUCT_LO] ^ (k1Hi >>> 15)) >>> 0;
     mul(k1Hi, k1Lo, M_HI, M_LO);
-    k1Hi = productHi;
-    k1Lo = productLo;
-    mul((hHi ^ k1Hi) >>> 0, (hLo ^ k1Lo) >>> 0, M_HI, M_LO);
-    hHi = productHi;
-    hLo = productLo;
+    mul((hHi ^ scratch[PRODUCT_HI]) >>> 0, (hLo ^ scratch[PRODUCT_LO]) >>> 0, M_HI, M_LO);
+    hHi = scratch[PRODUCT_HI];
+    hLo = scratch[PRODUCT_LO];
   }
   const rest = len & 7;
   if (rest > 0) {
@@ -78,14 +79,33 @@ export function murmurHash64A(data: Uint8Array): [number, number] {
       else tailLo |= byte << (j * 8);
     }
     mul((hHi ^ tailHi) >>> 0, (hLo ^ tailLo) >>> 0, M_HI, M_LO);
-    hHi = productHi;
-    hLo = productLo;
+    hHi = scratch[PRODUCT_HI];
+    hLo = scratch[PRODUCT_LO];
   }
   hLo = (hLo ^ (hHi >>> 15)) >>> 0;
   mul(hHi, hLo, M_HI, M_LO);
-  hHi = productHi;
-  hLo = (productLo ^ (productHi >>> 15)) >>> 0;
-  return [hHi, hLo];
+  scratch[HASH_HI] = scratch[PRODUCT_HI];
+  scratch[HASH_LO] = scratch[PRODUCT_LO] ^ (scratch[PRODUCT_HI] >>> 15);
+}
+
+/** MurmurHash64A (as Redis has it) of the bytes, as [high, low] unsigned 32-bit halves. */
+export function murmurHash64A(data: Uint8Array): [number, number] {
+  murmur(data, data.length);
+  return [scratch[HASH_HI], scratch[HASH_LO]];
+}
+
+/** An id's bytes when it is ASCII (most are), copied without an encoder. */
+let asciiBytes = new Uint8Array(256);
+
+/** Copies an ASCII id into asciiBytes; false when it is not ASCII. */
+function copyAscii(text: string): boolean {
+  if (text.length > asciiBytes.length) asciiBytes = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return false;
+    asciiBytes[i] = code;
+  }
+  return true;
 }
 
 function trailingZeros(x: number): number {
@@ -99,7 +119,14 @@ const encoder = new TextEncoder();
  * the number to as many sketches as it belongs in. Ids are hashed as UTF-8, as PFADD sees them.
  */
 export function hllUpdateOf(id: string): number {
-  const [hi, lo] = murmurHash64A(encoder.encode(id));
+  if (copyAscii(id)) {
+    murmur(asciiBytes, id.length);
+  } else {
+    const bytes = encoder.encode(id);
+    murmur(bytes, bytes.length);
+  }
+  const hi = scratch[HASH_HI];
+  const lo = scratch[HASH_LO];
   const index = lo & REGISTER_MASK;
   // The rank is the position of the first 1 in the hash's bits above the index (Redis sets
   // bit HLL_Q of the shifted hash, so it is at most HLL_Q + 1).

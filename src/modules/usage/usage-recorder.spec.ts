@@ -184,9 +184,9 @@ describe('UsageRecorder', () => {
         const context = { user: { id: `u${i % 10}` }, device: { id: i } };
         usage.record('env', UsageChannel.GraphQL, [config.evaluate(context)], context);
       }
-      usage
-        .tally('env', UsageChannel.Ofrep, { user: { id: 'u0' } })
-        .add(flagNotFound('not-a-config'));
+      usage.record('env', UsageChannel.Ofrep, [flagNotFound('not-a-config')], {
+        user: { id: 'u0' },
+      });
       usage.record('env', UsageChannel.GraphQL, [config.evaluate({})], { app: { version: '1' } });
       expect(await counts(store)).toBeUndefined();
       await usage.flush();

@@ -29,11 +29,11 @@ import { ENVIRONMENT_WIDE } from './unique-counter';
 import { UsagePrometheus } from './usage-prometheus';
 import { SketchStore } from './usage-sketch-store';
 import {
-  addSubject,
   HourSketches,
   NO_UPDATE,
-  SketchPair,
   SKETCH_TTL_MS,
+  SubjectWalk,
+  SubjectWindow,
 } from './usage-sketch.util';
 import { UsageSketches } from './usage-sketches.service';
 import { UsageRepository } from './usage.repository';
@@ -41,6 +41,8 @@ import { UsageRepository } from './usage.repository';
 /** Counts evaluations of one channel in one environment: what a hot path holds for a request. */
 export interface UsageTally {
   add(result: EvaluationResult): void;
+  /** Called once the request's results are all added. */
+  done(): void;
 }
 
 /** Distinct unknown keys kept per environment, channel and minute; the rest share one row. */
@@ -49,7 +51,7 @@ export const UNKNOWN_KEYS_OVERFLOW = '(other unknown keys)';
 /** Rows kept across failed flushes; beyond this the oldest minutes are dropped. */
 export const MAX_PENDING_ROWS = 100_000;
 
-const NO_TALLY: UsageTally = { add: () => undefined };
+const NO_TALLY: UsageTally = { add: () => undefined, done: () => undefined };
 
 /**
  * One channel's counts in one environment and minute. Results are compiled once per config
@@ -71,26 +73,28 @@ class ChannelTally implements UsageTally {
     }
     this.results.set(result, (this.results.get(result) ?? 0) + 1);
   }
+
+  done(): void {}
 }
 
 /**
  * A request's tally when its context names a user or a device: counts like the channel's
- * tally, and adds the subject's hashed ids (hashed once per request) to each served config's
- * sketches.
+ * tally, and walks the keys served so that done() adds the subject (its ids hashed once) to
+ * the sketches of each config served (see ServedSubjects).
  */
 class SubjectTally implements UsageTally {
   constructor(
     private readonly counts: ChannelTally,
-    private readonly keys: Map<string, SketchPair>,
-    private readonly user: number,
-    private readonly device: number,
+    private readonly walk: SubjectWalk,
   ) {}
 
   add(result: EvaluationResult): void {
     this.counts.add(result);
-    if (result.errorCode !== 'FLAG_NOT_FOUND') {
-      addSubject(this.keys, result.key, this.user, this.device);
-    }
+    if (result.errorCode !== 'FLAG_NOT_FOUND') this.walk.add(result.key);
+  }
+
+  done(): void {
+    this.walk.done();
   }
 }
 
@@ -120,8 +124,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   /** Rows a failed flush could not write. */
   private pending = new UsageRows();
   private failing = false;
-  /** Sketches of users and devices since the last flush; see docs/usage-metrics.md. */
-  private sketchWindow = new HourSketches();
+  /** Users and devices served since the last flush; see docs/usage-metrics.md. */
+  private subjects = new SubjectWindow();
+  /** Sketches a failed flush could not write. */
+  private unsentSketches = new HourSketches();
   private sketchesFailing = false;
   private flushing: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
@@ -168,12 +174,13 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.enabled) return;
     const tally = this.tally(environmentId, channel, context);
     for (const result of results) tally.add(result);
+    tally.done();
   }
 
   /**
    * The tally of a channel in an environment, for a caller that counts results one by one as it
-   * produces them (with the context, for unique users and devices). Use it at once: it
-   * belongs to the current minute.
+   * produces them (with the context, for unique users and devices), then calls done(). Use
+   * it at once: it belongs to the current minute.
    */
   tally(environmentId: string, channel: ServedChannel, context?: unknown): UsageTally {
     if (!this.enabled) return NO_TALLY;
@@ -184,12 +191,11 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     if (userId === null && deviceId === null) return counts;
     const user = userId === null ? NO_UPDATE : hllUpdateOf(userId);
     const device = deviceId === null ? NO_UPDATE : hllUpdateOf(deviceId);
-    const keys = this.sketchWindow.keysOf(
+    const served = this.subjects.served(
       periodStart(this.now(), UsageGranularity.Hour),
       environmentId,
     );
-    addSubject(keys, ENVIRONMENT_WIDE, user, device);
-    return new SubjectTally(counts, keys, user, device);
+    return new SubjectTally(counts, new SubjectWalk(served, user, device));
   }
 
   /** Adds to a counter that is not an evaluation (a refused save, say). */
@@ -260,8 +266,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
    * and hours past Redis's TTL are dropped.
    */
   private async writeSketches(): Promise<void> {
-    const window = this.sketchWindow;
-    this.sketchWindow = new HourSketches();
+    const window = this.subjects.toSketches(ENVIRONMENT_WIDE);
+    this.subjects = new SubjectWindow();
+    window.addAll(this.unsentSketches.entries());
+    this.unsentSketches = new HourSketches();
     if (window.isEmpty) return;
     try {
       await this.sketchStore.add(window);
@@ -275,7 +283,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
         this.sketchesFailing = true;
       }
       const oldest = periodStart(this.now() - SKETCH_TTL_MS, UsageGranularity.Hour) + HOUR_MS;
-      this.sketchWindow.addAll(window.entries((hour) => hour >= oldest));
+      this.unsentSketches.addAll(window.entries((hour) => hour >= oldest));
     }
   }
 

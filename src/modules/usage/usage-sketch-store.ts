@@ -47,6 +47,8 @@ export abstract class SketchStore {
 /** The embedded mode's store: the open hours' sketches in this process. */
 export class MemorySketchStore extends SketchStore {
   private readonly held = new HourSketches();
+  /** Closed hours on their way to PostgreSQL: still read until they are there. */
+  private readonly persisting = new HourSketches();
 
   add(window: HourSketches): Promise<void> {
     this.held.addAll(window.entries());
@@ -61,11 +63,15 @@ export class MemorySketchStore extends SketchStore {
         // Taken out now: what a flush adds to the hour later is offered again next time
         // (merging what is stored with it is idempotent).
         const sketches = this.held.take((h) => h === hour);
+        this.persisting.addAll(sketches);
         return {
           hour,
           sketches,
-          persisted: () => Promise.resolve(),
-          failed: () => this.held.addAll(sketches),
+          persisted: () => {
+            this.persisting.take((h) => h === hour);
+            return Promise.resolve();
+          },
+          failed: () => this.held.addAll(this.persisting.take((h) => h === hour)),
         };
       }),
     );
@@ -78,15 +84,16 @@ export class MemorySketchStore extends SketchStore {
     to: number,
   ): Promise<HourSketch[]> {
     const wanted = new Set(keys);
+    const selected = (sketch: HourSketch) =>
+      sketch.environmentId === environmentId && wanted.has(sketch.configKey);
+    const inRange = (hour: number) => hour >= from && hour < to;
     return Promise.resolve(
-      [...this.held.entries((hour) => hour >= from && hour < to)].filter(
-        (sketch) => sketch.environmentId === environmentId && wanted.has(sketch.configKey),
-      ),
+      [...this.held.entries(inRange), ...this.persisting.entries(inRange)].filter(selected),
     );
   }
 
   drain(): HourSketch[] {
-    return this.held.take(() => true);
+    return [...this.persisting.take(() => true), ...this.held.take(() => true)];
   }
 }
 
@@ -96,9 +103,11 @@ const TEMPORARY_TTL_MS = 60_000;
 /**
  * Open hours in Redis: each flush SETs its sketches (Redis's own format) to temporary keys and
  * PFMERGEs them into the hour's keys, in one pipeline; an hour's keys expire after
- * SKETCH_TTL_MS. An index set per hour lists its keys for the persisting job, which marks the
- * hour persisted once PostgreSQL has it. Commands fail fast when Redis is down (the recorder
- * keeps the sketches for the next flush).
+ * SKETCH_TTL_MS. An index set per hour lists its keys for the persisting job. The job claims
+ * a closed hour with a marker before it reads it (so concurrent runs do not both store it),
+ * and a flush that adds to an hour removes its marker (so an hour written late is stored
+ * again: merging is idempotent). Readers merge every hour Redis still has, persisted or not.
+ * Commands fail fast when Redis is down (the recorder keeps the sketches for the next flush).
  */
 export class RedisSketchStore extends SketchStore {
   private readonly prefix: string;
@@ -147,6 +156,7 @@ export class RedisSketchStore extends SketchStore {
       if (members.length === 0) continue;
       pipeline.sadd(this.index(hour), ...members);
       pipeline.pexpire(this.index(hour), SKETCH_TTL_MS);
+      pipeline.del(this.marker(hour));
     }
     if (temporary.length === 0) return;
     pipeline.del(...temporary);
@@ -163,27 +173,29 @@ export class RedisSketchStore extends SketchStore {
     ) {
       hours.push(hour);
     }
-    if (hours.length === 0) return [];
-    const markers = await this.redis.mget(...hours.map((hour) => this.marker(hour)));
     const closed: ClosedHour[] = [];
-    for (const [i, hour] of hours.entries()) {
-      if (markers[i] !== null) continue;
-      const members = await this.redis.smembers(this.index(hour));
-      const sketches = await this.read(
-        hour,
-        members.map((member) => {
-          const colon = member.indexOf(':');
-          return [member.slice(0, colon), member.slice(colon + 1)];
-        }),
-      );
-      closed.push({
-        hour,
-        sketches,
-        persisted: async () => {
-          await this.redis.set(this.marker(hour), '1', 'PX', SKETCH_TTL_MS);
-        },
-        failed: () => undefined,
-      });
+    for (const hour of hours) {
+      const claimed = await this.redis.set(this.marker(hour), '1', 'PX', SKETCH_TTL_MS, 'NX');
+      if (claimed === null) continue;
+      try {
+        const members = await this.redis.smembers(this.index(hour));
+        const sketches = await this.read(
+          hour,
+          members.map((member) => {
+            const colon = member.indexOf(':');
+            return [member.slice(0, colon), member.slice(colon + 1)];
+          }),
+        );
+        closed.push({
+          hour,
+          sketches,
+          persisted: () => Promise.resolve(),
+          failed: () => void this.unclaim(hour),
+        });
+      } catch (error) {
+        await this.unclaim(hour);
+        throw error;
+      }
     }
     return closed;
   }
@@ -195,23 +207,18 @@ export class RedisSketchStore extends SketchStore {
     to: number,
     now: number,
   ): Promise<HourSketch[]> {
-    const start = Math.max(from, periodStart(now - SKETCH_TTL_MS, UsageGranularity.Hour) + HOUR_MS);
+    const start = Math.max(from, periodStart(now - SKETCH_TTL_MS, UsageGranularity.Hour));
     const end = Math.min(to, periodStart(now, UsageGranularity.Hour) + HOUR_MS);
-    const hours: number[] = [];
-    for (let hour = start; hour < end; hour += HOUR_MS) hours.push(hour);
-    if (hours.length === 0 || keys.length === 0) return [];
-    const markers = await this.redis.mget(...hours.map((hour) => this.marker(hour)));
     const sketches: HourSketch[] = [];
-    for (const [i, hour] of hours.entries()) {
-      if (markers[i] !== null) continue;
-      sketches.push(
-        ...(await this.read(
-          hour,
-          keys.map((key) => [environmentId, key]),
-        )),
-      );
+    const pairs = keys.map((key) => [environmentId, key]);
+    for (let hour = start; hour < end; hour += HOUR_MS) {
+      sketches.push(...(await this.read(hour, pairs)));
     }
     return sketches;
+  }
+
+  private async unclaim(hour: number): Promise<void> {
+    await this.redis.del(this.marker(hour)).catch(() => undefined);
   }
 
   drain(): HourSketch[] {

@@ -39,7 +39,11 @@ export class RollupUsageJob implements JobHandler<RollupUsageJobData> {
 
   async handle(data: RollupUsageJobData, context: JobContext): Promise<void> {
     const now = data.now ?? Date.now();
-    const hours = await this.sketches.persistClosed(now);
+    // Redis down must not stop the counters' rollup: the hours are stored by a later run.
+    const hours = await this.sketches.persistClosed(now).catch((error: unknown) => {
+      this.logger.warn(`Storing unique-user sketches failed: ${String(error)}`);
+      return 0;
+    });
     const since = now - ROLLUP_LOOKBACK_MS;
     const pruned = await this.repository.rollup({
       hoursSince: new Date(since),
