@@ -84,6 +84,7 @@ export function Layout() {
           { label: 'Configs', to: routes.configs(currentEnv) },
           { label: 'History', to: routes.history(currentEnv) },
           { label: 'Why this value?', to: routes.explainServed(currentEnv) },
+          { label: 'Fetch log', to: routes.fetchLog(currentEnv) },
         ]
       : []),
     { label: 'API keys', to: routes.apiKeys },

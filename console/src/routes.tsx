@@ -7,6 +7,7 @@ import { HistoryPage } from './pages/history/history-page';
 import { ApiKeysPage } from './pages/api-keys/api-keys-page';
 import { EnvironmentsPage } from './pages/environments/environments-page';
 import { ExplainServedPage } from './pages/explain-served/explain-served-page';
+import { FetchLogPage } from './pages/fetch-log/fetch-log-page';
 
 // The editor (rule builder, drag and drop, date pickers) loads when first opened, keeping the
 // initial JavaScript of every other page small.
@@ -31,6 +32,8 @@ export const routes = {
     `/envs/${encodeURIComponent(env)}/history${key ? `?config=${encodeURIComponent(key)}` : ''}`,
   explainServed: (env: string, key?: string) =>
     `/envs/${encodeURIComponent(env)}/explain-served${key ? `?config=${encodeURIComponent(key)}` : ''}`,
+  fetchLog: (env: string, key?: string) =>
+    `/envs/${encodeURIComponent(env)}/fetch-log${key ? `?config=${encodeURIComponent(key)}` : ''}`,
   apiKeys: '/api-keys',
   environments: '/environments',
 };
@@ -47,6 +50,7 @@ export const router = createBrowserRouter(
         { path: 'envs/:env/configs/:key', element: <ConfigEditorPage /> },
         { path: 'envs/:env/history', element: <HistoryPage /> },
         { path: 'envs/:env/explain-served', element: <ExplainServedPage /> },
+        { path: 'envs/:env/fetch-log', element: <FetchLogPage /> },
         { path: 'api-keys', element: <ApiKeysPage /> },
         { path: 'environments', element: <EnvironmentsPage /> },
         { path: '*', element: <EnvironmentRedirect /> },
