@@ -2,6 +2,7 @@ import { Alert, Anchor, Badge, Box, Code, Stack, Table, Text, Title } from '@man
 import { Link } from 'react-router';
 import type { ExplainServedQuery as Answer, ServedConfigState } from '../../api/gql/graphql';
 import { ExplainList } from '../../components/explain-list';
+import { ScrollTable } from '../../components/scroll-table';
 import { routes } from '../../routes';
 import { fetchRecordRows } from './fetch-records';
 
@@ -90,7 +91,7 @@ function FetchRecords({ records }: { records: readonly unknown[] | null }) {
           sample, 1% by default: see the environment&apos;s settings).
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <ScrollTable label="Sampled fetches" minWidth={560}>
           <Table aria-label="Sampled fetches">
             <Table.Thead>
               <Table.Tr>
@@ -119,7 +120,7 @@ function FetchRecords({ records }: { records: readonly unknown[] | null }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </>
   );

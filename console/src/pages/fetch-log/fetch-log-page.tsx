@@ -18,6 +18,7 @@ import type { ConfigFetchLogFilter } from '../../api/gql/graphql';
 import { useSession } from '../../api/session-context';
 import { PageSkeleton } from '../../components/page-skeleton';
 import { ProblemAlert } from '../../components/problem-alert';
+import { ScrollTable } from '../../components/scroll-table';
 import { routes } from '../../routes';
 import { describeSampleRate, toFetchLogFilter, type FetchLogFilterInput } from './fetch-log-filter';
 import { FetchLogSettings, useSampleRate } from './fetch-log-settings';
@@ -132,7 +133,7 @@ export function FetchLogPage() {
       ) : records.length === 0 && !error ? (
         <EmptyLog environment={env} filtered={Object.keys(filter).length > 0} />
       ) : (
-        <Table.ScrollContainer minWidth={900}>
+        <ScrollTable label="Sampled fetches" minWidth={900}>
           <Table striped aria-label="Sampled fetches">
             <Table.Thead>
               <Table.Tr>
@@ -179,7 +180,7 @@ export function FetchLogPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
       <Group gap="xs">
         {cursors.length > 0 && (
