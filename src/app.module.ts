@@ -13,6 +13,7 @@ import { MetricsModule } from './core/metrics/metrics.module';
 import { PubSubModule } from './core/pubsub/pubsub.module';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
+import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { ConfigsModule } from './modules/configs/configs.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
@@ -55,6 +56,7 @@ export class AppModule {
         ConfigsModule,
         EvaluationModule,
         UsageModule,
+        AnalyticsModule,
         ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule), OfrepModule] : []),
       ],
       providers: [

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import {
@@ -98,6 +98,14 @@ export class ConfigsService {
   /** The stored config with this id, if it still exists. */
   findById(id: string): Promise<BusinessConfig | null> {
     return this.configs.findOneBy({ id });
+  }
+
+  /** The environment's configs that are not archived, by key (staleConfigs reads them all). */
+  activeIn(environmentId: string): Promise<BusinessConfig[]> {
+    return this.configs.find({
+      where: { environmentId, archivedAt: IsNull() },
+      order: { key: 'ASC' },
+    });
   }
 
   async get(actor: Actor, environmentKey: string, key: string): Promise<BusinessConfig> {

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UsageGranularity, UsageMetric } from '../usage/usage-metric.util';
+
+/** A counter summed over one point of a series (`point` indexes the periods). */
+export interface PointCount {
+  point: number;
+  configKey: string | null;
+  metric: string;
+  dimension: string;
+  count: number;
+}
+
+/** A config's evaluations and errors over a range. */
+export interface KeyTotals {
+  configKey: string;
+  evaluations: number;
+  errors: number;
+}
+
+/**
+ * Reads of config_usage_metric for analytics. Every statement bounds environment_id,
+ * granularity and period_start, the leading columns of the primary key, so it reads only the
+ * range's rows (see docs/analytics.md, "Performance").
+ */
+@Injectable()
+export class AnalyticsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Counters summed per point (bounds[i] ≤ period_start < bounds[i + 1] is point i), per config
+   * key when `keys` is given (those keys only), else over the whole environment.
+   */
+  async pointCounts(
+    environmentId: string,
+    granularity: UsageGranularity,
+    bounds: readonly Date[],
+    keys: readonly string[] | null,
+  ): Promise<PointCount[]> {
+    const perKey = keys !== null;
+    const rows: {
+      point: number;
+      config_key?: string;
+      metric: string;
+      dimension: string;
+      count: string;
+    }[] = await this.dataSource.query(
+      `SELECT width_bucket(period_start, $3::timestamptz[]) - 1 AS point,
+                ${perKey ? 'config_key,' : ''} metric, dimension, sum(count)::text AS count
+         FROM config_usage_metric
+         WHERE environment_id = $1 AND granularity = $2
+           AND period_start >= $4 AND period_start < $5
+           ${perKey ? 'AND config_key = ANY($6::text[])' : ''}
+         GROUP BY 1, ${perKey ? 'config_key,' : ''} metric, dimension`,
+      [
+        environmentId,
+        granularity,
+        bounds.map((b) => b.toISOString()),
+        bounds[0],
+        bounds[bounds.length - 1],
+        ...(perKey ? [keys] : []),
+      ],
+    );
+    return rows.map((r) => ({
+      point: Number(r.point),
+      configKey: r.config_key ?? null,
+      metric: r.metric,
+      dimension: r.dimension,
+      count: Number(r.count),
+    }));
+  }
+
+  /** Evaluations and errors per config key over [from, to), for the top lists. */
+  async keyTotals(
+    environmentId: string,
+    granularity: UsageGranularity,
+    from: Date,
+    to: Date,
+  ): Promise<KeyTotals[]> {
+    const rows: { config_key: string; evaluations: string; errors: string }[] =
+      await this.dataSource.query(
+        `SELECT config_key,
+                coalesce(sum(count) FILTER (WHERE metric = $5), 0)::text AS evaluations,
+                coalesce(sum(count) FILTER (WHERE metric = $6), 0)::text AS errors
+         FROM config_usage_metric
+         WHERE environment_id = $1 AND granularity = $2 AND period_start >= $3 AND period_start < $4
+           AND metric IN ($5, $6)
+         GROUP BY config_key`,
+        [environmentId, granularity, from, to, UsageMetric.Evaluations, UsageMetric.Error],
+      );
+    return rows.map((r) => ({
+      configKey: r.config_key,
+      evaluations: Number(r.evaluations),
+      errors: Number(r.errors),
+    }));
+  }
+
+  /**
+   * The start of the latest period with evaluations, per config key (of those given), with
+   * its granularity: minute rows when there are, else hour rows, else day rows.
+   */
+  async lastEvaluated(
+    environmentId: string,
+    keys: readonly string[],
+  ): Promise<Map<string, { at: Date; granularity: UsageGranularity }>> {
+    const found = new Map<string, { at: Date; granularity: UsageGranularity }>();
+    if (keys.length === 0) return found;
+    const rows: { config_key: string; granularity: UsageGranularity; at: Date }[] =
+      await this.dataSource.query(
+        `SELECT config_key, granularity, max(period_start) AS at
+         FROM config_usage_metric
+         WHERE environment_id = $1 AND granularity = ANY($2::text[]) AND metric = $3
+           AND config_key = ANY($4::text[])
+         GROUP BY config_key, granularity`,
+        [environmentId, Object.values(UsageGranularity), UsageMetric.Evaluations, keys],
+      );
+    for (const row of rows) {
+      const at = new Date(row.at);
+      const seen = found.get(row.config_key);
+      if (!seen || at.getTime() > seen.at.getTime())
+        found.set(row.config_key, { at, granularity: row.granularity });
+    }
+    return found;
+  }
+}
