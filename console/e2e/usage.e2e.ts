@@ -8,11 +8,48 @@ const RUN = Date.now();
 // An environment of its own: its sample rate changes here without touching other flows.
 const ENV = `usage-${RUN}`;
 const KEY = `banner.text-${RUN}`;
+const UNUSED = `unused.flag-${RUN}`;
 const RULE = {
   id: 'beta',
   condition: { attribute: 'user.beta', operator: 'equals', value: true },
   value: 'beta banner',
 };
+
+type Analytics = { configAnalytics: { environmentSeries: { totals: { evaluations: number } } } };
+
+/** One GraphQL evaluation of the key for user u-42 on device d-7. */
+function evaluate() {
+  return gql(
+    baseUrl,
+    adminToken,
+    `query($c: JSON!) { evaluate(environment: "${ENV}", context: $c, keys: ["${KEY}"]) { value } }`,
+    { c: { user: { id: 'u-42', beta: true }, device: { id: 'd-7' } } },
+  );
+}
+
+/** Rolls the flushed minute counts up into hours until the last day's analytics count them. */
+async function rollUpUntilCounted(): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await gql(
+      baseUrl,
+      adminToken,
+      'mutation { runMaintenance(input: { task: ROLLUP_USAGE }) { jobId } }',
+    );
+    const now = Date.now();
+    const data = await gql<Analytics>(
+      baseUrl,
+      adminToken,
+      `query($from: DateTime!, $to: DateTime!) { configAnalytics(environment: "${ENV}",
+        from: $from, to: $to, granularity: HOUR) { environmentSeries { totals { evaluations } } } }`,
+      { from: new Date(now - 86_400_000).toISOString(), to: new Date(now).toISOString() },
+    );
+    const counted = data.configAnalytics.environmentSeries.totals.evaluations;
+    if (counted > 0) return counted;
+    if (Date.now() > deadline) throw new Error('no evaluation counted within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 type FetchLog = { configFetchLog: { edges: { node: { userId: string } }[] } };
 
@@ -20,12 +57,7 @@ type FetchLog = { configFetchLog: { edges: { node: { userId: string } }[] } };
 async function evaluateUntilSampled(): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    await gql(
-      baseUrl,
-      adminToken,
-      `query($c: JSON!) { evaluate(environment: "${ENV}", context: $c, keys: ["${KEY}"]) { value } }`,
-      { c: { user: { id: 'u-42', beta: true }, device: { id: 'd-7' } } },
-    );
+    await evaluate();
     const log = await gql<FetchLog>(
       baseUrl,
       adminToken,
@@ -62,6 +94,20 @@ describe('usage pages', () => {
           value: 'everyone',
           defaultValue: 'none',
           targetingRules: [RULE],
+        },
+      },
+    );
+    await gql(
+      baseUrl,
+      adminToken,
+      'mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }',
+      {
+        input: {
+          environment: ENV,
+          key: UNUSED,
+          valueType: 'BOOLEAN',
+          value: true,
+          defaultValue: false,
         },
       },
     );
@@ -106,5 +152,58 @@ describe('usage pages', () => {
     // The sampled fetches of that subject around that time come with the answer.
     await served.getByRole('table', { name: 'Sampled fetches' }).waitFor();
     await checkPage(page, 'config-why');
+  });
+
+  it('analytics: charts and numbers of the evaluations, and the config in the top list', async () => {
+    await evaluate();
+    const counted = await rollUpUntilCounted();
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.getByRole('heading', { name: 'Analytics', level: 1 }).waitFor();
+    // The segmented control's radios are drawn as labels.
+    await page.getByRole('group', { name: 'Range' }).getByText('24 h', { exact: true }).click();
+    await expect(page.getByRole('radio', { name: '24 h' }).isChecked()).resolves.toBe(true);
+    const totals = page.getByRole('list', { name: 'Totals of Whole environment' });
+    await totals.getByText(counted.toLocaleString('en-US'), { exact: true }).first().waitFor();
+    // One subject; "—" while the server keeps no HyperLogLog sketches (uniqueUsers null).
+    await expect(totals.textContent()).resolves.toMatch(/Unique users(1|—)Unique devices(1|—)/);
+    const chart = page.getByRole('img', { name: /^Evaluations, 2[45] hours: Whole environment: / });
+    await chart.locator('canvas').waitFor();
+    await expect(chart.getAttribute('aria-label')).resolves.toContain(
+      `Whole environment: ${counted.toLocaleString('en-US')} in all`,
+    );
+    const top = page.getByRole('table', { name: 'Most evaluated configs' });
+    await top.getByRole('link', { name: KEY }).waitFor();
+    await page
+      .getByRole('button', { name: 'Show the numbers of “Evaluations” as a table' })
+      .click();
+    await page.getByRole('table', { name: 'Evaluations, by period' }).waitFor();
+    await checkPage(page, 'analytics');
+  });
+
+  // Reads the counts the test above waited for.
+  it("config page: the Usage tab shows the key's last 7 days and links to analytics and its fetch log", async () => {
+    await page.goto(`${baseUrl}/console/envs/${ENV}/configs/${encodeURIComponent(KEY)}`);
+    await page.getByRole('tab', { name: 'Usage' }).click();
+    const usage = page.getByRole('region', { name: 'Usage' });
+    const totals = usage.getByRole('list', { name: 'Last 7 days' });
+    await totals.waitFor();
+    await expect(totals.textContent()).resolves.toMatch(/Evaluations[1-9]/);
+    await usage
+      .getByRole('img', { name: new RegExp(`^Evaluations, 16[89] hours: ${KEY}`) })
+      .waitFor();
+    await checkPage(page, 'config-usage');
+    await usage.getByRole('link', { name: 'Fetch log of this config' }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/fetch-log') && url.search.includes(KEY));
+    await expect(page.getByLabel('Config key').inputValue()).resolves.toBe(KEY);
+  });
+
+  it('stale configs: lists the config never evaluated, not the one in use', async () => {
+    await page.getByRole('link', { name: 'Stale configs' }).click();
+    await page.getByLabel('Days').fill('1');
+    const table = page.getByRole('table', { name: 'Stale configs' });
+    const unused = table.getByRole('row').filter({ hasText: UNUSED });
+    await unused.getByText('not evaluated').waitFor();
+    await expect(table.getByRole('link', { name: KEY }).count()).resolves.toBe(0);
+    await checkPage(page, 'stale-configs');
   });
 });

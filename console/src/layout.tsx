@@ -85,6 +85,8 @@ export function Layout() {
           { label: 'History', to: routes.history(currentEnv) },
           { label: 'Why this value?', to: routes.explainServed(currentEnv) },
           { label: 'Fetch log', to: routes.fetchLog(currentEnv) },
+          { label: 'Analytics', to: routes.analytics(currentEnv) },
+          { label: 'Stale configs', to: routes.staleConfigs(currentEnv) },
         ]
       : []),
     { label: 'API keys', to: routes.apiKeys },

@@ -5,6 +5,9 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> =
   T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** The length of one point of a series: an hour (ranges up to 31 days), or a day of the time zone (ranges up to 400 days). */
+export type AnalyticsGranularity = 'DAY' | 'HOUR';
+
 export type ArchiveConfigInput = {
   comment?: string | null | undefined;
   environment: string;
@@ -162,6 +165,13 @@ export type ServedConfigState =
   | 'DELETED'
   /** It was created later: clients got FLAG_NOT_FOUND and kept their own default. */
   | 'NOT_CREATED';
+
+/** Why a config is a candidate for clean-up (see docs/analytics.md). */
+export type StaleReason =
+  /** No evaluation counted in the last `days` days (or ever). */
+  | 'NOT_EVALUATED'
+  /** Every path of the config serves the same value (no rule serves another, rollout 0 or 100), and it has not changed for `days` days. */
+  | 'SINGLE_VALUE';
 
 export type UnarchiveConfigInput = {
   comment?: string | null | undefined;
@@ -554,6 +564,113 @@ export type RevokeApiKeyMutation = {
   revokeApiKey: { apiKey: { id: string; revokedAt: string | null } };
 };
 
+export type ConfigAnalyticsQueryVariables = Exact<{
+  environment: string;
+  keys?: Array<string> | string | null | undefined;
+  from: string;
+  to: string;
+  granularity: AnalyticsGranularity;
+  timezone: string;
+}>;
+
+export type ConfigAnalyticsQuery = {
+  configAnalytics: {
+    from: string;
+    to: string;
+    granularity: AnalyticsGranularity;
+    timezone: string;
+    approximated: boolean;
+    environmentSeries: {
+      key: string | null;
+      points: Array<{
+        periodStart: string;
+        evaluations: number;
+        errors: number;
+        errorRate: number;
+        targetingMatchRate: number;
+        rolloutReceiveRate: number;
+        cacheHitRate: number;
+      }>;
+      totals: {
+        evaluations: number;
+        errors: number;
+        errorRate: number;
+        targetingMatchRate: number;
+        rolloutReceiveRate: number;
+        cacheHitRate: number;
+        uniqueUsers: number | null;
+        uniqueDevices: number | null;
+      };
+    };
+    configs: Array<{
+      key: string | null;
+      points: Array<{
+        periodStart: string;
+        evaluations: number;
+        errors: number;
+        errorRate: number;
+        targetingMatchRate: number;
+        rolloutReceiveRate: number;
+        cacheHitRate: number;
+      }>;
+      totals: {
+        evaluations: number;
+        errors: number;
+        errorRate: number;
+        targetingMatchRate: number;
+        rolloutReceiveRate: number;
+        cacheHitRate: number;
+        uniqueUsers: number | null;
+        uniqueDevices: number | null;
+      };
+    }>;
+    topByEvaluations: Array<{
+      key: string;
+      evaluations: number;
+      errors: number;
+      errorRate: number;
+    }>;
+    topByErrors: Array<{ key: string; evaluations: number; errors: number; errorRate: number }>;
+  };
+};
+
+export type AnalyticsSeriesFieldsFragment = {
+  key: string | null;
+  points: Array<{
+    periodStart: string;
+    evaluations: number;
+    errors: number;
+    errorRate: number;
+    targetingMatchRate: number;
+    rolloutReceiveRate: number;
+    cacheHitRate: number;
+  }>;
+  totals: {
+    evaluations: number;
+    errors: number;
+    errorRate: number;
+    targetingMatchRate: number;
+    rolloutReceiveRate: number;
+    cacheHitRate: number;
+    uniqueUsers: number | null;
+    uniqueDevices: number | null;
+  };
+};
+
+export type StaleConfigsQueryVariables = Exact<{
+  environment: string;
+  days: number;
+}>;
+
+export type StaleConfigsQuery = {
+  staleConfigs: Array<{
+    key: string;
+    reasons: Array<StaleReason>;
+    lastEvaluatedAt: string | null;
+    lastChangedAt: string;
+  }>;
+};
+
 export type ExplainServedQueryVariables = Exact<{
   environment: string;
   key: string;
@@ -700,6 +817,55 @@ export const ExplainStepFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<ExplainStepFieldsFragment, unknown>;
+export const AnalyticsSeriesFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AnalyticsSeriesFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AnalyticsSeries' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'key' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'points' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'periodStart' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'targetingMatchRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'rolloutReceiveRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'cacheHitRate' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'totals' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'targetingMatchRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'rolloutReceiveRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'cacheHitRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'uniqueUsers' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'uniqueDevices' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AnalyticsSeriesFieldsFragment, unknown>;
 export const MeDocument = {
   kind: 'Document',
   definitions: [
@@ -1934,6 +2100,274 @@ export const RevokeApiKeyDocument = {
     },
   ],
 } as unknown as DocumentNode<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const ConfigAnalyticsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'ConfigAnalytics' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'environment' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'keys' } },
+          type: {
+            kind: 'ListType',
+            type: {
+              kind: 'NonNullType',
+              type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+            },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'from' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'DateTime' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'to' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'DateTime' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'granularity' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'AnalyticsGranularity' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'timezone' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'configAnalytics' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'environment' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'environment' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'keys' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'keys' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'from' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'from' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'to' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'to' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'granularity' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'granularity' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'timezone' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'timezone' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'from' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'to' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'granularity' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'timezone' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'approximated' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'environmentSeries' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'FragmentSpread',
+                        name: { kind: 'Name', value: 'AnalyticsSeriesFields' },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'configs' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'FragmentSpread',
+                        name: { kind: 'Name', value: 'AnalyticsSeriesFields' },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'topByEvaluations' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'key' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'topByErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'key' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AnalyticsSeriesFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AnalyticsSeries' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'key' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'points' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'periodStart' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'targetingMatchRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'rolloutReceiveRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'cacheHitRate' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'totals' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'targetingMatchRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'rolloutReceiveRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'cacheHitRate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'uniqueUsers' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'uniqueDevices' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ConfigAnalyticsQuery, ConfigAnalyticsQueryVariables>;
+export const StaleConfigsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'StaleConfigs' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'environment' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'days' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'staleConfigs' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'environment' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'environment' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'days' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'days' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'key' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'reasons' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'lastEvaluatedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'lastChangedAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<StaleConfigsQuery, StaleConfigsQueryVariables>;
 export const ExplainServedDocument = {
   kind: 'Document',
   definitions: [
