@@ -1,6 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkPage, gql, launchBrowser, newPage, signIn } from './support';
+import {
+  checkPage,
+  expectAccessible,
+  gql,
+  launchBrowser,
+  newPage,
+  screenshots,
+  signIn,
+} from './support';
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
@@ -82,35 +90,21 @@ describe('usage pages', () => {
       `mutation($e: CreateEnvironmentInput!) { createEnvironment(input: $e) { environment { key } } }`,
       { e: { key: ENV, name: `Usage ${RUN}` } },
     );
-    await gql(
-      baseUrl,
-      adminToken,
-      'mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }',
-      {
-        input: {
-          environment: ENV,
-          key: KEY,
-          valueType: 'STRING',
-          value: 'everyone',
-          defaultValue: 'none',
-          targetingRules: [RULE],
-        },
-      },
-    );
-    await gql(
-      baseUrl,
-      adminToken,
-      'mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }',
-      {
-        input: {
-          environment: ENV,
-          key: UNUSED,
-          valueType: 'BOOLEAN',
-          value: true,
-          defaultValue: false,
-        },
-      },
-    );
+    const create = (input: Record<string, unknown>) =>
+      gql(
+        baseUrl,
+        adminToken,
+        'mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }',
+        { input: { environment: ENV, ...input } },
+      );
+    await create({
+      key: KEY,
+      valueType: 'STRING',
+      value: 'everyone',
+      defaultValue: 'none',
+      targetingRules: [RULE],
+    });
+    await create({ key: UNUSED, valueType: 'BOOLEAN', value: true, defaultValue: false });
     page = await newPage(browser);
     await signIn(page, baseUrl, adminToken, `/console/envs/${ENV}/configs`);
   });
@@ -178,6 +172,15 @@ describe('usage pages', () => {
       .click();
     await page.getByRole('table', { name: 'Evaluations, by period' }).waitFor();
     await checkPage(page, 'analytics');
+    // The charts take the dark theme's colours and stay accessible.
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await expect(
+      page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme')),
+    ).resolves.toBe('dark');
+    await chart.locator('canvas').waitFor();
+    await expectAccessible(page);
+    await screenshots(page, 'analytics-dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
   });
 
   // Reads the counts the test above waited for.
@@ -205,5 +208,19 @@ describe('usage pages', () => {
     await unused.getByText('not evaluated').waitFor();
     await expect(table.getByRole('link', { name: KEY }).count()).resolves.toBe(0);
     await checkPage(page, 'stale-configs');
+  });
+
+  it('stale configs: a request that cannot reach the server says so, and Retry recovers', async () => {
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await page.getByLabel('Days').fill('2');
+    const alert = page.getByRole('alert');
+    await alert.getByText(/Cannot reach the server/).waitFor();
+    await page.unroute('**/graphql');
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await page
+      .getByRole('table', { name: 'Stale configs' })
+      .getByRole('link', { name: UNUSED })
+      .waitFor();
   });
 });

@@ -634,6 +634,13 @@ export type ConfigAnalyticsQuery = {
   };
 };
 
+export type AnalyticsTopConfigFieldsFragment = {
+  key: string;
+  evaluations: number;
+  errors: number;
+  errorRate: number;
+};
+
 export type AnalyticsSeriesFieldsFragment = {
   key: string | null;
   points: Array<{
@@ -817,6 +824,25 @@ export const ExplainStepFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<ExplainStepFieldsFragment, unknown>;
+export const AnalyticsTopConfigFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AnalyticsTopConfigFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AnalyticsTopConfig' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'key' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AnalyticsTopConfigFieldsFragment, unknown>;
 export const AnalyticsSeriesFieldsFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -2238,10 +2264,10 @@ export const ConfigAnalyticsDocument = {
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'key' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+                      {
+                        kind: 'FragmentSpread',
+                        name: { kind: 'Name', value: 'AnalyticsTopConfigFields' },
+                      },
                     ],
                   },
                 },
@@ -2251,10 +2277,10 @@ export const ConfigAnalyticsDocument = {
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: 'key' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
+                      {
+                        kind: 'FragmentSpread',
+                        name: { kind: 'Name', value: 'AnalyticsTopConfigFields' },
+                      },
                     ],
                   },
                 },
@@ -2305,6 +2331,20 @@ export const ConfigAnalyticsDocument = {
               ],
             },
           },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AnalyticsTopConfigFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AnalyticsTopConfig' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'key' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'evaluations' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'errors' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'errorRate' } },
         ],
       },
     },

@@ -12,7 +12,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import type { AnalyticsGranularity, ConfigAnalyticsQuery as Answer } from '../../api/gql/graphql';
@@ -43,6 +43,18 @@ const RATES: RateMetric[] = [
   'cacheHitRate',
 ];
 const ENVIRONMENT = '';
+
+/** A control with a visible label above it, as Mantine's inputs have. */
+function Labelled({ label, id, children }: { label: string; id: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="sm" fw={500} id={id} mb={2}>
+        {label}
+      </Text>
+      {children}
+    </div>
+  );
+}
 
 type Top = Answer['configAnalytics']['topByEvaluations'];
 
@@ -177,10 +189,7 @@ export function AnalyticsPage() {
       <Paper withBorder p="sm" role="group" aria-label="Range">
         <Stack gap="sm">
           <Group align="flex-end" gap="sm">
-            <div>
-              <Text size="sm" fw={500} id="range-label" mb={2}>
-                Range
-              </Text>
+            <Labelled label="Range" id="range-label">
               <SegmentedControl
                 aria-labelledby="range-label"
                 value={preset}
@@ -190,11 +199,8 @@ export function AnalyticsPage() {
                   { value: 'custom', label: 'Custom' },
                 ]}
               />
-            </div>
-            <div>
-              <Text size="sm" fw={500} id="granularity-label" mb={2}>
-                Points
-              </Text>
+            </Labelled>
+            <Labelled label="Points" id="granularity-label">
               <SegmentedControl
                 aria-labelledby="granularity-label"
                 value={granularity}
@@ -208,7 +214,7 @@ export function AnalyticsPage() {
                   { value: 'DAY', label: 'Daily' },
                 ]}
               />
-            </div>
+            </Labelled>
             <Select
               label="Time zone"
               searchable

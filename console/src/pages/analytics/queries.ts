@@ -29,18 +29,19 @@ export const ConfigAnalyticsQuery = graphql(`
         ...AnalyticsSeriesFields
       }
       topByEvaluations {
-        key
-        evaluations
-        errors
-        errorRate
+        ...AnalyticsTopConfigFields
       }
       topByErrors {
-        key
-        evaluations
-        errors
-        errorRate
+        ...AnalyticsTopConfigFields
       }
     }
+  }
+
+  fragment AnalyticsTopConfigFields on AnalyticsTopConfig {
+    key
+    evaluations
+    errors
+    errorRate
   }
 
   fragment AnalyticsSeriesFields on AnalyticsSeries {
