@@ -172,6 +172,12 @@ describe('usage pages', () => {
       .click();
     await page.getByRole('table', { name: 'Evaluations, by period' }).waitFor();
     await checkPage(page, 'analytics');
+    // At phone width the charts shrink with the page: nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 800 });
     // The charts take the dark theme's colours and stay accessible.
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     await expect(

@@ -97,19 +97,22 @@ export function TimeChart({
   }, [data, granularity, zone, unit, bars, height, scheme]);
 
   return (
-    <Box component="figure" m={0}>
+    // min-width 0 lets a grid column shrink below the canvas' last width; the box then
+    // reports the narrower width and the chart is redrawn to it.
+    <Box component="figure" m={0} miw={0}>
       <Text component="figcaption" fw={600} size="sm" mb={4}>
         {title}
       </Text>
-      <div ref={box} role="img" aria-label={summary} />
+      <div ref={box} role="img" aria-label={summary} style={{ overflow: 'hidden' }} />
       <Button
         variant="subtle"
         size="compact-xs"
         mt={4}
         aria-expanded={table}
+        aria-label={`${table ? 'Hide the numbers' : 'Show the numbers'} of “${title}” as a table`}
         onClick={() => setTable((open) => !open)}
       >
-        {table ? 'Hide the numbers' : `Show the numbers of “${title}” as a table`}
+        {table ? 'Hide the numbers' : 'Show the numbers'}
       </Button>
       {table && (
         <ScrollTable label={title} minWidth={300}>
