@@ -1,6 +1,6 @@
 // npm run bench:usage-recorder — what counting costs on the hot path, in process: evaluating
 // the 100 configs of bench:engine for one context, against UsageRecorder.record() of those
-// 100 results, metrics on and off. Each the fastest of 15 rounds, so a busy machine shows
+// 100 results, metrics on (with and without the context's user and device ids) and off. Each the fastest of 15 rounds, so a busy machine shows
 // less; bench:evaluate measures the same end to end.
 import { loadConfig } from '../src/core/config/app-config';
 import { MetricsService } from '../src/core/metrics/metrics.service';
@@ -10,6 +10,9 @@ import { UsageChannel } from '../src/modules/usage/usage-metric.util';
 import { UsageRecorder } from '../src/modules/usage/usage-recorder';
 import { EnvironmentsService } from '../src/modules/environments/environments.service';
 import { UsageRepository } from '../src/modules/usage/usage.repository';
+import { MemorySketchStore } from '../src/modules/usage/usage-sketch-store';
+import { UsageSketchRepository } from '../src/modules/usage/usage-sketch.repository';
+import { UsageSketches } from '../src/modules/usage/usage-sketches.service';
 import { benchConfigState, buildWorkload } from './engine-peers';
 
 const REQUESTS = 5000;
@@ -32,7 +35,9 @@ function recorder(metrics: 'on' | 'off'): UsageRecorder {
   const repository = { add: async () => undefined } as unknown as UsageRepository;
   const environments = { findById: async () => null } as unknown as EnvironmentsService;
   const config = loadConfig({ USAGE_METRICS: metrics });
-  return new UsageRecorder(repository, environments, config, new MetricsService());
+  const store = new MemorySketchStore();
+  const sketches = new UsageSketches(store, {} as UsageSketchRepository);
+  return new UsageRecorder(repository, environments, config, new MetricsService(), store, sketches);
 }
 
 /** Nanoseconds per call of `fn`, the fastest of ROUNDS rounds. */
@@ -51,9 +56,14 @@ const off = recorder('off');
 const evaluate = fastest((i) => evaluateAll(compiled, contexts[i % contexts.length]));
 const recordOn = fastest((i) => on.record('env', UsageChannel.GraphQL, resultSets[i % 1000]));
 const recordOff = fastest((i) => off.record('env', UsageChannel.GraphQL, resultSets[i % 1000]));
+// With the context: its user and device ids counted as unique users and devices of each config.
+const recordSubjects = fastest((i) =>
+  on.record('env', UsageChannel.GraphQL, resultSets[i % 1000], contexts[i % contexts.length]),
+);
 console.log(
   `per request of 100 configs: evaluateAll ${(evaluate / 1000).toFixed(1)} µs; ` +
     `record() with metrics on ${(recordOn / 1000).toFixed(2)} µs (${(recordOn / 100).toFixed(1)} ns per result), ` +
+    `with unique users and devices ${(recordSubjects / 1000).toFixed(2)} µs, ` +
     `off ${(recordOff / 1000).toFixed(3)} µs`,
 );
 void on.flush();

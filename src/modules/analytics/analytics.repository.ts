@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { UsageGranularity, UsageMetric } from '../usage/usage-metric.util';
+import { DAY_MS, UsageGranularity, UsageMetric } from '../usage/usage-metric.util';
 
 /** A counter summed over one point of a series (`point` indexes the periods). */
 export interface PointCount {
@@ -20,17 +20,19 @@ export interface KeyTotals {
 }
 
 /**
- * Reads of config_usage_metric for analytics. Every statement bounds environment_id,
- * granularity and period_start, the leading columns of the primary key, so it reads only the
- * range's rows (see docs/analytics.md, "Performance").
+ * Reads of the usage tables for analytics. Every statement bounds environment_id, granularity
+ * and period_start, so it reads only the range's rows by index (see docs/analytics.md,
+ * "Performance").
  */
 @Injectable()
 export class AnalyticsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Counters summed per point (bounds[i] ≤ period_start < bounds[i + 1] is point i), per config
-   * key when `keys` is given (those keys only), else over the whole environment.
+   * Counters summed per point (bounds[i] ≤ period_start < bounds[i + 1] is point i): per config
+   * key when `keys` is given (those keys only), else for the whole environment, from its sums
+   * kept by the rollup (environment_usage_metric: a few rows per period, whatever the number
+   * of configs).
    */
   async pointCounts(
     environmentId: string,
@@ -47,12 +49,12 @@ export class AnalyticsRepository {
       count: string;
     }[] = await this.dataSource.query(
       `SELECT width_bucket(period_start, $3::timestamptz[]) - 1 AS point,
-                ${perKey ? 'config_key,' : ''} metric, dimension, sum(count)::text AS count
-         FROM config_usage_metric
-         WHERE environment_id = $1 AND granularity = $2
-           AND period_start >= $4 AND period_start < $5
-           ${perKey ? 'AND config_key = ANY($6::text[])' : ''}
-         GROUP BY 1, ${perKey ? 'config_key,' : ''} metric, dimension`,
+              ${perKey ? 'config_key,' : ''} metric, dimension, sum(count)::text AS count
+       FROM ${perKey ? 'config_usage_metric' : 'environment_usage_metric'}
+       WHERE environment_id = $1 AND granularity = $2
+         AND period_start >= $4 AND period_start < $5
+         ${perKey ? 'AND config_key = ANY($6::text[])' : ''}
+       GROUP BY 1, ${perKey ? 'config_key,' : ''} metric, dimension`,
       [
         environmentId,
         granularity,
@@ -71,23 +73,31 @@ export class AnalyticsRepository {
     }));
   }
 
-  /** Evaluations and errors per config key over [from, to), for the top lists. */
-  async keyTotals(
-    environmentId: string,
-    granularity: UsageGranularity,
-    from: Date,
-    to: Date,
-  ): Promise<KeyTotals[]> {
+  /**
+   * Evaluations and errors per config key over [from, to) (whole hours), for the top lists:
+   * from day rows for the whole UTC days inside the range and hour rows for the hours at
+   * either end, so a range of local days reads at most two days of hour rows.
+   */
+  async keyTotals(environmentId: string, from: Date, to: Date): Promise<KeyTotals[]> {
+    const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+    const lastDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+    // [from, to) splits into hours [from, firstDay), days [firstDay, lastDay), hours [lastDay, to);
+    // a range within one UTC day is all hours.
+    const days = firstDay < lastDay;
+    const periods = days
+      ? `(granularity = 'hour' AND period_start >= $2 AND period_start < $4)
+         OR (granularity = 'day' AND period_start >= $4 AND period_start < $5)
+         OR (granularity = 'hour' AND period_start >= $5 AND period_start < $3)`
+      : `granularity = 'hour' AND period_start >= $2 AND period_start < $3`;
     const rows: { config_key: string; evaluations: string; errors: string }[] =
       await this.dataSource.query(
         `SELECT config_key,
-                coalesce(sum(count) FILTER (WHERE metric = $5), 0)::text AS evaluations,
-                coalesce(sum(count) FILTER (WHERE metric = $6), 0)::text AS errors
+                coalesce(sum(count) FILTER (WHERE metric = 'evaluations'), 0)::text AS evaluations,
+                coalesce(sum(count) FILTER (WHERE metric = 'error'), 0)::text AS errors
          FROM config_usage_metric
-         WHERE environment_id = $1 AND granularity = $2 AND period_start >= $3 AND period_start < $4
-           AND metric IN ($5, $6)
+         WHERE environment_id = $1 AND metric IN ('evaluations', 'error') AND (${periods})
          GROUP BY config_key`,
-        [environmentId, granularity, from, to, UsageMetric.Evaluations, UsageMetric.Error],
+        [environmentId, from, to, ...(days ? [firstDay, lastDay] : [])],
       );
     return rows.map((r) => ({
       configKey: r.config_key,

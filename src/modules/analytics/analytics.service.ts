@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
 import { AppError, ValidationIssue } from '../../core/errors/app-error';
 import { ConfigsService } from '../configs/configs.service';
@@ -39,7 +39,7 @@ export class AnalyticsService {
     private readonly environments: EnvironmentsService,
     private readonly configs: ConfigsService,
     private readonly usage: AnalyticsRepository,
-    @Optional() @Inject(UniqueCounter) private readonly uniques: UniqueCounter | null = null,
+    private readonly uniques: UniqueCounter,
   ) {}
 
   /** Viewers and up; a scoped key in its environment only. */
@@ -64,15 +64,12 @@ export class AnalyticsService {
     const [environmentCounts, keyCounts, keyTotals, distinct] = await Promise.all([
       this.usage.pointCounts(environment.id, source, bounds, null),
       keys.length > 0 ? this.usage.pointCounts(environment.id, source, bounds, keys) : [],
-      this.usage.keyTotals(environment.id, source, from, to),
-      this.uniques
-        ? this.uniques.distinct(environment.id, [...keys, ENVIRONMENT_WIDE], from, to)
-        : new Map<string, DistinctSubjects>(),
+      this.usage.keyTotals(environment.id, from, to),
+      this.uniques.distinct(environment.id, [...keys, ENVIRONMENT_WIDE], from, to),
     ]);
     const perKey = new Map<string, PointCount[]>(keys.map((k) => [k, []]));
     for (const count of keyCounts) perKey.get(count.configKey!)?.push(count);
-    const subjects = (key: string) =>
-      this.uniques ? (distinct.get(key) ?? { users: 0, devices: 0 }) : null;
+    const subjects = (key: string) => distinct.get(key) ?? { users: 0, devices: 0 };
     const ranked = keyTotals.map((t) => ({
       key: t.configKey,
       evaluations: t.evaluations,
@@ -157,7 +154,7 @@ function seriesOf(
   key: string | null,
   bounds: readonly Date[],
   counts: readonly PointCount[],
-  subjects: DistinctSubjects | null,
+  subjects: DistinctSubjects,
 ): AnalyticsSeries {
   const points = bounds.slice(0, -1).map(() => new CountsBuilder());
   for (const c of counts) points[c.point]?.add(c.metric, c.dimension, c.count);
@@ -167,8 +164,8 @@ function seriesOf(
     key,
     totals: {
       ...totals.build(),
-      uniqueUsers: subjects?.users ?? null,
-      uniqueDevices: subjects?.devices ?? null,
+      uniqueUsers: subjects.users,
+      uniqueDevices: subjects.devices,
     },
     points: points.map((point, i) => ({
       ...point.build(),

@@ -65,7 +65,7 @@ export class EvaluationService {
     assertContextObject(context);
     const snapshot = await this.snapshotFor(actor, environmentKey);
     const results = snapshot.evaluateMany(context, keys);
-    this.usage.record(snapshot.environmentId, UsageChannel.GraphQL, results);
+    this.usage.record(snapshot.environmentId, UsageChannel.GraphQL, results, context);
     this.fetchLog.record(snapshot, FetchChannel.GRAPHQL, context, results);
     return results;
   }

@@ -19,7 +19,7 @@ function member(value: unknown, name: string): unknown {
 }
 
 /** A string or finite number at `group.name`, as text; anything else is no value. */
-function textAt(context: unknown, group: string, name: string): string | null {
+export function subjectField(context: unknown, group: string, name: string): string | null {
   const value = member(member(context, group), name);
   if (typeof value === 'string') return value === '' ? null : value.slice(0, SUBJECT_FIELD_MAX);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -28,9 +28,9 @@ function textAt(context: unknown, group: string, name: string): string | null {
 
 export function subjectOf(context: unknown): FetchSubject {
   return {
-    userId: textAt(context, 'user', 'id'),
-    deviceId: textAt(context, 'device', 'id'),
-    appVersion: textAt(context, 'app', 'version'),
+    userId: subjectField(context, 'user', 'id'),
+    deviceId: subjectField(context, 'device', 'id'),
+    appVersion: subjectField(context, 'app', 'version'),
   };
 }
 

@@ -93,9 +93,9 @@ export class SubscriptionsService {
       });
 
     const stream = new EventStream<EvaluationsUpdate>();
-    /** Every message out counts its results as served (usage metrics). */
+    /** Every message out counts its results as served, and its subject (usage metrics). */
     const send = (update: EvaluationsUpdate) => {
-      this.usage.record(environmentId, UsageChannel.Subscription, update.results);
+      this.usage.record(environmentId, UsageChannel.Subscription, update.results, context);
       stream.push(update);
     };
     const push = (snapshot: EnvironmentSnapshot, results: EvaluationResult[]) => {

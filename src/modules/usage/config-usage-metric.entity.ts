@@ -10,6 +10,8 @@ import { UsageGranularity, UsageMetric } from './usage-metric.util';
  */
 @Entity('config_usage_metric')
 @Index('ix_config_usage_metric_period', ['granularity', 'periodStart'])
+/** One config's rows over a range (configAnalytics with keys, staleConfigs). */
+@Index('ix_config_usage_metric_key', ['environmentId', 'configKey', 'granularity', 'periodStart'])
 export class ConfigUsageMetric {
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'pk_config_usage_metric' })
   environmentId!: string;

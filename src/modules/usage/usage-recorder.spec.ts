@@ -5,7 +5,7 @@ import { CONFIG_DEFAULTS } from '../../engine/config-state';
 import { compileConfig } from '../../engine/evaluation/compile-config';
 import { flagNotFound } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
-import { MINUTE_MS, UsageChannel, UsageMetric, UsageRow } from './usage-metric.util';
+import { HOUR_MS, MINUTE_MS, UsageChannel, UsageMetric, UsageRow } from './usage-metric.util';
 import {
   MAX_PENDING_ROWS,
   MAX_UNKNOWN_KEYS,
@@ -13,6 +13,11 @@ import {
   UsageRecorder,
 } from './usage-recorder';
 import { UsageRepository } from './usage.repository';
+import { ENVIRONMENT_WIDE } from './unique-counter';
+import { MemorySketchStore } from './usage-sketch-store';
+import { UsageSketchRepository } from './usage-sketch.repository';
+import { HourSketch } from './usage-sketch.util';
+import { UsageSketches } from './usage-sketches.service';
 
 /** A usage table in memory that can be made to fail like a database that is down. */
 class FakeRepository {
@@ -31,18 +36,31 @@ class FakeRepository {
   }
 }
 
+/** Sketches persisted at shutdown. */
+class FakeSketchRepository {
+  readonly persisted: HourSketch[] = [];
+
+  async persist(sketches: readonly HourSketch[]): Promise<void> {
+    this.persisted.push(...sketches);
+  }
+}
+
 function recorder(env: Record<string, string> = {}) {
   const repository = new FakeRepository();
+  const store = new MemorySketchStore();
+  const sketchRepository = new FakeSketchRepository();
   const environments = { findById: async () => ({ key: 'development' }) };
   const usage = new UsageRecorder(
     repository as unknown as UsageRepository,
     environments as unknown as EnvironmentsService,
     loadConfig(env),
     new MetricsService(),
+    store,
+    new UsageSketches(store, sketchRepository as unknown as UsageSketchRepository),
   );
   let now = Date.UTC(2026, 0, 1, 12, 0, 30);
   usage.now = () => now;
-  return { usage, repository, tick: (ms: number) => (now += ms) };
+  return { usage, repository, store, sketchRepository, tick: (ms: number) => (now += ms) };
 }
 
 const config = compileConfig({
@@ -151,5 +169,61 @@ describe('UsageRecorder', () => {
     usage.add('env', 'banner', UsageMetric.RefusedSave);
     await usage.flush();
     expect(repository.rows).toEqual([]);
+  });
+
+  describe('unique users and devices', () => {
+    const HOUR = Date.UTC(2026, 0, 1, 12);
+    const counts = async (store: MemorySketchStore, hour = HOUR, key = 'banner') => {
+      const [sketch] = await store.live('env', [key], hour, hour + HOUR_MS);
+      return sketch && [sketch.users.count(), sketch.devices.count()];
+    };
+
+    it('counts distinct ids of the context per config and for the environment, at flush', async () => {
+      const { usage, store } = recorder();
+      for (let i = 0; i < 50; i += 1) {
+        const context = { user: { id: `u${i % 10}` }, device: { id: i } };
+        usage.record('env', UsageChannel.GraphQL, [config.evaluate(context)], context);
+      }
+      usage
+        .tally('env', UsageChannel.Ofrep, { user: { id: 'u0' } })
+        .add(flagNotFound('not-a-config'));
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})], { app: { version: '1' } });
+      expect(await counts(store)).toBeUndefined();
+      await usage.flush();
+      expect(await counts(store)).toEqual([10, 50]);
+      expect(await counts(store, HOUR, ENVIRONMENT_WIDE)).toEqual([10, 50]);
+      expect(await counts(store, HOUR, 'not-a-config')).toBeUndefined();
+    });
+
+    it('puts each request in the hour it was served in', async () => {
+      const { usage, store, tick } = recorder();
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})], { user: { id: 'a' } });
+      tick(HOUR_MS);
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})], { user: { id: 'b' } });
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})], { user: { id: 'c' } });
+      await usage.flush();
+      expect(await counts(store)).toEqual([1, 0]);
+      expect(await counts(store, HOUR + HOUR_MS)).toEqual([2, 0]);
+    });
+
+    it('persists the open hour at shutdown', async () => {
+      const { usage, sketchRepository } = recorder();
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})], { user: { id: 'a' } });
+      await usage.beforeApplicationShutdown();
+      expect(
+        sketchRepository.persisted.map((s) => [s.configKey, s.hour, s.users.count()]).sort(),
+      ).toEqual([
+        ['', HOUR, 1],
+        ['banner', HOUR, 1],
+      ]);
+    });
+
+    it('records nothing with USAGE_METRICS=off', async () => {
+      const { usage, store, sketchRepository } = recorder({ USAGE_METRICS: 'off' });
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})], { user: { id: 'a' } });
+      await usage.beforeApplicationShutdown();
+      expect(await counts(store)).toBeUndefined();
+      expect(sketchRepository.persisted).toEqual([]);
+    });
   });
 });

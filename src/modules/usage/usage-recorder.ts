@@ -10,6 +10,7 @@ import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
 import {
   countsOfResult,
+  HOUR_MS,
   MAX_LABEL_LENGTH,
   MINUTE_MS,
   periodStart,
@@ -22,7 +23,19 @@ import {
   UsageRows,
   withLateRollups,
 } from './usage-metric.util';
+import { hllUpdateOf } from './hyperloglog';
+import { subjectField } from '../fetch-log/fetch-log.util';
+import { ENVIRONMENT_WIDE } from './unique-counter';
 import { UsagePrometheus } from './usage-prometheus';
+import { SketchStore } from './usage-sketch-store';
+import {
+  addSubject,
+  HourSketches,
+  NO_UPDATE,
+  SketchPair,
+  SKETCH_TTL_MS,
+} from './usage-sketch.util';
+import { UsageSketches } from './usage-sketches.service';
 import { UsageRepository } from './usage.repository';
 
 /** Counts evaluations of one channel in one environment: what a hot path holds for a request. */
@@ -60,6 +73,27 @@ class ChannelTally implements UsageTally {
   }
 }
 
+/**
+ * A request's tally when its context names a user or a device: counts like the channel's
+ * tally, and adds the subject's hashed ids (hashed once per request) to each served config's
+ * sketches.
+ */
+class SubjectTally implements UsageTally {
+  constructor(
+    private readonly counts: ChannelTally,
+    private readonly keys: Map<string, SketchPair>,
+    private readonly user: number,
+    private readonly device: number,
+  ) {}
+
+  add(result: EvaluationResult): void {
+    this.counts.add(result);
+    if (result.errorCode !== 'FLAG_NOT_FOUND') {
+      addSubject(this.keys, result.key, this.user, this.device);
+    }
+  }
+}
+
 class EnvironmentTally {
   readonly channels = SERVED_CHANNELS.map(() => new ChannelTally());
   /** Counters other than evaluations (refused saves), by row. */
@@ -86,6 +120,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   /** Rows a failed flush could not write. */
   private pending = new UsageRows();
   private failing = false;
+  /** Sketches of users and devices since the last flush; see docs/usage-metrics.md. */
+  private sketchWindow = new HourSketches();
+  private sketchesFailing = false;
   private flushing: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   /** Environment keys by id, for /metrics labels; learnt in the background. */
@@ -99,6 +136,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     private readonly environments: EnvironmentsService,
     private readonly config: AppConfig,
     metrics: MetricsService,
+    private readonly sketchStore: SketchStore,
+    private readonly sketches: UsageSketches,
   ) {
     this.enabled = config.USAGE_METRICS;
     this.prometheus = new UsagePrometheus(metrics.registry, config.USAGE_PROMETHEUS_TOP_KEYS);
@@ -113,22 +152,44 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
+    if (this.enabled) await this.sketches.persistHeld();
   }
 
-  /** Counts one batch of results served on a channel. */
-  record(environmentId: string, channel: ServedChannel, results: readonly EvaluationResult[]) {
+  /**
+   * Counts one batch of results served on a channel; with the evaluation context, its
+   * `user.id` and `device.id` count as unique users and devices of each config served.
+   */
+  record(
+    environmentId: string,
+    channel: ServedChannel,
+    results: readonly EvaluationResult[],
+    context?: unknown,
+  ) {
     if (!this.enabled) return;
-    const tally = this.tally(environmentId, channel);
+    const tally = this.tally(environmentId, channel, context);
     for (const result of results) tally.add(result);
   }
 
   /**
    * The tally of a channel in an environment, for a caller that counts results one by one as it
-   * produces them. Use it at once: it belongs to the current minute.
+   * produces them (with the context, for unique users and devices). Use it at once: it
+   * belongs to the current minute.
    */
-  tally(environmentId: string, channel: ServedChannel): UsageTally {
+  tally(environmentId: string, channel: ServedChannel, context?: unknown): UsageTally {
     if (!this.enabled) return NO_TALLY;
-    return this.environmentTally(environmentId).channels[SERVED_CHANNELS.indexOf(channel)];
+    const counts = this.environmentTally(environmentId).channels[SERVED_CHANNELS.indexOf(channel)];
+    if (context === undefined) return counts;
+    const userId = subjectField(context, 'user', 'id');
+    const deviceId = subjectField(context, 'device', 'id');
+    if (userId === null && deviceId === null) return counts;
+    const user = userId === null ? NO_UPDATE : hllUpdateOf(userId);
+    const device = deviceId === null ? NO_UPDATE : hllUpdateOf(deviceId);
+    const keys = this.sketchWindow.keysOf(
+      periodStart(this.now(), UsageGranularity.Hour),
+      environmentId,
+    );
+    addSubject(keys, ENVIRONMENT_WIDE, user, device);
+    return new SubjectTally(counts, keys, user, device);
   }
 
   /** Adds to a counter that is not an evaluation (a refused save, say). */
@@ -190,6 +251,35 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async write(): Promise<void> {
+    await Promise.all([this.writeCounts(), this.writeSketches()]);
+  }
+
+  /**
+   * Merges the sketches since the last flush into the open hours' (Redis, or this process);
+   * when that fails they are merged back for the next try (merging twice changes nothing),
+   * and hours past Redis's TTL are dropped.
+   */
+  private async writeSketches(): Promise<void> {
+    const window = this.sketchWindow;
+    this.sketchWindow = new HourSketches();
+    if (window.isEmpty) return;
+    try {
+      await this.sketchStore.add(window);
+      if (this.sketchesFailing) this.logger.log('Unique-user sketches are written again');
+      this.sketchesFailing = false;
+    } catch (error) {
+      if (!this.sketchesFailing) {
+        this.logger.warn(
+          `Writing unique-user sketches failed; they are kept for the next try: ${String(error)}`,
+        );
+        this.sketchesFailing = true;
+      }
+      const oldest = periodStart(this.now() - SKETCH_TTL_MS, UsageGranularity.Hour) + HOUR_MS;
+      this.sketchWindow.addAll(window.entries((hour) => hour >= oldest));
+    }
+  }
+
+  private async writeCounts(): Promise<void> {
     const minutes = this.minutes;
     this.minutes = new Map();
     this.current = undefined;

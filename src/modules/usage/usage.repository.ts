@@ -15,8 +15,8 @@ export interface RollupWindow {
   batchesBefore: Date;
 }
 
-/** Rows deleted by a rollup, per table and granularity. */
-export type PruneCounts = Record<UsageGranularity | 'batches', number>;
+/** Rows deleted by a rollup, per table and granularity (sketches of every granularity). */
+export type PruneCounts = Record<UsageGranularity | 'batches' | 'sketches', number>;
 
 /** The usage tables' statements. */
 @Injectable()
@@ -32,21 +32,38 @@ export class UsageRepository {
   async add(unordered: readonly UsageRow[]): Promise<void> {
     if (unordered.length === 0) return;
     const rows = [...unordered].sort(compareRows);
+    const columns = [
+      rows.map((r) => r.environmentId),
+      rows.map((r) => r.granularity),
+      rows.map((r) => r.periodStart.toISOString()),
+      rows.map((r) => r.configKey),
+      rows.map((r) => r.metric),
+      rows.map((r) => r.dimension),
+      rows.map((r) => String(r.count)),
+    ];
     await this.dataSource.query(
       `INSERT INTO config_usage_metric AS m
          (environment_id, granularity, period_start, config_key, metric, dimension, count)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bigint[])
        ON CONFLICT ON CONSTRAINT pk_config_usage_metric DO UPDATE SET count = m.count + EXCLUDED.count`,
-      [
-        rows.map((r) => r.environmentId),
-        rows.map((r) => r.granularity),
-        rows.map((r) => r.periodStart.toISOString()),
-        rows.map((r) => r.configKey),
-        rows.map((r) => r.metric),
-        rows.map((r) => r.dimension),
-        rows.map((r) => String(r.count)),
-      ],
+      columns,
     );
+    // Late rows (written with their hours and days at once) go to the environment sums too:
+    // the rollup re-sums only recent periods.
+    if (rows.some((r) => r.granularity !== UsageGranularity.Minute)) {
+      await this.dataSource.query(
+        `INSERT INTO environment_usage_metric AS m
+           (environment_id, granularity, period_start, metric, dimension, count)
+         SELECT environment_id, granularity, period_start, metric, dimension, sum(count)
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+           AS r(environment_id, granularity, period_start, config_key, metric, dimension, count)
+         WHERE granularity <> 'minute'
+         GROUP BY environment_id, granularity, period_start, metric, dimension
+         ORDER BY granularity DESC, environment_id, period_start, metric COLLATE "C", dimension COLLATE "C"
+         ON CONFLICT ON CONSTRAINT pk_environment_usage_metric DO UPDATE SET count = m.count + EXCLUDED.count`,
+        columns,
+      );
+    }
   }
 
   /**
@@ -57,13 +74,25 @@ export class UsageRepository {
     return this.dataSource.transaction(async (manager) => {
       await resum(manager, UsageGranularity.Minute, UsageGranularity.Hour, window.hoursSince);
       await resum(manager, UsageGranularity.Hour, UsageGranularity.Day, window.daysSince);
-      const pruned = { batches: 0 } as PruneCounts;
+      await resumEnvironment(manager, UsageGranularity.Hour, window.hoursSince);
+      await resumEnvironment(manager, UsageGranularity.Day, window.daysSince);
+      const pruned = { batches: 0, sketches: 0 } as PruneCounts;
       for (const granularity of Object.values(UsageGranularity)) {
         const [, deleted] = await manager.query(
           'DELETE FROM config_usage_metric WHERE granularity = $1 AND period_start < $2',
           [granularity, window.pruneBefore[granularity]],
         );
         pruned[granularity] = deleted;
+        await manager.query(
+          'DELETE FROM environment_usage_metric WHERE granularity = $1 AND period_start < $2',
+          [granularity, window.pruneBefore[granularity]],
+        );
+        // Sketches (hour and day) share the counters' retention.
+        const [, sketches] = await manager.query(
+          'DELETE FROM config_usage_sketch WHERE granularity = $1 AND period_start < $2',
+          [granularity, window.pruneBefore[granularity]],
+        );
+        pruned.sketches += sketches;
       }
       const [, batches] = await manager.query(
         'DELETE FROM usage_report_batch WHERE received_at < $1',
@@ -88,7 +117,7 @@ function compareRows(a: UsageRow, b: UsageRow): number {
   );
 }
 
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -108,5 +137,27 @@ function resum(
      ORDER BY environment_id, 3, config_key COLLATE "C", metric COLLATE "C", dimension COLLATE "C"
      ON CONFLICT ON CONSTRAINT pk_config_usage_metric DO UPDATE SET count = EXCLUDED.count`,
     [from, to, to, since],
+  );
+}
+
+/**
+ * Sets the environment sums (environment_usage_metric) of the `granularity` rows from the
+ * period `since` falls in on, from the config rows (already re-summed by then).
+ */
+function resumEnvironment(
+  manager: EntityManager,
+  granularity: UsageGranularity,
+  since: Date,
+): Promise<unknown> {
+  return manager.query(
+    `INSERT INTO environment_usage_metric AS m
+       (environment_id, granularity, period_start, metric, dimension, count)
+     SELECT environment_id, granularity, period_start, metric, dimension, sum(count)
+     FROM config_usage_metric
+     WHERE granularity = $1 AND period_start >= date_trunc($2, $3::timestamptz, 'UTC')
+     GROUP BY environment_id, granularity, period_start, metric, dimension
+     ORDER BY environment_id, period_start, metric COLLATE "C", dimension COLLATE "C"
+     ON CONFLICT ON CONSTRAINT pk_environment_usage_metric DO UPDATE SET count = EXCLUDED.count`,
+    [granularity, granularity, since],
   );
 }

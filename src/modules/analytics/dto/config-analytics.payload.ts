@@ -113,18 +113,16 @@ export class AnalyticsPoint extends AnalyticsCounts {
 })
 export class AnalyticsTotals extends AnalyticsCounts {
   @Field(() => Float, {
-    nullable: true,
     description:
-      'Distinct `user.id`s over the whole range, estimated from merged HyperLogLog sketches (never a sum of per-period counts). Null when this server keeps no sketches.',
+      'Distinct `user.id`s over the whole range, estimated from merged HyperLogLog sketches (never a sum of per-period counts).',
   })
-  uniqueUsers!: number | null;
+  uniqueUsers!: number;
 
   @Field(() => Float, {
-    nullable: true,
     description:
-      'Distinct `device.id`s over the whole range, estimated from merged HyperLogLog sketches (never a sum of per-period counts). Null when this server keeps no sketches.',
+      'Distinct `device.id`s over the whole range, estimated from merged HyperLogLog sketches (never a sum of per-period counts).',
   })
-  uniqueDevices!: number | null;
+  uniqueDevices!: number;
 }
 
 @ObjectType('AnalyticsSeries', {

@@ -3,6 +3,7 @@ import { AppConfig } from '../../../core/config/app-config';
 import { Job, JobContext, JobHandler } from '../../../core/queue/job';
 import { QueueName } from '../../../core/queue/queue-name';
 import { DAY_MS, HOUR_MS, UsageGranularity } from '../usage-metric.util';
+import { UsageSketches } from '../usage-sketches.service';
 import { UsageRepository } from '../usage.repository';
 
 export type RollupUsageJobData = {
@@ -21,8 +22,10 @@ export const ROLLUP_LOOKBACK_MS = 6 * HOUR_MS;
 export const BATCH_RETENTION_MS = 2 * DAY_MS;
 
 /**
- * Sums minute usage rows into hours and hour rows into days over a recent window, and prunes
- * rows past their retention. Idempotent: it sets sums from the rows below, never adds.
+ * Stores closed hours' unique-user sketches in PostgreSQL (hour and day rows), sums minute
+ * usage rows into hours and hour rows into days over a recent window, and prunes rows and
+ * sketches past their retention. Idempotent: it sets sums from the rows below, never adds,
+ * and merging a sketch again changes nothing.
  */
 @Job({ queue: QueueName.Maintenance })
 export class RollupUsageJob implements JobHandler<RollupUsageJobData> {
@@ -30,11 +33,13 @@ export class RollupUsageJob implements JobHandler<RollupUsageJobData> {
 
   constructor(
     private readonly repository: UsageRepository,
+    private readonly sketches: UsageSketches,
     private readonly config: AppConfig,
   ) {}
 
   async handle(data: RollupUsageJobData, context: JobContext): Promise<void> {
     const now = data.now ?? Date.now();
+    const hours = await this.sketches.persistClosed(now);
     const since = now - ROLLUP_LOOKBACK_MS;
     const pruned = await this.repository.rollup({
       hoursSince: new Date(since),
@@ -47,7 +52,7 @@ export class RollupUsageJob implements JobHandler<RollupUsageJobData> {
       batchesBefore: new Date(now - BATCH_RETENTION_MS),
     });
     this.logger.log(
-      `job ${context.jobId}: usage rolled up; pruned ${pruned.minute} minute, ${pruned.hour} hour, ${pruned.day} day rows and ${pruned.batches} report batch ids`,
+      `job ${context.jobId}: usage rolled up, ${hours} hours of unique-user sketches stored; pruned ${pruned.minute} minute, ${pruned.hour} hour, ${pruned.day} day rows, ${pruned.sketches} sketches and ${pruned.batches} report batch ids`,
     );
   }
 }

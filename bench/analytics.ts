@@ -1,0 +1,164 @@
+// npm run bench:analytics — configAnalytics over a large usage table: BENCH_DAYS (90) days ×
+// BENCH_CONFIGS (1,000) configs of hourly rows (generated in SQL), with the daily rows the
+// rollup job would have written, on a fresh database of the real PostgreSQL. Then times
+// configAnalytics for 30 days at DAY granularity for 20 configs, and for the whole environment
+// (no keys): p50/p99 of BENCH_QUERIES (100) queries each (target p99 < 100 ms). Prints the
+// plans of the statements behind them. Run small with e.g. BENCH_DAYS=10 BENCH_CONFIGS=50.
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AnalyticsRepository } from '../src/modules/analytics/analytics.repository';
+import { UsageGranularity } from '../src/modules/usage/usage-metric.util';
+import { benchWithService, gql, percentile } from './support';
+
+const DAYS = Number(process.env.BENCH_DAYS ?? 90);
+const CONFIGS = Number(process.env.BENCH_CONFIGS ?? 1000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
+const RANGE_DAYS = Math.min(30, DAYS);
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+const ANALYTICS = `query ($keys: [String!], $from: DateTime!, $to: DateTime!, $timezone: String!) {
+  configAnalytics(environment: "production", keys: $keys, from: $from, to: $to, granularity: DAY,
+      timezone: $timezone) {
+    environmentSeries { totals { evaluations errors errorRate uniqueUsers uniqueDevices }
+      points { periodStart evaluations errors defaults errorRate } }
+    configs { key totals { evaluations errors errorRate uniqueUsers uniqueDevices }
+      points { periodStart evaluations errors defaults targetingMatches errorRate } }
+    topByEvaluations { key evaluations } topByErrors { key errors }
+  } }`;
+
+/**
+ * Per config and hour: evaluations over GraphQL and from SDKs, defaults served, a targeting
+ * match for every other config, and an error for one config in seven (4.4 rows per config-hour).
+ * Day rows and the environment sums are computed from them as the rollup job does.
+ */
+async function generate(client: Client, environmentId: string, end: number): Promise<number> {
+  const chunkDays = 5;
+  for (let day = 0; day < DAYS; day += chunkDays) {
+    const from = new Date(end - (DAYS - day) * DAY_MS);
+    const to = new Date(end - (DAYS - Math.min(DAYS, day + chunkDays)) * DAY_MS);
+    await client.query(
+      `INSERT INTO config_usage_metric
+         (environment_id, granularity, period_start, config_key, metric, dimension, count)
+       SELECT $1, 'hour', h, 'bench.analytics.' || c, m.metric, m.dimension,
+              1 + (c * 7919 + (extract(epoch FROM h)::bigint / 3600) * m.salt) % 1000
+       FROM generate_series($2::timestamptz, $3::timestamptz - interval '1 hour', interval '1 hour') h
+       CROSS JOIN generate_series(0, $4 - 1) c
+       CROSS JOIN (VALUES ('evaluations', 'graphql', 3), ('evaluations', 'sdk', 5),
+                          ('default', '', 7), ('targeting_match', 'rule-1', 11),
+                          ('error', 'TYPE_MISMATCH', 13)) m(metric, dimension, salt)
+       WHERE (m.metric <> 'targeting_match' OR c % 2 = 0) AND (m.metric <> 'error' OR c % 7 = 0)`,
+      [environmentId, from, to, CONFIGS],
+    );
+    process.stdout.write(`\r  hourly rows: ${Math.min(DAYS, day + chunkDays)}/${DAYS} days`);
+  }
+  process.stdout.write('\n');
+  await client.query(
+    `INSERT INTO config_usage_metric
+       (environment_id, granularity, period_start, config_key, metric, dimension, count)
+     SELECT environment_id, 'day', date_trunc('day', period_start, 'UTC'), config_key, metric, dimension, sum(count)
+     FROM config_usage_metric WHERE environment_id = $1 AND granularity = 'hour'
+     GROUP BY environment_id, date_trunc('day', period_start, 'UTC'), config_key, metric, dimension`,
+    [environmentId],
+  );
+  // The environment sums the rollup job keeps (environment_usage_metric).
+  await client.query(
+    `INSERT INTO environment_usage_metric
+       (environment_id, granularity, period_start, metric, dimension, count)
+     SELECT environment_id, granularity, period_start, metric, dimension, sum(count)
+     FROM config_usage_metric WHERE environment_id = $1
+     GROUP BY environment_id, granularity, period_start, metric, dimension
+     ON CONFLICT ON CONSTRAINT pk_environment_usage_metric DO UPDATE SET count = EXCLUDED.count`,
+    [environmentId],
+  );
+  await client.query('VACUUM ANALYZE config_usage_metric');
+  await client.query('VACUUM ANALYZE environment_usage_metric');
+  const [{ n }] = (await client.query('SELECT count(*)::int AS n FROM config_usage_metric')).rows;
+  return n as number;
+}
+
+/** The analytics repository with every statement EXPLAINed instead of run (plans in `text`). */
+function explainingRepository(client: Client): { repository: AnalyticsRepository; text: string[] } {
+  const text: string[] = [];
+  const explaining = {
+    async query(sql: string, params: unknown[]) {
+      const { rows } = await client.query(`EXPLAIN ${sql}`, params);
+      for (const row of rows as { 'QUERY PLAN': string }[]) text.push(`    ${row['QUERY PLAN']}`);
+      text.push('');
+      return [];
+    },
+  };
+  return { repository: new AnalyticsRepository(explaining as unknown as DataSource), text };
+}
+
+async function time(baseUrl: string, variables: Record<string, unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < QUERIES; i += 1) {
+    const started = process.hrtime.bigint();
+    await gql(baseUrl, ANALYTICS, variables);
+    latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
+const show = (label: string, latencies: number[]) =>
+  console.log(
+    `  ${label.padEnd(52)} p50 ${percentile(latencies, 50).toFixed(1).padStart(7)} ms   ` +
+      `p99 ${percentile(latencies, 99).toFixed(1).padStart(7)} ms`,
+  );
+
+benchWithService('bc_bench_analytics', 4819, async (service) => {
+  const client = new Client({ connectionString: service.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const [{ id }] = (await client.query(`SELECT id FROM environment WHERE key = 'production'`))
+      .rows;
+    const end = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    console.log(
+      `bench:analytics — ${DAYS} days × ${CONFIGS} configs of hourly rows (${DAYS * 24 * CONFIGS} config-hours), node ${process.version}`,
+    );
+    const started = Date.now();
+    const rows = await generate(client, id as string, end);
+    console.log(
+      `  ${rows} usage rows (hour and day) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      '  unique users/devices: no HyperLogLog sketches on this branch (uniqueUsers null)',
+    );
+    const to = new Date(Math.floor(end / DAY_MS) * DAY_MS);
+    const from = new Date(to.getTime() - RANGE_DAYS * DAY_MS);
+    const keys = Array.from(
+      { length: Math.min(20, CONFIGS) },
+      (_, i) => `bench.analytics.${i * 7}`,
+    );
+    const range = { from: from.toISOString(), to: to.toISOString(), timezone: 'UTC' };
+    await time(service.baseUrl, { ...range, keys }); // warm up
+    show(
+      `${RANGE_DAYS} days, DAY, ${keys.length} configs (+ environment, tops)`,
+      await time(service.baseUrl, { ...range, keys }),
+    );
+    show(
+      `${RANGE_DAYS} days, DAY, whole environment (no keys)`,
+      await time(service.baseUrl, range),
+    );
+    const newYork = { ...range, timezone: 'America/New_York', keys };
+    show(
+      `${RANGE_DAYS} days, DAY in America/New_York (hourly rows), ${keys.length} configs`,
+      await time(service.baseUrl, newYork),
+    );
+    console.log(
+      '  plans of the statements behind the last query (environment series, configs, top lists):',
+    );
+    const plans = explainingRepository(client);
+    const bounds = Array.from(
+      { length: RANGE_DAYS + 1 },
+      (_, i) => new Date(from.getTime() + i * DAY_MS),
+    );
+    await plans.repository.pointCounts(id as string, UsageGranularity.Day, bounds, null);
+    await plans.repository.pointCounts(id as string, UsageGranularity.Day, bounds, keys);
+    await plans.repository.keyTotals(id as string, from, to);
+    console.log(plans.text.join('\n'));
+  } finally {
+    await client.end();
+  }
+});

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { HyperLogLog } from './hyperloglog';
+import { periodStart, UsageGranularity } from './usage-metric.util';
+import { HourSketch, newPair, SketchPair } from './usage-sketch.util';
+import { compare } from './usage.repository';
+
+/** A stored sketch row's identity. */
+interface SketchRow extends SketchPair {
+  environmentId: string;
+  granularity: UsageGranularity.Hour | UsageGranularity.Day;
+  periodStart: number;
+  configKey: string;
+}
+
+/** Periods of one granularity, [from, to) in ms since the epoch. */
+export interface SketchRange {
+  granularity: UsageGranularity.Hour | UsageGranularity.Day;
+  from: number;
+  to: number;
+}
+
+/** The config_usage_sketch table: hour and day sketches of users and devices. */
+@Injectable()
+export class UsageSketchRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Merges hour sketches into their hour rows and the day rows they fall in. Rows are locked
+   * (FOR UPDATE, in one order) while merged, so processes persisting the same rows at once
+   * lose nothing; merging is idempotent, so persisting an hour again changes nothing.
+   */
+  async persist(sketches: readonly HourSketch[]): Promise<void> {
+    const rows = new Map<string, SketchRow>();
+    const add = (sketch: HourSketch, granularity: SketchRow['granularity']) => {
+      const start = periodStart(sketch.hour, granularity);
+      const id = `${sketch.environmentId}\u0000${granularity}\u0000${start}\u0000${sketch.configKey}`;
+      let row = rows.get(id);
+      if (!row) {
+        row = {
+          environmentId: sketch.environmentId,
+          granularity,
+          periodStart: start,
+          configKey: sketch.configKey,
+          ...newPair(),
+        };
+        rows.set(id, row);
+      }
+      row.users.merge(sketch.users);
+      row.devices.merge(sketch.devices);
+    };
+    for (const sketch of sketches) {
+      add(sketch, UsageGranularity.Hour);
+      add(sketch, UsageGranularity.Day);
+    }
+    if (rows.size === 0) return;
+    const ordered = [...rows.values()].sort(compareRows);
+    const ids = [
+      ordered.map((row) => row.environmentId),
+      ordered.map((row) => row.granularity),
+      ordered.map((row) => new Date(row.periodStart).toISOString()),
+      ordered.map((row) => row.configKey),
+    ];
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO config_usage_sketch (environment_id, granularity, period_start, config_key, users, devices)
+         SELECT e, g, p, k, decode(u, 'hex'), decode(d, 'hex')
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS r(e, g, p, k, u, d)
+         ON CONFLICT ON CONSTRAINT pk_config_usage_sketch DO NOTHING`,
+        [...ids, ...hexColumns(ordered)],
+      );
+      // Every row now exists: lock them in order and merge (a row just inserted merges with
+      // itself, which changes nothing).
+      const stored: { i: number | string; users: Uint8Array; devices: Uint8Array }[] =
+        await manager.query(
+          `SELECT r.i, s.users, s.devices
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) WITH ORDINALITY AS r(e, g, p, k, i)
+           JOIN config_usage_sketch s
+             ON s.environment_id = r.e AND s.granularity = r.g AND s.period_start = r.p AND s.config_key = r.k
+           ORDER BY r.i
+           FOR UPDATE OF s`,
+          ids,
+        );
+      for (const row of stored) {
+        const target = ordered[Number(row.i) - 1];
+        target.users.merge(HyperLogLog.fromRedis(row.users));
+        target.devices.merge(HyperLogLog.fromRedis(row.devices));
+      }
+      await manager.query(
+        `UPDATE config_usage_sketch s SET users = decode(r.u, 'hex'), devices = decode(r.d, 'hex')
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS r(e, g, p, k, u, d)
+         WHERE s.environment_id = r.e AND s.granularity = r.g AND s.period_start = r.p AND s.config_key = r.k`,
+        [...ids, ...hexColumns(ordered)],
+      );
+    });
+  }
+
+  /** The stored sketches of the keys in the ranges, merged per key. */
+  async read(
+    environmentId: string,
+    keys: readonly string[],
+    ranges: readonly SketchRange[],
+  ): Promise<Map<string, SketchPair>> {
+    const merged = new Map<string, SketchPair>();
+    const wanted = ranges.filter((range) => range.from < range.to);
+    if (keys.length === 0 || wanted.length === 0) return merged;
+    const rows: { config_key: string; users: Uint8Array; devices: Uint8Array }[] =
+      await this.dataSource.query(
+        `SELECT s.config_key, s.users, s.devices
+         FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[]) AS r(g, f, t)
+         JOIN config_usage_sketch s
+           ON s.granularity = r.g AND s.period_start >= r.f AND s.period_start < r.t
+         WHERE s.environment_id = $1 AND s.config_key = ANY($2::text[])`,
+        [
+          environmentId,
+          keys,
+          wanted.map((range) => range.granularity),
+          wanted.map((range) => new Date(range.from).toISOString()),
+          wanted.map((range) => new Date(range.to).toISOString()),
+        ],
+      );
+    for (const row of rows) {
+      let pair = merged.get(row.config_key);
+      if (!pair) merged.set(row.config_key, (pair = newPair()));
+      pair.users.merge(HyperLogLog.fromRedis(row.users));
+      pair.devices.merge(HyperLogLog.fromRedis(row.devices));
+    }
+    return merged;
+  }
+}
+
+function hexColumns(rows: readonly SketchRow[]): string[][] {
+  return [
+    rows.map((row) => row.users.toRedis().toString('hex')),
+    rows.map((row) => row.devices.toRedis().toString('hex')),
+  ];
+}
+
+function compareRows(a: SketchRow, b: SketchRow): number {
+  return (
+    compare(a.environmentId, b.environmentId) ||
+    compare(a.granularity, b.granularity) ||
+    a.periodStart - b.periodStart ||
+    compare(a.configKey, b.configKey)
+  );
+}

@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DistinctSubjects, UniqueCounter } from './unique-counter';
+import { DAY_MS, HOUR_MS, periodStart, UsageGranularity } from './usage-metric.util';
+import { SketchStore } from './usage-sketch-store';
+import { UsageSketchRepository } from './usage-sketch.repository';
+import { HourSketch, newPair, SketchPair } from './usage-sketch.util';
+
+/**
+ * Unique users and devices (docs/usage-metrics.md): open hours' sketches in the SketchStore
+ * (Redis, or this process when embedded), closed hours' in PostgreSQL, hour and day rows. It
+ * persists closed hours (the rollup job calls it) and answers UniqueCounter from both.
+ */
+@Injectable()
+export class UsageSketches extends UniqueCounter {
+  private readonly logger = new Logger(UsageSketches.name);
+  /** The clock, replaceable in tests. */
+  now: () => number = Date.now;
+
+  constructor(
+    private readonly store: SketchStore,
+    private readonly repository: UsageSketchRepository,
+  ) {
+    super();
+  }
+
+  async distinct(
+    environmentId: string,
+    keys: readonly string[],
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, DistinctSubjects>> {
+    const start = periodStart(from.getTime(), UsageGranularity.Hour);
+    const end = periodStart(to.getTime() + HOUR_MS - 1, UsageGranularity.Hour);
+    // Whole UTC days from their day rows, the hours at either edge from hour rows.
+    const firstDay = periodStart(start + DAY_MS - 1, UsageGranularity.Day);
+    const lastDay = periodStart(end, UsageGranularity.Day);
+    const ranges =
+      firstDay < lastDay
+        ? [
+            { granularity: UsageGranularity.Day as const, from: firstDay, to: lastDay },
+            { granularity: UsageGranularity.Hour as const, from: start, to: firstDay },
+            { granularity: UsageGranularity.Hour as const, from: lastDay, to: end },
+          ]
+        : [{ granularity: UsageGranularity.Hour as const, from: start, to: end }];
+    const [stored, live] = await Promise.all([
+      this.repository.read(environmentId, keys, ranges),
+      this.store.live(environmentId, keys, start, end, this.now()).catch((error: unknown) => {
+        // Redis down: the hours not yet persisted are missing from the answer, not all of it.
+        this.logger.warn(`Reading the open hours' unique-user sketches failed: ${String(error)}`);
+        return [];
+      }),
+    ]);
+    for (const sketch of live) {
+      let pair = stored.get(sketch.configKey);
+      if (!pair) stored.set(sketch.configKey, (pair = newPair()));
+      pair.users.merge(sketch.users);
+      pair.devices.merge(sketch.devices);
+    }
+    const answer = new Map<string, DistinctSubjects>();
+    for (const key of keys) answer.set(key, countOf(stored.get(key)));
+    return answer;
+  }
+
+  /** Stores the closed hours' sketches in PostgreSQL; returns how many hours were. */
+  async persistClosed(now = this.now()): Promise<number> {
+    const closed = await this.store.closed(now);
+    for (const hour of closed) {
+      try {
+        await this.repository.persist(hour.sketches);
+      } catch (error) {
+        hour.failed();
+        throw error;
+      }
+      await hour.persisted();
+    }
+    return closed.length;
+  }
+
+  /** At shutdown: stores what only this process holds (the embedded mode's open hours). */
+  async persistHeld(): Promise<void> {
+    const held: HourSketch[] = this.store.drain();
+    if (held.length === 0) return;
+    try {
+      await this.repository.persist(held);
+    } catch (error) {
+      this.logger.error({ err: error }, 'Persisting the open hours’ unique-user sketches failed');
+    }
+  }
+}
+
+function countOf(pair: SketchPair | undefined): DistinctSubjects {
+  return pair
+    ? { users: pair.users.count(), devices: pair.devices.count() }
+    : { users: 0, devices: 0 };
+}
