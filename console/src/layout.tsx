@@ -18,6 +18,7 @@ import { useSession } from './api/session-context';
 import { useEnvironments } from './api/use-environments';
 import { PageSkeleton } from './components/page-skeleton';
 import { ProblemAlert } from './components/problem-alert';
+import { pageInEnvironment } from './environment-page';
 import { routes } from './routes';
 
 function ThemeToggle() {
@@ -52,9 +53,7 @@ function EnvironmentSwitcher() {
       data={environments.map((e) => ({ value: e.key, label: `${e.name} (rev ${e.revision})` }))}
       onChange={(next) => {
         if (!next || next === env) return;
-        // Same page in the other environment; a config's page goes back to the list there.
-        const page = location.pathname.includes('/history') ? 'history' : 'configs';
-        navigate(page === 'history' ? routes.history(next) : routes.configs(next));
+        navigate(pageInEnvironment(location.pathname, next));
       }}
     />
   );
