@@ -201,6 +201,14 @@ describe('usage pages', () => {
       .getByRole('img', { name: new RegExp(`^Evaluations, 16[89] hours: ${KEY}`) })
       .waitFor();
     await checkPage(page, 'config-usage');
+    // The per-config breakdown: analytics opened for this key draws its own line.
+    await usage.getByRole('link', { name: 'Open in analytics' }).click();
+    await page
+      .getByRole('img', { name: new RegExp(`^Evaluations, \\d+ hours: ${KEY}: [1-9]`) })
+      .waitFor();
+    await page.getByRole('list', { name: `Totals of ${KEY}` }).waitFor();
+    await page.goBack();
+    await page.getByRole('tab', { name: 'Usage' }).click();
     await usage.getByRole('link', { name: 'Fetch log of this config' }).click();
     await page.waitForURL((url) => url.pathname.endsWith('/fetch-log') && url.search.includes(KEY));
     await expect(page.getByLabel('Config key').inputValue()).resolves.toBe(KEY);

@@ -26,6 +26,7 @@ import {
   PRESETS,
   presetGranularity,
   presetRange,
+  rangeLabel,
   timezoneOptions,
   type AnalyticsRange,
   type RangePreset,
@@ -113,7 +114,8 @@ export function AnalyticsPage() {
     const key = params.get('config');
     return key ? [key] : [];
   });
-  const [focus, setFocus] = useState<string>(ENVIRONMENT);
+  // Opened for one config (its Usage tab links here): its numbers first.
+  const [focus, setFocus] = useState<string>(() => params.get('config') ?? ENVIRONMENT);
   const zones = useMemo(() => timezoneOptions(zone), [zone]);
 
   const choosePreset = (next: RangePreset | 'custom') => {
@@ -273,8 +275,8 @@ export function AnalyticsPage() {
             </Alert>
           )}
           <Text size="sm" c="dimmed" aria-live="polite">
-            {new Date(answer.from).toLocaleString()} to {new Date(answer.to).toLocaleString()} (
-            {answer.timezone}){fetching ? ' · updating…' : ''}
+            {rangeLabel(answer.from, answer.to, answer.timezone)}
+            {fetching ? ' · updating…' : ''}
           </Text>
           <Title order={2} size="h4">
             {focusLabel}

@@ -90,3 +90,9 @@ export function periodLabel(iso: string, granularity: AnalyticsGranularity, zone
     .tz(zone)
     .format(granularity === 'HOUR' ? 'MMM D, HH:mm' : 'MMM D, YYYY');
 }
+
+/** The answered range as people read it in the zone: "Dec 1, 2026 13:00 – Dec 2, 2026 14:00 (UTC)". */
+export function rangeLabel(from: string, to: string, zone: string): string {
+  const at = (iso: string) => dayjs(iso).tz(zone).format('MMM D, YYYY HH:mm');
+  return `${at(from)} – ${at(to)} (${zone})`;
+}

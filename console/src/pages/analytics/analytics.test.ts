@@ -5,6 +5,7 @@ import {
   periodLabel,
   presetGranularity,
   presetRange,
+  rangeLabel,
   timezoneOptions,
 } from './analytics-range';
 import { chartSummary, countChart, formatRate, rateChart, type PointLike } from './series';
@@ -56,6 +57,9 @@ describe('custom ranges in a time zone', () => {
   it('label periods in the zone and offer it among the zones', () => {
     expect(periodLabel('2026-12-02T13:00:00Z', 'HOUR', 'Asia/Tokyo')).toBe('Dec 2, 22:00');
     expect(periodLabel('2026-12-01T23:00:00Z', 'DAY', 'Europe/Paris')).toBe('Dec 2, 2026');
+    expect(rangeLabel('2026-12-01T23:00:00Z', '2026-12-02T23:00:00Z', 'Europe/Paris')).toBe(
+      'Dec 2, 2026 00:00 – Dec 3, 2026 00:00 (Europe/Paris)',
+    );
     const zones = timezoneOptions('Europe/Paris');
     expect(zones[0]).toBe('UTC');
     expect(zones).toContain('Europe/Paris');
