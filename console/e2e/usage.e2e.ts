@@ -133,6 +133,29 @@ describe('usage pages', () => {
     await checkPage(page, 'fetch-log');
   });
 
+  it('fetch log: pages through more records than one page holds', async () => {
+    // 50 records a page: 55 more evaluations, written by the next flushes (every 5 s).
+    await Promise.all(Array.from({ length: 55 }, () => evaluate()));
+    const count = `{ configFetchLog(environment: "${ENV}", first: 100) { edges { cursor } } }`;
+    await expect
+      .poll(
+        async () =>
+          (await gql<{ configFetchLog: { edges: unknown[] } }>(baseUrl, adminToken, count))
+            .configFetchLog.edges.length,
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBeGreaterThan(55);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const table = page.getByRole('table', { name: 'Sampled fetches' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(51);
+    await page.getByRole('button', { name: 'Older records' }).click();
+    await page.getByRole('button', { name: 'Newer records' }).waitFor();
+    await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(1);
+    await expect.poll(() => table.getByRole('row').count()).toBeLessThan(51);
+    await page.getByRole('button', { name: 'Newer records' }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBe(51);
+  });
+
   it('config page: "Why this value?" runs explainServed for the key and shows the explain tree', async () => {
     await page.goto(`${baseUrl}/console/envs/${ENV}/configs/${encodeURIComponent(KEY)}`);
     await page.getByRole('tab', { name: 'Why this value?' }).click();
