@@ -18,6 +18,7 @@ import { useSession } from './api/session-context';
 import { useEnvironments } from './api/use-environments';
 import { PageSkeleton } from './components/page-skeleton';
 import { ProblemAlert } from './components/problem-alert';
+import { pageInEnvironment } from './environment-page';
 import { routes } from './routes';
 
 function ThemeToggle() {
@@ -52,9 +53,7 @@ function EnvironmentSwitcher() {
       data={environments.map((e) => ({ value: e.key, label: `${e.name} (rev ${e.revision})` }))}
       onChange={(next) => {
         if (!next || next === env) return;
-        // Same page in the other environment; a config's page goes back to the list there.
-        const page = location.pathname.includes('/history') ? 'history' : 'configs';
-        navigate(page === 'history' ? routes.history(next) : routes.configs(next));
+        navigate(pageInEnvironment(location.pathname, next));
       }}
     />
   );
@@ -84,6 +83,9 @@ export function Layout() {
           { label: 'Configs', to: routes.configs(currentEnv) },
           { label: 'History', to: routes.history(currentEnv) },
           { label: 'Why this value?', to: routes.explainServed(currentEnv) },
+          { label: 'Fetch log', to: routes.fetchLog(currentEnv) },
+          { label: 'Analytics', to: routes.analytics(currentEnv) },
+          { label: 'Stale configs', to: routes.staleConfigs(currentEnv) },
         ]
       : []),
     { label: 'API keys', to: routes.apiKeys },

@@ -42,8 +42,8 @@ import {
   toInput,
   type ConfigDraft,
 } from './draft';
-import { PreviewPanel } from './preview-panel';
 import { RulesEditor } from './rules/rules-editor';
+import { SidePanels } from './side-panels';
 import { useValidation } from './use-validation';
 
 const VALUE_TYPES: ConfigValueType[] = ['BOOLEAN', 'INTEGER', 'DECIMAL', 'STRING', 'JSON', 'IMAGE'];
@@ -533,7 +533,7 @@ function Editor({
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
-          <PreviewPanel environment={environment} draft={draft} />
+          <SidePanels environment={environment} configKey={configKey} draft={draft} />
         </Grid.Col>
       </Grid>
 
