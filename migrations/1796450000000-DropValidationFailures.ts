@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * UsageMetrics1796193680295 copied the old table's counts there, and every refusal since was
  * written to both, so the old table goes without losing a count.
  */
-export class DropValidationFailures1796400000000 implements MigrationInterface {
-  name = 'DropValidationFailures1796400000000';
+export class DropValidationFailures1796450000000 implements MigrationInterface {
+  name = 'DropValidationFailures1796450000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE "config_validation_failure"`);
