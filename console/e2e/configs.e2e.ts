@@ -129,16 +129,21 @@ describe('sign-in and the configs list', () => {
     await page.getByRole('link', { name: BANNER }).waitFor();
   });
 
-  it('shows a viewer no edit controls', async () => {
+  it('shows a viewer no edit controls, and opens a config from its row in the app', async () => {
     const viewerToken = await createKey(baseUrl, adminToken, 'e2e viewer', ['VIEWER']);
     const viewer = await newPage(browser);
     await signIn(viewer, baseUrl, viewerToken, '/console/envs/production/configs');
     await viewer.getByRole('link', { name: BANNER }).waitFor();
     await expect(viewer.getByRole('button', { name: 'New config' }).count()).resolves.toBe(0);
     await expect(viewer.getByRole('link', { name: 'New config' }).count()).resolves.toBe(0);
-    // A row's link opens the config inside the app (no page load: the marker stays).
+    // A row's link is the config's address, and opens it inside the app (no page load: the
+    // marker stays).
+    const link = viewer.getByRole('link', { name: BANNER });
+    await expect(link.getAttribute('href')).resolves.toBe(
+      `/console/envs/production/configs/${BANNER}`,
+    );
     await viewer.evaluate(() => ((window as { stayed?: boolean }).stayed = true));
-    await viewer.getByRole('link', { name: BANNER }).click();
+    await link.click();
     await viewer.waitForURL(`**/console/envs/production/configs/${BANNER}`);
     await viewer.getByText('version 1').waitFor();
     await expect(viewer.evaluate(() => (window as { stayed?: boolean }).stayed)).resolves.toBe(

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { useClient, useSubscription, type CombinedError } from 'urql';
 import type { ConfigOrder } from '../../api/gql/graphql';
 import { ConfigChangedSubscription, ConfigsQuery } from '../../api/operations';
@@ -68,17 +68,22 @@ export function useConfigsList(environment: string, filter: ListFilter, orderBy:
         return;
       }
       const page = result.data.configs;
-      setState((s) => {
-        const seen = new Set(s.rows.map((r) => r.id));
-        const added = page.edges.map((e) => e.node).filter((n) => !seen.has(n.id));
-        return {
-          rows: reset ? added : [...s.rows, ...added],
-          endCursor: page.pageInfo.endCursor ?? null,
-          hasNextPage: page.pageInfo.hasNextPage,
-          loading: false,
-          error: null,
-        };
-      });
+      // A further page lands below the rows in view: render it as a transition, in slices
+      // that let a scroll through, not in one long task.
+      const apply = reset ? (update: () => void) => update() : startTransition;
+      apply(() =>
+        setState((s) => {
+          const seen = new Set(s.rows.map((r) => r.id));
+          const added = page.edges.map((e) => e.node).filter((n) => !seen.has(n.id));
+          return {
+            rows: reset ? added : [...s.rows, ...added],
+            endCursor: page.pageInfo.endCursor ?? null,
+            hasNextPage: page.pageInfo.hasNextPage,
+            loading: false,
+            error: null,
+          };
+        }),
+      );
     },
     [client, environment, filterKey, orderKey],
   );
