@@ -75,6 +75,34 @@ describe('sign-in and the configs list', () => {
     expect(stored.local).not.toContain(adminToken);
   });
 
+  it('asks for the list together with the session check on a load, not after it', async () => {
+    // The session check is held until the list's first page is asked for (at most 3 s): before
+    // the first-screen prefetch, the list waited for the session check's answer.
+    const sent: string[] = [];
+    let listAsked = () => {};
+    const asked = new Promise<void>((resolve) => (listAsked = resolve));
+    await page.route('**/graphql', async (route) => {
+      const operation = (route.request().postDataJSON() as { operationName?: string } | null)
+        ?.operationName;
+      if (operation === 'Configs') {
+        sent.push('Configs');
+        listAsked();
+      }
+      if (operation === 'Me') {
+        await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 3000))]);
+        sent.push('Me answered');
+      }
+      await route.continue();
+    });
+    try {
+      await page.reload();
+      await page.getByRole('link', { name: BANNER }).waitFor();
+    } finally {
+      await page.unroute('**/graphql');
+    }
+    expect(sent.slice(0, 2)).toEqual(['Configs', 'Me answered']);
+  });
+
   it('shows a config created through the API in the open list without a reload, highlighted', async () => {
     await gql(baseUrl, adminToken, CREATE, {
       input: {
@@ -101,13 +129,26 @@ describe('sign-in and the configs list', () => {
     await page.getByRole('link', { name: BANNER }).waitFor();
   });
 
-  it('shows a viewer no edit controls', async () => {
+  it('shows a viewer no edit controls, and opens a config from its row in the app', async () => {
     const viewerToken = await createKey(baseUrl, adminToken, 'e2e viewer', ['VIEWER']);
     const viewer = await newPage(browser);
     await signIn(viewer, baseUrl, viewerToken, '/console/envs/production/configs');
     await viewer.getByRole('link', { name: BANNER }).waitFor();
     await expect(viewer.getByRole('button', { name: 'New config' }).count()).resolves.toBe(0);
     await expect(viewer.getByRole('link', { name: 'New config' }).count()).resolves.toBe(0);
+    // A row's link is the config's address, and opens it inside the app (no page load: the
+    // marker stays).
+    const link = viewer.getByRole('link', { name: BANNER });
+    await expect(link.getAttribute('href')).resolves.toBe(
+      `/console/envs/production/configs/${BANNER}`,
+    );
+    await viewer.evaluate(() => ((window as { stayed?: boolean }).stayed = true));
+    await link.click();
+    await viewer.waitForURL(`**/console/envs/production/configs/${BANNER}`);
+    await viewer.getByText('version 1').waitFor();
+    await expect(viewer.evaluate(() => (window as { stayed?: boolean }).stayed)).resolves.toBe(
+      true,
+    );
     await viewer.close();
   });
 });

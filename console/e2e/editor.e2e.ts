@@ -51,6 +51,37 @@ async function choose(page: Page, scope: Locator, label: string, option: string)
   await page.getByRole('option', { name: option, exact: true }).click();
 }
 
+/**
+ * Drags rule `from` (1-based) with the mouse by its handle onto rule `to`: down, then moves in
+ * steps (dnd-kit's pointer sensor follows pointermove events), then up once the builder
+ * announces the rule over its new position.
+ */
+async function dragRule(page: Page, from: number, to: number) {
+  const card = (n: number) => page.getByRole('group', { name: `Rule ${n}`, exact: true });
+  await card(Math.min(from, to)).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const source = (await card(from).boundingBox())!;
+  const target = (await card(to).boundingBox())!;
+  const handle = (await card(from)
+    .getByRole('button', { name: new RegExp(`^Drag Rule ${from} to reorder`) })
+    .boundingBox())!;
+  const x = handle.x + handle.width / 2;
+  const y = handle.y + handle.height / 2;
+  // The dragged card ends 10 px past the target's far edge: its centre is then nearest the target's.
+  const dy =
+    to < from
+      ? target.y - source.y - 10
+      : target.y + target.height - (source.y + source.height) + 10;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y + Math.sign(dy) * 5, { steps: 2 });
+  await page.mouse.move(x, y + dy, { steps: 15 });
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Rule ${from} is over position ${to}.` })
+    .waitFor({ state: 'attached' });
+  await page.mouse.up();
+}
+
 async function ruleIds(page: Page) {
   return page
     .getByRole('textbox', { name: /^Rule id/ })
@@ -85,7 +116,7 @@ describe('the config editor', () => {
       .not.toBe('true');
   });
 
-  it('builds a nested rule in the builder, shows its errors inline, reorders by keyboard and saves', async () => {
+  it('builds a nested rule in the builder, shows its errors inline, reorders by keyboard and mouse and saves', async () => {
     await page.getByRole('button', { name: 'Add rule' }).click();
     const first = page.getByRole('group', { name: 'Rule 1', exact: true });
     const plan = first.getByRole('group', { name: 'Condition 1', exact: true });
@@ -140,6 +171,16 @@ describe('the config editor', () => {
     await page.keyboard.press('Space');
     await announced('Rule 1 dropped at position 2.');
     await expect.poll(() => ruleIds(page)).toEqual(['pro-in-europe', 'staff']);
+    // The mouse, up then down, on a viewport tall enough to show both rules.
+    await page.setViewportSize({ width: 1280, height: 2000 });
+    try {
+      await dragRule(page, 2, 1);
+      await expect.poll(() => ruleIds(page)).toEqual(['staff', 'pro-in-europe']);
+      await dragRule(page, 1, 2);
+      await expect.poll(() => ruleIds(page)).toEqual(['pro-in-europe', 'staff']);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
 
     await page.getByRole('button', { name: 'Create config' }).click();
     await page.waitForURL(`**${editorPath}`);

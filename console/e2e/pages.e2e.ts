@@ -184,6 +184,31 @@ describe('history, API keys and environments', () => {
       .waitFor({ state: 'detached' });
   });
 
+  it('lists keys past the first page of 100 on "Load more keys"', async () => {
+    // One key older than the 100 after it: newest first, it is on the second page.
+    const older = `older key ${RUN}`;
+    await createKey(baseUrl, adminToken, older, ['VIEWER']);
+    for (let batch = 0; batch < 4; batch += 1) {
+      const creates = Array.from(
+        { length: 25 },
+        (_, i) =>
+          `k${i}: createApiKey(input: { name: "bulk key ${RUN} ${batch * 25 + i}", roles: [VIEWER] }) { token }`,
+      );
+      await gql(baseUrl, adminToken, `mutation { ${creates.join('\n')} }`);
+    }
+    await page.reload();
+    const bulk = page.getByRole('row').filter({ hasText: `bulk key ${RUN} ` });
+    await page
+      .getByRole('row')
+      .filter({ hasText: `bulk key ${RUN} 99` })
+      .waitFor();
+    await expect(bulk.count()).resolves.toBe(100);
+    await expect(page.getByRole('row').filter({ hasText: older }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Load more keys' }).click();
+    await page.getByRole('button', { name: `Revoke ${older}` }).waitFor();
+    await expect(bulk.count()).resolves.toBe(100);
+  });
+
   it('creates and renames an environment and shows its revision', async () => {
     await page.getByRole('link', { name: 'Environments' }).click();
     await page.getByRole('textbox', { name: /^Key/ }).fill(`qa-${RUN}`);

@@ -1,3 +1,5 @@
+// First: starts the first screen's queries before the rest of the bundle evaluates.
+import './first-screen';
 import '@mantine/core/styles.css';
 import './theme.css';
 import { StrictMode } from 'react';

@@ -1,41 +1,54 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Navigate, createBrowserRouter } from 'react-router';
 import { Layout, EnvironmentRedirect } from './layout';
 import { ConfigsPage } from './pages/configs/configs-page';
 import { PageSkeleton } from './components/page-skeleton';
-import { HistoryPage } from './pages/history/history-page';
-import { ApiKeysPage } from './pages/api-keys/api-keys-page';
-import { EnvironmentsPage } from './pages/environments/environments-page';
-import { ExplainServedPage } from './pages/explain-served/explain-served-page';
-import { FetchLogPage } from './pages/fetch-log/fetch-log-page';
-import { StaleConfigsPage } from './pages/stale-configs/stale-configs-page';
 
-// The editor (rule builder, drag and drop, date pickers) loads when first opened, keeping the
-// initial JavaScript of every other page small.
-const LazyConfigEditorPage = lazy(() =>
-  import('./pages/config-editor/config-editor-page').then((m) => ({ default: m.ConfigEditorPage })),
-);
-
-// Analytics (with its chart library) loads when first opened.
-const LazyAnalyticsPage = lazy(() =>
-  import('./pages/analytics/analytics-page').then((m) => ({ default: m.AnalyticsPage })),
-);
-
-function AnalyticsPage() {
-  return (
-    <Suspense fallback={<PageSkeleton rows={10} />}>
-      <LazyAnalyticsPage />
-    </Suspense>
-  );
+/**
+ * A page whose code loads when it is first opened, with a skeleton meanwhile. Every page but the
+ * configs list (the first screen) is one: the initial JavaScript stays small and quick to parse.
+ */
+function lazyPage<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+  rows?: number,
+): ComponentType<P> {
+  const Page = lazy(() => load().then((component) => ({ default: component })));
+  return function LazyPage(props: P) {
+    return (
+      <Suspense fallback={<PageSkeleton rows={rows} />}>
+        <Page {...props} />
+      </Suspense>
+    );
+  };
 }
 
-function ConfigEditorPage({ isNew }: { isNew?: boolean }) {
-  return (
-    <Suspense fallback={<PageSkeleton rows={10} />}>
-      <LazyConfigEditorPage isNew={isNew} />
-    </Suspense>
-  );
-}
+const ConfigEditorPage = lazyPage(
+  () => import('./pages/config-editor/config-editor-page').then((m) => m.ConfigEditorPage),
+  10,
+);
+const HistoryPage = lazyPage(() =>
+  import('./pages/history/history-page').then((m) => m.HistoryPage),
+);
+const ExplainServedPage = lazyPage(() =>
+  import('./pages/explain-served/explain-served-page').then((m) => m.ExplainServedPage),
+);
+const ApiKeysPage = lazyPage(() =>
+  import('./pages/api-keys/api-keys-page').then((m) => m.ApiKeysPage),
+);
+const EnvironmentsPage = lazyPage(() =>
+  import('./pages/environments/environments-page').then((m) => m.EnvironmentsPage),
+);
+const FetchLogPage = lazyPage(() =>
+  import('./pages/fetch-log/fetch-log-page').then((m) => m.FetchLogPage),
+);
+const StaleConfigsPage = lazyPage(() =>
+  import('./pages/stale-configs/stale-configs-page').then((m) => m.StaleConfigsPage),
+);
+// Analytics holds the chart library.
+const AnalyticsPage = lazyPage(
+  () => import('./pages/analytics/analytics-page').then((m) => m.AnalyticsPage),
+  10,
+);
 
 export const routes = {
   configs: (env: string) => `/envs/${encodeURIComponent(env)}/configs`,

@@ -4,6 +4,7 @@ import { createApiClient, type ApiClient } from './client';
 import { describeProblem } from './errors';
 import type { MeQuery as MeResult } from './gql/graphql';
 import { MeQuery } from './operations';
+import { takePrefetched } from './prefetch';
 import { abilitiesOf } from './roles';
 import { clearToken, readToken, storeToken } from './session';
 import { SessionContext, type Session } from './session-context';
@@ -17,7 +18,8 @@ interface Signed {
 
 async function signIn(token: string, onUnauthenticated: () => void): Promise<Signed> {
   const api = createApiClient(token, onUnauthenticated);
-  const result = await api.client.query(MeQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+  const result = await (takePrefetched(token, MeQuery, {}) ??
+    api.client.query(MeQuery, {}, { requestPolicy: 'network-only' }).toPromise());
   if (result.error || !result.data) {
     api.dispose();
     throw new Error(

@@ -1,5 +1,11 @@
 import { createClient as createWsClient } from 'graphql-ws';
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
+import {
+  Client,
+  cacheExchange,
+  fetchExchange,
+  subscriptionExchange,
+  type ClientOptions,
+} from 'urql';
 
 /** Same origin as the page: the api serves the console, so no CORS and a strict CSP. */
 export function graphqlUrls(location: Location): { http: string; ws: string } {
@@ -15,6 +21,18 @@ export interface ApiClient {
   /** Calls `listener` on every connect and every unexpected drop; returns the unsubscribe. */
   watchLive(listener: (state: LiveState) => void): () => void;
   dispose(): void;
+}
+
+/** How queries go over HTTP with a key: same origin, POST always, the key in a header. */
+export function httpOptions(
+  token: string,
+): Pick<ClientOptions, 'url' | 'preferGetMethod' | 'fetchOptions'> {
+  return {
+    url: graphqlUrls(window.location).http,
+    // POST always: the API's CSRF prevention refuses simple GET requests.
+    preferGetMethod: false,
+    fetchOptions: () => ({ headers: { authorization: `Bearer ${token}` } }),
+  };
 }
 
 export function createApiClient(token: string, onUnauthenticated: () => void): ApiClient {
@@ -37,11 +55,8 @@ export function createApiClient(token: string, onUnauthenticated: () => void): A
     },
   });
   const client = new Client({
-    url: urls.http,
+    ...httpOptions(token),
     requestPolicy: 'cache-and-network',
-    // POST always: the API's CSRF prevention refuses simple GET requests.
-    preferGetMethod: false,
-    fetchOptions: () => ({ headers: { authorization: `Bearer ${token}` } }),
     exchanges: [
       cacheExchange,
       fetchExchange,

@@ -14,7 +14,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useMutation, useQuery } from 'urql';
 import type { ApiKeysQuery as ApiKeysResult, Role } from '../../api/gql/graphql';
 import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from '../../api/operations';
@@ -27,7 +27,7 @@ type ApiKey = ApiKeysResult['apiKeys']['edges'][number]['node'];
 const ROLES: Role[] = ['ADMIN', 'EDITOR', 'APPROVER', 'VIEWER', 'SDK'];
 const when = (at?: string | null) => (at ? new Date(at).toLocaleString() : 'never');
 
-function CreateKeyForm({ onCreated }: { onCreated(): void }) {
+function CreateKeyForm() {
   const { environments } = useEnvironments();
   const { me } = useSession();
   const [name, setName] = useState('');
@@ -42,7 +42,6 @@ function CreateKeyForm({ onCreated }: { onCreated(): void }) {
     if (result.data) {
       setToken(result.data.createApiKey.token);
       setName('');
-      onCreated();
     }
   };
   return (
@@ -108,16 +107,111 @@ function CreateKeyForm({ onCreated }: { onCreated(): void }) {
   );
 }
 
-export function ApiKeysPage() {
+/** Keys asked for per request (the API's largest page). */
+const PAGE_SIZE = 100;
+
+/**
+ * One page of keys, newest first, and after it the next page when asked for: each page starts
+ * after the current last key of the one before, so a key created meanwhile (it goes first)
+ * pushes the others down a page instead of hiding one between two pages.
+ */
+function KeyPage({
+  after,
+  pages,
+  onMore,
+  onRevoke,
+}: {
+  after: string | null;
+  /** How many pages to show from this one on (this one included). */
+  pages: number;
+  onMore(): void;
+  onRevoke(key: ApiKey): void;
+}) {
   const { isAdmin, me } = useSession();
   const [{ data, error, fetching }, refetch] = useQuery({
     query: ApiKeysQuery,
-    variables: { first: 100 },
+    variables: { first: PAGE_SIZE, after },
   });
+  const columns = isAdmin ? 7 : 6;
+  const connection = data?.apiKeys;
+  const status = (content: ReactNode) => (
+    <Table.Tbody>
+      <Table.Tr>
+        <Table.Td colSpan={columns}>{content}</Table.Td>
+      </Table.Tr>
+    </Table.Tbody>
+  );
+  if (!connection) {
+    if (error) {
+      return status(
+        <ProblemAlert error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />,
+      );
+    }
+    return status(fetching ? <PageSkeleton rows={after ? 2 : 6} /> : null);
+  }
+  const more = connection.pageInfo.hasNextPage;
+  return (
+    <>
+      <Table.Tbody>
+        {connection.edges.map(({ node: key }) => (
+          <Table.Tr key={key.id}>
+            <Table.Td>{key.name}</Table.Td>
+            <Table.Td>
+              <Code>{key.tokenPrefix}</Code>
+            </Table.Td>
+            <Table.Td>{key.roles.map((r) => r.toLowerCase()).join(', ')}</Table.Td>
+            <Table.Td>{key.environment?.key ?? 'all'}</Table.Td>
+            <Table.Td>{when(key.lastUsedAt)}</Table.Td>
+            <Table.Td>
+              {key.revokedAt ? (
+                <Badge color="red.9">revoked</Badge>
+              ) : (
+                <Badge color="teal.9">active</Badge>
+              )}
+            </Table.Td>
+            {isAdmin && (
+              <Table.Td>
+                {!key.revokedAt && key.id !== me.id && (
+                  <Button
+                    size="compact-xs"
+                    color="red.9"
+                    variant="outline"
+                    onClick={() => onRevoke(key)}
+                    aria-label={`Revoke ${key.name}`}
+                  >
+                    Revoke
+                  </Button>
+                )}
+              </Table.Td>
+            )}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+      {more && pages > 1 && (
+        <KeyPage
+          after={connection.pageInfo.endCursor ?? null}
+          pages={pages - 1}
+          onMore={onMore}
+          onRevoke={onRevoke}
+        />
+      )}
+      {more &&
+        pages === 1 &&
+        status(
+          <Button variant="default" size="xs" onClick={onMore}>
+            Load more keys
+          </Button>,
+        )}
+    </>
+  );
+}
+
+export function ApiKeysPage() {
+  const { isAdmin } = useSession();
+  const [pages, setPages] = useState(1);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [revoked, revoke] = useMutation(RevokeApiKeyMutation);
-  const reload = () => refetch({ requestPolicy: 'network-only' });
-  const keys = data?.apiKeys.edges.map((e) => e.node) ?? [];
+  const loadMore = useCallback(() => setPages((n) => n + 1), []);
   return (
     <Stack maw={1100}>
       <Title order={1} size="h2">
@@ -128,62 +222,25 @@ export function ApiKeysPage() {
           Only admin keys create and revoke keys.
         </Alert>
       )}
-      {isAdmin && <CreateKeyForm onCreated={reload} />}
-      {error && <ProblemAlert error={error} onRetry={reload} />}
-      {fetching && !data ? (
-        <PageSkeleton />
-      ) : (
-        <Table.ScrollContainer minWidth={700}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Prefix</Table.Th>
-                <Table.Th>Roles</Table.Th>
-                <Table.Th>Environment</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th>Status</Table.Th>
-                {isAdmin && <Table.Th>Actions</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {keys.map((key) => (
-                <Table.Tr key={key.id}>
-                  <Table.Td>{key.name}</Table.Td>
-                  <Table.Td>
-                    <Code>{key.tokenPrefix}</Code>
-                  </Table.Td>
-                  <Table.Td>{key.roles.map((r) => r.toLowerCase()).join(', ')}</Table.Td>
-                  <Table.Td>{key.environment?.key ?? 'all'}</Table.Td>
-                  <Table.Td>{when(key.lastUsedAt)}</Table.Td>
-                  <Table.Td>
-                    {key.revokedAt ? (
-                      <Badge color="red.9">revoked</Badge>
-                    ) : (
-                      <Badge color="teal.9">active</Badge>
-                    )}
-                  </Table.Td>
-                  {isAdmin && (
-                    <Table.Td>
-                      {!key.revokedAt && key.id !== me.id && (
-                        <Button
-                          size="compact-xs"
-                          color="red.9"
-                          variant="outline"
-                          onClick={() => setRevoking(key)}
-                          aria-label={`Revoke ${key.name}`}
-                        >
-                          Revoke
-                        </Button>
-                      )}
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      {/* Creating or revoking a key refetches the listed pages (urql's cache drops every
+          result that holds an ApiKey after a mutation returns one). */}
+      {isAdmin && <CreateKeyForm />}
+      <Table.ScrollContainer minWidth={700}>
+        <Table striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Prefix</Table.Th>
+              <Table.Th>Roles</Table.Th>
+              <Table.Th>Environment</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>Status</Table.Th>
+              {isAdmin && <Table.Th>Actions</Table.Th>}
+            </Table.Tr>
+          </Table.Thead>
+          <KeyPage after={null} pages={pages} onMore={loadMore} onRevoke={setRevoking} />
+        </Table>
+      </Table.ScrollContainer>
       <Modal
         opened={revoking !== null}
         onClose={() => setRevoking(null)}
@@ -203,10 +260,7 @@ export function ApiKeysPage() {
               loading={revoked.fetching}
               onClick={async () => {
                 const result = await revoke({ input: { id: revoking!.id } });
-                if (!result.error) {
-                  setRevoking(null);
-                  reload();
-                }
+                if (!result.error) setRevoking(null);
               }}
             >
               Revoke key

@@ -19,6 +19,13 @@ export const SORTS = {
 
 export type SortOrder = keyof typeof SORTS;
 
+/** What the page shows first: active configs by key (the first screen prefetches this). */
+export const INITIAL_FILTER: ListFilter = { search: '', valueType: null, archived: false };
+export const INITIAL_SORT: SortOrder = 'key';
+
+/** Rows asked for per request. */
+export const PAGE_SIZE = 100;
+
 export interface ConfigEventLike {
   configId: string;
   key: string;
@@ -70,4 +77,14 @@ export function toApiFilter(filter: ListFilter) {
     ...(filter.valueType ? { valueType: filter.valueType } : {}),
     ...(filter.archived !== null ? { archived: filter.archived } : {}),
   };
+}
+
+/** The Configs query's variables for a page of the list. */
+export function configsVariables(
+  environment: string,
+  filter: ListFilter,
+  orderBy: ConfigOrder,
+  after: string | null,
+) {
+  return { environment, filter: toApiFilter(filter), orderBy, first: PAGE_SIZE, after };
 }

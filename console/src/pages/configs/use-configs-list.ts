@@ -1,16 +1,17 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { useClient, useSubscription, type CombinedError } from 'urql';
 import type { ConfigOrder } from '../../api/gql/graphql';
 import { ConfigChangedSubscription, ConfigsQuery } from '../../api/operations';
+import { takePrefetched } from '../../api/prefetch';
+import { readToken } from '../../api/session';
 import { useSession } from '../../api/session-context';
 import {
   applyConfigEvent,
+  configsVariables,
   toApiFilter,
   type ConfigRow,
   type ListFilter,
 } from './configs-list-state';
-
-const PAGE_SIZE = 100;
 const HIGHLIGHT_MS = 2500;
 
 interface ListState {
@@ -52,36 +53,37 @@ export function useConfigsList(environment: string, filter: ListFilter, orderBy:
     async (after: string | null, reset: boolean) => {
       const mine = generation.current;
       setState((s) => ({ ...(reset ? initial : s), loading: true, error: null }));
-      const result = await client
-        .query(
-          ConfigsQuery,
-          {
-            environment,
-            filter: JSON.parse(filterKey),
-            orderBy: JSON.parse(orderKey),
-            first: PAGE_SIZE,
-            after,
-          },
-          { requestPolicy: 'network-only' },
-        )
-        .toPromise();
+      const variables = configsVariables(
+        environment,
+        filterRef.current,
+        JSON.parse(orderKey) as ConfigOrder,
+        after,
+      );
+      // The first page of the first screen was asked for as the script started.
+      const result = await (takePrefetched(readToken(), ConfigsQuery, variables) ??
+        client.query(ConfigsQuery, variables, { requestPolicy: 'network-only' }).toPromise());
       if (mine !== generation.current) return;
       if (result.error || !result.data) {
         setState((s) => ({ ...s, loading: false, error: result.error ?? null }));
         return;
       }
       const page = result.data.configs;
-      setState((s) => {
-        const seen = new Set(s.rows.map((r) => r.id));
-        const added = page.edges.map((e) => e.node).filter((n) => !seen.has(n.id));
-        return {
-          rows: reset ? added : [...s.rows, ...added],
-          endCursor: page.pageInfo.endCursor ?? null,
-          hasNextPage: page.pageInfo.hasNextPage,
-          loading: false,
-          error: null,
-        };
-      });
+      // A further page lands below the rows in view: render it as a transition, in slices
+      // that let a scroll through, not in one long task.
+      const apply = reset ? (update: () => void) => update() : startTransition;
+      apply(() =>
+        setState((s) => {
+          const seen = new Set(s.rows.map((r) => r.id));
+          const added = page.edges.map((e) => e.node).filter((n) => !seen.has(n.id));
+          return {
+            rows: reset ? added : [...s.rows, ...added],
+            endCursor: page.pageInfo.endCursor ?? null,
+            hasNextPage: page.pageInfo.hasNextPage,
+            loading: false,
+            error: null,
+          };
+        }),
+      );
     },
     [client, environment, filterKey, orderKey],
   );
