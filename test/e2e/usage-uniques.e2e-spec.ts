@@ -18,8 +18,11 @@ import { subscribe, wsClient } from '../support/ws-client';
 const EVALUATE = `query ($keys: [String!], $context: JSON!) {
   evaluate(environment: "development", context: $context, keys: $keys) { key } }`;
 
-/** A fixed hour far from now, so tests never share hours with each other or the clock. */
-const HOUR = Date.UTC(2026, 0, 10, 12);
+/**
+ * An hour ten days ago: past what the apps' own scheduled rollups store (the last hours), and
+ * within the hourly retention they prune with.
+ */
+const HOUR = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 10 * DAY_MS;
 /** When the rollup job persists an hour: well after it ends, late flushes included. */
 const GRACE_MS = 45 * 60_000;
 const AFTER_HOUR = HOUR + HOUR_MS + GRACE_MS;
