@@ -309,3 +309,34 @@ describe('unique users and devices', () => {
     }
   },
 );
+
+it('records no unique users or devices with USAGE_METRICS=off', async () => {
+  const app = await startTestApp({ env: { USAGE_METRICS: 'off', USAGE_FLUSH_MS: '600000' } });
+  try {
+    const config = await createConfig(app);
+    const env = await environmentId(app);
+    expect(
+      await app.gql(EVALUATE, { keys: [config.key], context: { user: { id: 'u1' } } }),
+    ).not.toHaveProperty('errors');
+    const { recorder, counter } = clocked(app, Date.now());
+    await recorder.flush();
+    await persist(app, Date.now() + DAY_MS);
+    const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    const counts = await counter.distinct(
+      env,
+      [config.key, ENVIRONMENT_WIDE],
+      new Date(hour - HOUR_MS),
+      new Date(hour + HOUR_MS),
+    );
+    expect(Object.fromEntries(counts)).toEqual({
+      [config.key]: { users: 0, devices: 0 },
+      [ENVIRONMENT_WIDE]: { users: 0, devices: 0 },
+    });
+    const db = app.running.app.get(DataSource);
+    expect(await db.query('SELECT count(*)::int AS n FROM config_usage_sketch')).toEqual([
+      { n: 0 },
+    ]);
+  } finally {
+    await app.close();
+  }
+});
