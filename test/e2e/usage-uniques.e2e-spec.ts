@@ -8,6 +8,7 @@ import { HyperLogLog } from '../../src/modules/usage/hyperloglog';
 import { ENVIRONMENT_WIDE, UniqueCounter } from '../../src/modules/usage/unique-counter';
 import { DAY_MS, HOUR_MS, UsageChannel } from '../../src/modules/usage/usage-metric.util';
 import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
+import { UsageSketchRepository } from '../../src/modules/usage/usage-sketch.repository';
 import { UsageSketches } from '../../src/modules/usage/usage-sketches.service';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig } from '../factories/config.factory';
@@ -231,42 +232,63 @@ describe('unique users and devices', () => {
   }
 });
 
-(hasRedis ? it : it.skip)('two api processes sharing Redis count an id once', async () => {
-  const first = await startTestApp({ env: { USAGE_FLUSH_MS: '600000' } });
-  try {
-    const second = await startTestApp({ shareWith: first, env: { USAGE_FLUSH_MS: '600000' } });
+(hasPostgres && hasRedis ? it : it.skip)(
+  'two api processes sharing Redis and PostgreSQL count an id once',
+  async () => {
+    const first = await startTestApp({ env: { USAGE_FLUSH_MS: '600000' } });
     try {
-      const env = await environmentId(first);
-      const one = clocked(first);
-      const two = clocked(second);
-      serve(one.recorder, env, ['shared'], range(0, 600));
-      serve(two.recorder, env, ['shared'], range(400, 1000));
-      await Promise.all([one.recorder.flush(), two.recorder.flush()]);
-      const open = await one.counter.distinct(
-        env,
-        ['shared'],
-        new Date(HOUR),
-        new Date(HOUR + HOUR_MS),
-      );
-      const union = estimateOf(range(0, 1000));
-      expect(open.get('shared')?.users).toBe(union);
-      // Both persisting at once lose nothing and count nothing twice.
-      await Promise.all([persist(first, AFTER_HOUR), persist(second, AFTER_HOUR)]);
-      one.set(AFTER_HOUR);
-      const stored = await one.counter.distinct(
-        env,
-        ['shared'],
-        new Date(HOUR),
-        new Date(HOUR + HOUR_MS),
-      );
-      expect(stored.get('shared')?.users).toBe(union);
+      const second = await startTestApp({ shareWith: first, env: { USAGE_FLUSH_MS: '600000' } });
+      try {
+        const env = await environmentId(first);
+        const one = clocked(first);
+        const two = clocked(second);
+        serve(one.recorder, env, ['shared'], range(0, 600));
+        serve(two.recorder, env, ['shared'], range(400, 1000));
+        await Promise.all([one.recorder.flush(), two.recorder.flush()]);
+        const open = await one.counter.distinct(
+          env,
+          ['shared'],
+          new Date(HOUR),
+          new Date(HOUR + HOUR_MS),
+        );
+        const union = estimateOf(range(0, 1000));
+        expect(open.get('shared')?.users).toBe(union);
+        // Both persisting at once lose nothing and count nothing twice.
+        await Promise.all([persist(first, AFTER_HOUR), persist(second, AFTER_HOUR)]);
+        one.set(AFTER_HOUR);
+        const stored = await one.counter.distinct(
+          env,
+          ['shared'],
+          new Date(HOUR),
+          new Date(HOUR + HOUR_MS),
+        );
+        expect(stored.get('shared')?.users).toBe(union);
+
+        // Two processes merging different sketches into the same rows at once lose neither.
+        const sketchOf = (ids: number[]) => {
+          const users = new HyperLogLog();
+          for (const i of ids) users.addId(`user-${i}`);
+          return { environmentId: env, configKey: 'merged', hour: HOUR, users, devices: users };
+        };
+        await Promise.all([
+          first.running.app.get(UsageSketchRepository).persist([sketchOf(range(0, 300))]),
+          second.running.app.get(UsageSketchRepository).persist([sketchOf(range(300, 700))]),
+        ]);
+        const merged = await one.counter.distinct(
+          env,
+          ['merged'],
+          new Date(HOUR),
+          new Date(HOUR + HOUR_MS),
+        );
+        expect(merged.get('merged')?.users).toBe(estimateOf(range(0, 700)));
+      } finally {
+        await second.close();
+      }
     } finally {
-      await second.close();
+      await first.close();
     }
-  } finally {
-    await first.close();
-  }
-});
+  },
+);
 
 (hasPostgres && hasRedis ? it : it.skip)(
   'a Redis restart loses at most the open hour: closed hours are in PostgreSQL',
