@@ -270,6 +270,8 @@ describe('unique users and devices', () => {
           for (const i of ids) users.addId(`user-${i}`);
           return { environmentId: env, configKey: 'merged', hour: HOUR, users, devices: users };
         };
+        // The rows exist first: each merge reads, then writes them (under its row lock).
+        await first.running.app.get(UsageSketchRepository).persist([sketchOf(range(0, 10))]);
         await Promise.all([
           first.running.app.get(UsageSketchRepository).persist([sketchOf(range(0, 300))]),
           second.running.app.get(UsageSketchRepository).persist([sketchOf(range(300, 700))]),
