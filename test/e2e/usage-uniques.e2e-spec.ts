@@ -8,6 +8,7 @@ import { HyperLogLog } from '../../src/modules/usage/hyperloglog';
 import { ENVIRONMENT_WIDE, UniqueCounter } from '../../src/modules/usage/unique-counter';
 import { DAY_MS, HOUR_MS, UsageChannel } from '../../src/modules/usage/usage-metric.util';
 import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
+import { UsageSketchRepository } from '../../src/modules/usage/usage-sketch.repository';
 import { UsageSketches } from '../../src/modules/usage/usage-sketches.service';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig } from '../factories/config.factory';
@@ -18,8 +19,11 @@ import { subscribe, wsClient } from '../support/ws-client';
 const EVALUATE = `query ($keys: [String!], $context: JSON!) {
   evaluate(environment: "development", context: $context, keys: $keys) { key } }`;
 
-/** A fixed hour far from now, so tests never share hours with each other or the clock. */
-const HOUR = Date.UTC(2026, 0, 10, 12);
+/**
+ * An hour ten days ago: past what the apps' own scheduled rollups store (the last hours), and
+ * within the hourly retention they prune with.
+ */
+const HOUR = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 10 * DAY_MS;
 /** When the rollup job persists an hour: well after it ends, late flushes included. */
 const GRACE_MS = 45 * 60_000;
 const AFTER_HOUR = HOUR + HOUR_MS + GRACE_MS;
@@ -228,42 +232,65 @@ describe('unique users and devices', () => {
   }
 });
 
-(hasRedis ? it : it.skip)('two api processes sharing Redis count an id once', async () => {
-  const first = await startTestApp({ env: { USAGE_FLUSH_MS: '600000' } });
-  try {
-    const second = await startTestApp({ shareWith: first, env: { USAGE_FLUSH_MS: '600000' } });
+(hasPostgres && hasRedis ? it : it.skip)(
+  'two api processes sharing Redis and PostgreSQL count an id once',
+  async () => {
+    const first = await startTestApp({ env: { USAGE_FLUSH_MS: '600000' } });
     try {
-      const env = await environmentId(first);
-      const one = clocked(first);
-      const two = clocked(second);
-      serve(one.recorder, env, ['shared'], range(0, 600));
-      serve(two.recorder, env, ['shared'], range(400, 1000));
-      await Promise.all([one.recorder.flush(), two.recorder.flush()]);
-      const open = await one.counter.distinct(
-        env,
-        ['shared'],
-        new Date(HOUR),
-        new Date(HOUR + HOUR_MS),
-      );
-      const union = estimateOf(range(0, 1000));
-      expect(open.get('shared')?.users).toBe(union);
-      // Both persisting at once lose nothing and count nothing twice.
-      await Promise.all([persist(first, AFTER_HOUR), persist(second, AFTER_HOUR)]);
-      one.set(AFTER_HOUR);
-      const stored = await one.counter.distinct(
-        env,
-        ['shared'],
-        new Date(HOUR),
-        new Date(HOUR + HOUR_MS),
-      );
-      expect(stored.get('shared')?.users).toBe(union);
+      const second = await startTestApp({ shareWith: first, env: { USAGE_FLUSH_MS: '600000' } });
+      try {
+        const env = await environmentId(first);
+        const one = clocked(first);
+        const two = clocked(second);
+        serve(one.recorder, env, ['shared'], range(0, 600));
+        serve(two.recorder, env, ['shared'], range(400, 1000));
+        await Promise.all([one.recorder.flush(), two.recorder.flush()]);
+        const open = await one.counter.distinct(
+          env,
+          ['shared'],
+          new Date(HOUR),
+          new Date(HOUR + HOUR_MS),
+        );
+        const union = estimateOf(range(0, 1000));
+        expect(open.get('shared')?.users).toBe(union);
+        // Both persisting at once lose nothing and count nothing twice.
+        await Promise.all([persist(first, AFTER_HOUR), persist(second, AFTER_HOUR)]);
+        one.set(AFTER_HOUR);
+        const stored = await one.counter.distinct(
+          env,
+          ['shared'],
+          new Date(HOUR),
+          new Date(HOUR + HOUR_MS),
+        );
+        expect(stored.get('shared')?.users).toBe(union);
+
+        // Two processes merging different sketches into the same rows at once lose neither.
+        const sketchOf = (ids: number[]) => {
+          const users = new HyperLogLog();
+          for (const i of ids) users.addId(`user-${i}`);
+          return { environmentId: env, configKey: 'merged', hour: HOUR, users, devices: users };
+        };
+        // The rows exist first: each merge reads, then writes them (under its row lock).
+        await first.running.app.get(UsageSketchRepository).persist([sketchOf(range(0, 10))]);
+        await Promise.all([
+          first.running.app.get(UsageSketchRepository).persist([sketchOf(range(0, 300))]),
+          second.running.app.get(UsageSketchRepository).persist([sketchOf(range(300, 700))]),
+        ]);
+        const merged = await one.counter.distinct(
+          env,
+          ['merged'],
+          new Date(HOUR),
+          new Date(HOUR + HOUR_MS),
+        );
+        expect(merged.get('merged')?.users).toBe(estimateOf(range(0, 700)));
+      } finally {
+        await second.close();
+      }
     } finally {
-      await second.close();
+      await first.close();
     }
-  } finally {
-    await first.close();
-  }
-});
+  },
+);
 
 (hasPostgres && hasRedis ? it : it.skip)(
   'a Redis restart loses at most the open hour: closed hours are in PostgreSQL',
@@ -306,3 +333,34 @@ describe('unique users and devices', () => {
     }
   },
 );
+
+it('records no unique users or devices with USAGE_METRICS=off', async () => {
+  const app = await startTestApp({ env: { USAGE_METRICS: 'off', USAGE_FLUSH_MS: '600000' } });
+  try {
+    const config = await createConfig(app);
+    const env = await environmentId(app);
+    expect(
+      await app.gql(EVALUATE, { keys: [config.key], context: { user: { id: 'u1' } } }),
+    ).not.toHaveProperty('errors');
+    const { recorder, counter } = clocked(app, Date.now());
+    await recorder.flush();
+    await persist(app, Date.now() + DAY_MS);
+    const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    const counts = await counter.distinct(
+      env,
+      [config.key, ENVIRONMENT_WIDE],
+      new Date(hour - HOUR_MS),
+      new Date(hour + HOUR_MS),
+    );
+    expect(Object.fromEntries(counts)).toEqual({
+      [config.key]: { users: 0, devices: 0 },
+      [ENVIRONMENT_WIDE]: { users: 0, devices: 0 },
+    });
+    const db = app.running.app.get(DataSource);
+    expect(await db.query('SELECT count(*)::int AS n FROM config_usage_sketch')).toEqual([
+      { n: 0 },
+    ]);
+  } finally {
+    await app.close();
+  }
+});

@@ -180,10 +180,13 @@ export class RedisSketchStore extends SketchStore {
       try {
         const members = await this.redis.smembers(this.index(hour));
         const sketches = await this.read(
-          hour,
           members.map((member) => {
             const colon = member.indexOf(':');
-            return [member.slice(0, colon), member.slice(colon + 1)];
+            return {
+              hour,
+              environmentId: member.slice(0, colon),
+              configKey: member.slice(colon + 1),
+            };
           }),
         );
         closed.push({
@@ -209,12 +212,11 @@ export class RedisSketchStore extends SketchStore {
   ): Promise<HourSketch[]> {
     const start = Math.max(from, periodStart(now - SKETCH_TTL_MS, UsageGranularity.Hour));
     const end = Math.min(to, periodStart(now, UsageGranularity.Hour) + HOUR_MS);
-    const sketches: HourSketch[] = [];
-    const pairs = keys.map((key) => [environmentId, key]);
+    const triples = [];
     for (let hour = start; hour < end; hour += HOUR_MS) {
-      sketches.push(...(await this.read(hour, pairs)));
+      for (const configKey of keys) triples.push({ hour, environmentId, configKey });
     }
-    return sketches;
+    return this.read(triples);
   }
 
   private async unclaim(hour: number): Promise<void> {
@@ -225,24 +227,24 @@ export class RedisSketchStore extends SketchStore {
     return [];
   }
 
-  /** The hour's sketches of the (environment, key) pairs that have any. */
-  private async read(hour: number, pairs: readonly string[][]): Promise<HourSketch[]> {
-    if (pairs.length === 0) return [];
+  /** The sketches of the (hour, environment, key) triples that have any, in one pipeline. */
+  private async read(
+    triples: readonly { hour: number; environmentId: string; configKey: string }[],
+  ): Promise<HourSketch[]> {
+    if (triples.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const [environmentId, configKey] of pairs) {
+    for (const { hour, environmentId, configKey } of triples) {
       pipeline.getBuffer(this.key(hour, 'u', environmentId, configKey));
       pipeline.getBuffer(this.key(hour, 'd', environmentId, configKey));
     }
     const replies = throwFirstError(await pipeline.exec());
     const sketches: HourSketch[] = [];
-    pairs.forEach(([environmentId, configKey], i) => {
+    triples.forEach((triple, i) => {
       const users = replies[2 * i] as Buffer | null;
       const devices = replies[2 * i + 1] as Buffer | null;
       if (!users && !devices) return;
       sketches.push({
-        environmentId,
-        configKey,
-        hour,
+        ...triple,
         users: users ? HyperLogLog.fromRedis(users) : new HyperLogLog(),
         devices: devices ? HyperLogLog.fromRedis(devices) : new HyperLogLog(),
       });

@@ -6,6 +6,9 @@ import { periodStart, UsageGranularity } from './usage-metric.util';
 import { HourSketch, newPair, SketchPair } from './usage-sketch.util';
 import { compare } from './usage.repository';
 
+/** Sketch rows merged per transaction. */
+const PERSIST_SLICE = 500;
+
 /** A stored sketch row's identity. */
 interface SketchRow extends SketchPair {
   environmentId: string;
@@ -56,6 +59,15 @@ export class UsageSketchRepository {
     }
     if (rows.size === 0) return;
     const ordered = [...rows.values()].sort(compareRows);
+    // A slice per transaction: a dense sketch is 12 KiB, and merging again is harmless if a
+    // later slice fails.
+    for (let i = 0; i < ordered.length; i += PERSIST_SLICE) {
+      await this.merge(ordered.slice(i, i + PERSIST_SLICE));
+    }
+  }
+
+  /** Merges rows (in lock order) into their stored rows in one transaction. */
+  private async merge(ordered: SketchRow[]): Promise<void> {
     const ids = [
       ordered.map((row) => row.environmentId),
       ordered.map((row) => row.granularity),

@@ -15,6 +15,8 @@ export class UsageSketches extends UniqueCounter {
   private readonly logger = new Logger(UsageSketches.name);
   /** The clock, replaceable in tests. */
   now: () => number = Date.now;
+  /** The last run storing closed hours; runs go one after the other. */
+  private persisting: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: SketchStore,
@@ -62,7 +64,13 @@ export class UsageSketches extends UniqueCounter {
   }
 
   /** Stores the closed hours' sketches in PostgreSQL; returns how many hours were. */
-  async persistClosed(now = this.now()): Promise<number> {
+  persistClosed(now = this.now()): Promise<number> {
+    const run = this.persisting.then(() => this.storeClosed(now));
+    this.persisting = run.catch(() => undefined);
+    return run;
+  }
+
+  private async storeClosed(now: number): Promise<number> {
     const closed = await this.store.closed(now);
     for (const hour of closed) {
       try {
@@ -78,6 +86,8 @@ export class UsageSketches extends UniqueCounter {
 
   /** At shutdown: stores what only this process holds (the embedded mode's open hours). */
   async persistHeld(): Promise<void> {
+    // A run storing closed hours finishes first: what it fails to store comes back to be held.
+    await this.persisting;
     const held: HourSketch[] = this.store.drain();
     if (held.length === 0) return;
     try {
