@@ -353,17 +353,22 @@ describe('usage metrics', () => {
   it('rolls minutes up into hours and days and prunes old rows', async () => {
     const key = uniqueKey('usage');
     const [{ id }] = await db.query(`SELECT id FROM environment WHERE key = 'development'`);
-    const now = Date.UTC(2026, 0, 10, 12, 30);
-    const insert = (granularity: string, at: number, count: number) =>
+    // Five days back: within the minute rows' retention (8 days) that the app's own scheduled rollups
+    // prune by the real clock (a fixed date in the past would be pruned under the test now and then).
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 5 * 86_400_000;
+    const at = (hours: number, minutes = 0) => day + hours * 3_600_000 + minutes * 60_000;
+    const iso = (time: number) => new Date(time).toISOString();
+    const now = at(12, 30);
+    const insert = (granularity: string, time: number, count: number) =>
       db.query(
         `INSERT INTO config_usage_metric VALUES ($1, $2, $3, $4, 'evaluations', 'sdk', $5)`,
-        [id, granularity, new Date(at), key, count],
+        [id, granularity, new Date(time), key, count],
       );
-    await insert('minute', Date.UTC(2026, 0, 10, 12, 1), 3);
-    await insert('minute', Date.UTC(2026, 0, 10, 12, 29), 4);
-    await insert('minute', Date.UTC(2026, 0, 10, 11, 59), 5);
-    await insert('hour', Date.UTC(2026, 0, 10, 3), 100);
-    await insert('minute', Date.UTC(2026, 0, 1), 1); // older than 8 days
+    await insert('minute', at(12, 1), 3);
+    await insert('minute', at(12, 29), 4);
+    await insert('minute', at(11, 59), 5);
+    await insert('hour', at(3), 100);
+    await insert('minute', at(-9 * 24), 1); // older than 8 days
     const queue = app.running.app.get(JobQueue);
     const run = async () => {
       await queue.add(RollupUsageJob, { now });
@@ -382,13 +387,13 @@ describe('usage metrics', () => {
         r.n,
       ]),
     ).toEqual([
-      ['day', '2026-01-10T00:00:00.000Z', 112],
-      ['hour', '2026-01-10T03:00:00.000Z', 100],
-      ['hour', '2026-01-10T11:00:00.000Z', 5],
-      ['hour', '2026-01-10T12:00:00.000Z', 7],
-      ['minute', '2026-01-10T11:59:00.000Z', 5],
-      ['minute', '2026-01-10T12:01:00.000Z', 3],
-      ['minute', '2026-01-10T12:29:00.000Z', 4],
+      ['day', iso(day), 112],
+      ['hour', iso(at(3)), 100],
+      ['hour', iso(at(11)), 5],
+      ['hour', iso(at(12)), 7],
+      ['minute', iso(at(11, 59)), 5],
+      ['minute', iso(at(12, 1)), 3],
+      ['minute', iso(at(12, 29)), 4],
     ]);
   });
 });
