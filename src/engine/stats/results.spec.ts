@@ -312,3 +312,31 @@ describe('which p-value decides', () => {
     }
   });
 });
+
+describe('the chi-square test of independence', () => {
+  it('drops a variant without exposures; with two left it is the square of the z statistic', () => {
+    const results = computeResults({
+      variants: [
+        { key: 'a', weight: 40, control: true, exposures: 1200 },
+        { key: 'b', weight: 30, control: false, exposures: 1180 },
+        { key: 'c', weight: 30, control: false, exposures: 0 },
+      ],
+      metrics: [
+        {
+          name: 'goal',
+          kind: 'conversion',
+          role: 'primary',
+          variants: { a: { converters: 130 }, b: { converters: 160 } },
+        },
+      ],
+    });
+    const metric = results.metrics[0];
+    const z = metric.variants[1].comparison!.statistic!;
+    expect(metric.chiSquare!.degreesOfFreedom).toBe(1);
+    expect(metric.chiSquare!.statistic).toBeCloseTo(z * z, 10);
+    expect(metric.chiSquare!.pValue).toBeCloseTo(metric.variants[1].comparison!.pValue!, 12);
+    expect(metric.variants[2].comparison).toMatchObject({ absoluteLift: null, pValue: null });
+    // The variant of weight 30 with no exposures is a sample-ratio mismatch.
+    expect(results.sampleRatio.mismatch).toBe(true);
+  });
+});
