@@ -1,16 +1,12 @@
 import { bucketOf, BUCKETS, isInPercentage } from '../bucketing';
 import { Condition, ConfigState } from '../config-state';
 import { AttributeGetter, compileAttribute, isMissing } from './attribute';
-import {
-  compileConfig,
-  compileStickiness,
-  DEFAULT_STICKINESS,
-  StoredConfig,
-} from './compile-config';
+import { compileConfig, StoredConfig } from './compile-config';
 import { compileCondition, Predicate } from './conditions';
 import { EvaluationResult } from './result';
 import { beginSession, SharedConditions } from './shared';
 import { isPlainObject } from '../validate/issues';
+import { compileStickiness, stickinessPaths } from './stickiness';
 
 export type ExplainKind = 'ARCHIVED' | 'RULE' | 'ALL' | 'ANY' | 'CONDITION' | 'ROLLOUT';
 
@@ -177,8 +173,8 @@ export function compileExplainer(stored: StoredConfig): Explainer {
       }),
     };
   }
-  const stickinessPaths = state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS;
-  const stickiness = compileStickiness(stickinessPaths);
+  const paths = stickinessPaths(state.stickiness);
+  const stickiness = compileStickiness(paths);
   const rules = state.targetingRules.map((rule, i) => ({
     id: rule.id,
     path: `targetingRules[${i}]`,
@@ -200,7 +196,7 @@ export function compileExplainer(stored: StoredConfig): Explainer {
       return {
         ...step,
         outcome: false,
-        detail: `no stickiness value at ${stickinessPaths.join(' or ')}: outside ${percentage}%`,
+        detail: `no stickiness value at ${paths.join(' or ')}: outside ${percentage}%`,
       };
     }
     const bucket = bucketOf(salt, subject);
