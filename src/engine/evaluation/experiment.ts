@@ -1,8 +1,8 @@
-import { BUCKETS, bucketsIn, compileBucketing } from '../bucketing';
+import { bucketOf, BUCKETS, bucketsIn, compileBucketing } from '../bucketing';
 import { ExperimentVariant, RunningExperiment } from '../experiment-state';
 import { compileCondition } from './conditions';
 import { SharedConditions } from './shared';
-import { compileStickiness, Stickiness, stickinessPaths } from './stickiness';
+import { Stickiness } from './stickiness';
 
 /**
  * Step 3 of DESIGN.md's evaluation order, compiled: the index (in `experiment.variants`) of
@@ -41,10 +41,12 @@ export function variantAt(bounds: readonly number[], bucket: number): number {
  *   `<key>:traffic` is below the traffic percentage times 100, then gets the variant whose
  *   range holds its bucket of `<key>:variant`. The two hashes are independent, so growing the
  *   traffic only adds subjects: no one already in changes variant.
- * - `targeting`: only subjects whose context matches `targeting` (none: everyone), then as
- *   `consistent`.
+ * - `targeting`: only subjects whose context matches `targeting` (none without one), then
+ *   as `consistent`.
  * - `random`: the variant stored for the subject in `assignments` (read at each evaluation:
- *   the snapshot keeps it current), else not in; assignment happens only in `assignVariant`.
+ *   the snapshot keeps it current), else not in; assignment happens only in `assignVariant`,
+ *   which draws only for subjects inside the traffic (frozen while running), so what is
+ *   stored is what serves.
  * A subject without a stickiness value is never in the experiment.
  */
 export function compileExperiment(
@@ -74,22 +76,42 @@ export function compileExperiment(
     if (subject === undefined || (!everyone && trafficBucket(subject) >= threshold)) return -1;
     return variantAt(bounds, variantBucket(subject));
   };
-  if (experiment.assignment !== 'targeting' || !experiment.targeting) return consistent;
+  if (experiment.assignment !== 'targeting') return consistent;
+  if (!experiment.targeting) return () => -1;
   const matches = compileCondition(experiment.targeting, shared);
   return (context, targetingKey) => (matches(context) ? consistent(context, targetingKey) : -1);
 }
 
 /**
- * The variant a subject gets, computed as evaluation computes it (`compileExperiment`):
- * for `consistent` and `targeting` its assigned variant, for `random` its stored one;
- * undefined when it is not in the experiment. `stickiness` is the config's (null: the default).
+ * Whether a subject (a stickiness value) is inside the experiment's traffic (salt
+ * `<key>:traffic`): every subject at 100, none at 0. `random` assignment draws only for these.
+ */
+export function inExperimentTraffic(experiment: RunningExperiment, subject: string): boolean {
+  return (
+    experiment.trafficPercentage >= 100 ||
+    bucketOf(trafficSalt(experiment.key), subject) < bucketsIn(experiment.trafficPercentage)
+  );
+}
+
+/** The variant whose consecutive bucket range (by weight, in order) holds `bucket`. */
+export function variantAtBucket(
+  variants: readonly ExperimentVariant[],
+  bucket: number,
+): ExperimentVariant {
+  return variants[variantAt(variantBounds(variants), bucket)];
+}
+
+/**
+ * The variant a subject (its stickiness value by the config's stickiness; undefined when the
+ * context has none) gets, computed by evaluation's own `compileExperiment`, or null when it
+ * is not in the experiment: no stickiness value, outside the traffic, not matching the
+ * targeting, or (random) no stored assignment. `assignVariant` calls it.
  */
 export function assignExperimentVariant(
   experiment: RunningExperiment,
   context: unknown,
-  options: { stickiness?: string | null; targetingKey?: string } = {},
-): ExperimentVariant | undefined {
-  const stickiness = compileStickiness(stickinessPaths(options.stickiness));
-  const index = compileExperiment(experiment, stickiness)(context, options.targetingKey);
-  return index < 0 ? undefined : experiment.variants[index];
+  subject: string | undefined,
+): ExperimentVariant | null {
+  const index = compileExperiment(experiment, () => subject)(context);
+  return index < 0 ? null : experiment.variants[index];
 }

@@ -193,6 +193,15 @@ describe('explainConfig: a running experiment (step 3)', () => {
       'experiment.variants not reached',
     ]);
     expect(steps[4].detail).toBe('not reached: the targeting condition is false');
+    const none = explainConfig(withExperiment(experiment({ assignment: 'targeting' })), {
+      user: { id: subject(true) },
+    });
+    expect(none.result.reason).toBe('FALLTHROUGH');
+    expect(path(none.steps).slice(0, 3)).toEqual([
+      'experiment false',
+      'experiment.trafficPercentage not reached',
+      'experiment.variants not reached',
+    ]);
   });
 
   it('explains a random experiment by its stored assignment', () => {
@@ -218,6 +227,7 @@ describe('explainConfig: a running experiment (step 3)', () => {
       experiment(),
       experiment({ assignment: 'random' }),
       experiment({ assignment: 'targeting', targeting: { any: [pro, de] } }),
+      experiment({ assignment: 'targeting' }),
     ];
     for (const running of cases) {
       const config = withExperiment(running);

@@ -181,6 +181,10 @@ function compileExperimentExplainer(
       steps.push({ ...traffic, reached: false, detail });
       steps.push(variantStep(detail, false));
     };
+    if (assignment === 'targeting' && !targeting) {
+      skip('not reached: a targeting experiment without a condition takes no one');
+      return undefined;
+    }
     if (targeting && !explainPlan(targeting, context, steps)) {
       skip('not reached: the targeting condition is false');
       return undefined;

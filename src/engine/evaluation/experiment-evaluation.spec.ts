@@ -2,7 +2,13 @@ import vectors from '../../../test/fixtures/bucketing-vectors.json';
 import { bucketOf } from '../bucketing';
 import { ExperimentVariant, RunningExperiment } from '../experiment-state';
 import { compileConfig, evaluateAll } from './compile-config';
-import { assignExperimentVariant, variantAt, variantBounds } from './experiment';
+import {
+  assignExperimentVariant,
+  inExperimentTraffic,
+  variantAt,
+  variantAtBucket,
+  variantBounds,
+} from './experiment';
 import { SharedConditions } from './shared';
 import { de, pro, stored } from './test-support';
 
@@ -221,30 +227,40 @@ describe('assignExperimentVariant', () => {
     ];
     for (const running of cases) {
       const config = compileConfig({ ...stored(), experiment: running });
+      const differ: string[] = [];
       for (let i = 0; i < 300; i += 1) {
         const context = user(`u${i}`, i % 2 ? { plan: 'pro' } : {});
-        expect(assignExperimentVariant(running, context)?.key).toBe(
-          config.evaluate(context).variant,
-        );
+        const assigned = assignExperimentVariant(running, context, `u${i}`)?.key;
+        if (assigned !== config.evaluate(context).variant) differ.push(`u${i}`);
       }
+      expect(differ).toEqual([]);
     }
+    expect(assignExperimentVariant(experiment(), {}, undefined)).toBeNull();
   });
 
-  it("uses the config's stickiness and a targetingKey", () => {
-    const running = experiment();
-    const byAccount = assignExperimentVariant(
-      running,
-      { account: { id: 'a1' } },
-      { stickiness: 'account.id' },
-    );
-    expect(byAccount?.key).toBe(`v${bucketOf('exp-42:variant', 'a1') < 5000 ? 0 : 1}`);
-    expect(assignExperimentVariant(running, { account: { id: 'a1' } })).toBeUndefined();
-    expect(assignExperimentVariant(running, {}, { targetingKey: 'a1' })).toBe(byAccount);
+  it('admits no one to a targeting experiment without a condition', () => {
+    expect(assignExperimentVariant(experiment({ assignment: 'targeting' }), {}, 'u1')).toBeNull();
   });
 
   it('gives consecutive bucket ranges by weight, the last ending at 10000', () => {
     expect(variantBounds(variants(33.33, 33.33, 33.34))).toEqual([3333, 6666, 10000]);
     expect(variantBounds(variants(0.01, 99.99))).toEqual([1, 10000]);
     expect([0, 1, 9999].map((b) => variantAt([1, 10000], b))).toEqual([0, 1, 1]);
+    const three = variants(20, 30, 50);
+    expect([1999, 2000, 4999, 5000].map((b) => variantAtBucket(three, b).key)).toEqual([
+      'v0',
+      'v1',
+      'v1',
+      'v2',
+    ]);
+  });
+
+  it('admits to the traffic by the bucket of <key>:traffic', () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `u${i}`);
+    const quarter = experiment({ trafficPercentage: 25 });
+    expect(ids.filter((id) => inExperimentTraffic(quarter, id))).toEqual(
+      ids.filter((id) => bucketOf('exp-42:traffic', id) < 2500),
+    );
+    expect(ids.every((id) => inExperimentTraffic(experiment(), id))).toBe(true);
   });
 });
