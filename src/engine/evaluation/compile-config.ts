@@ -7,6 +7,10 @@ import { deepFreeze, EvaluationResult } from './result';
 import { beginSession, memoize, SharedConditions } from './shared';
 import { compileStickiness, Stickiness, stickinessPaths } from './stickiness';
 
+// Where callers found them before stickiness.ts (the experiments service among them).
+export { compileStickiness, DEFAULT_STICKINESS } from './stickiness';
+export type { Stickiness } from './stickiness';
+
 export interface StoredConfig {
   key: string;
   version: number;
