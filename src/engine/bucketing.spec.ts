@@ -100,6 +100,25 @@ describe('bucketing', () => {
     );
   });
 
+  it('buckets a subject under salts of every alignment, subjects interleaved', () => {
+    // Salts of 4 lengths leave 0-3 bytes after their whole blocks: the subject's bytes start
+    // at each offset of the hash's 4-byte words.
+    const salts = ['a', 'ab', 'abc', 'abcd', 'exp-42:traffic', 'exp-42:variant'];
+    const compiled = salts.map((salt) => [salt, compileBucketing(salt)] as const);
+    const subjects = ['', 'x', 'xy', 'xyz', 'user', 'user-1', 'user-12', 'user-123456', 'é', 'u1'];
+    for (const subject of [...subjects, ...subjects.reverse()]) {
+      for (const [salt, bucket] of compiled) {
+        expect([salt, subject, bucket(subject)]).toEqual([
+          salt,
+          subject,
+          referenceBucket(salt, subject),
+        ]);
+        expect(bucket('other')).toBe(referenceBucket(salt, 'other'));
+        expect(bucket(subject)).toBe(referenceBucket(salt, subject));
+      }
+    }
+  });
+
   it('only adds subjects when a percentage rises', () => {
     fc.assert(
       fc.property(
