@@ -1,5 +1,6 @@
 import { bucketsIn, compileBucketing } from '../bucketing';
 import { ConfigState, ValueType } from '../config-state';
+import { RunningExperiment } from '../experiment-state';
 import { compileAttribute, AttributeGetter } from './attribute';
 import { compileCondition, Predicate } from './conditions';
 import { deepFreeze, EvaluationResult } from './result';
@@ -9,6 +10,8 @@ export interface StoredConfig {
   key: string;
   version: number;
   state: ConfigState;
+  /** The config's running experiment, if any (DESIGN.md, "Evaluation" step 3). */
+  experiment?: RunningExperiment | null;
 }
 
 export interface CompiledConfig {
