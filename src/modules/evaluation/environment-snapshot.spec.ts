@@ -54,4 +54,53 @@ describe('EnvironmentSnapshot', () => {
     expect(snapshot.gapSince).toBeUndefined();
     expect(snapshot.revision).toBe(9);
   });
+
+  describe('running experiments', () => {
+    const running = {
+      id: 'exp-1',
+      key: 'exp',
+      assignment: 'random' as const,
+      trafficPercentage: 100,
+      variants: [
+        { key: 'a', name: 'A', value: 'x', weight: 50, control: true },
+        { key: 'b', name: 'B', value: 'y', weight: 50, control: false },
+      ],
+      targeting: null,
+    };
+    const transition = (revision: number, on: boolean): ConfigChangedEvent => ({
+      ...event(revision, 'a', 'one'),
+      version: 1,
+      experiment: {
+        id: 'exp-1',
+        key: 'exp',
+        status: on ? 'running' : 'paused',
+        running: on ? running : null,
+      },
+    });
+
+    it("keeps the experiment attached when a start arrives after a later edit, and the edit's state", () => {
+      const snapshot = new EnvironmentSnapshot('env', 0);
+      snapshot.apply(event(1, 'a', 'one'));
+      snapshot.apply(event(3, 'a', 'edited'));
+      expect(snapshot.apply(transition(2, true))).toBe(true);
+      expect(snapshot.experimentOf('a')?.key).toBe('exp');
+      expect(valueOf(snapshot, 'a')).toBe('edited');
+      // An older stop does not detach a newer start; a newer one does.
+      snapshot.apply(transition(4, true));
+      expect(snapshot.apply(transition(2, false))).toBe(false);
+      expect(snapshot.experimentOf('a')).toBeDefined();
+      snapshot.apply(transition(5, false));
+      expect(snapshot.experimentOf('a')).toBeUndefined();
+    });
+
+    it('attaches a random experiment with the shared assignment cache, kept by reference', () => {
+      const cache = new Map([['u1', 'b']]);
+      const snapshot = new EnvironmentSnapshot('env', 0, new Map([['exp-1', cache]]));
+      snapshot.apply(transition(1, true));
+      cache.set('u2', 'a');
+      expect(snapshot.experimentOf('a')?.assignments?.get('u2')).toBe('a');
+      snapshot.apply(event(2, 'a', null));
+      expect(snapshot.experimentOf('a')).toBeUndefined();
+    });
+  });
 });
