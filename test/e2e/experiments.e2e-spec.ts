@@ -204,6 +204,29 @@ describe('experiments', () => {
     expect(listed.data!.experiments.edges.map((e) => e.node.key)).toContain(created.key);
   });
 
+  it('lists experiments by key, page by page, filtered by status', async () => {
+    const made = [await create(), await create(), await create()];
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: {
+        data?: {
+          experiments: {
+            edges: { node: { key: string; status: string } }[];
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          };
+        };
+      } = await app.gql(LIST, { environment: 'development', status: 'DRAFT', first: 2, after });
+      seen.push(...page.data!.experiments.edges.map((e) => e.node.key));
+      expect(page.data!.experiments.edges.every((e) => e.node.status === 'DRAFT')).toBe(true);
+      if (!page.data!.experiments.pageInfo.hasNextPage) break;
+      after = page.data!.experiments.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(made.map((e) => e.key)));
+  });
+
   it('promotes the winner as a new config version through the change path', async () => {
     const config = await createConfig(app);
     const created = await create({}, config);
@@ -524,9 +547,14 @@ describe('experiments', () => {
     async () => {
       const config = await createConfig(app);
       const created = await create({ assignment: 'RANDOM' }, config);
-      await move(START, created.key);
       const other = await startTestApp({ shareWith: app });
       try {
+        // The other instance serves the environment already: the start reaches it by the relay.
+        expect(await snapshotExperiment(config.key, other)).toBeUndefined();
+        await move(START, created.key);
+        await eventually(async () => (await snapshotExperiment(config.key, other)) !== undefined, {
+          what: 'the start to reach the other instance',
+        });
         expect((await snapshotExperiment(config.key, other))!.assignments!.size).toBe(0);
         const first = await app.gql<Assigned>(ASSIGN, {
           input: {

@@ -146,10 +146,11 @@ export class ExperimentsService {
     const query = this.experiments
       .createQueryBuilder('e')
       .where('e.environment_id = :environmentId', { environmentId: environment.id })
-      .orderBy('e.key', 'ASC')
+      // Byte order, whatever the database's collation, so pages and cursors agree everywhere.
+      .orderBy('e.key COLLATE "C"', 'ASC')
       .limit(page.first + 1);
     if (status) query.andWhere('e.status = :status', { status });
-    if (after) query.andWhere('e.key > :key', { key: after.sort });
+    if (after) query.andWhere('e.key COLLATE "C" > :key', { key: after.sort });
     const rows = await query.getMany();
     return toConnection(rows, page.first, (e) => ({ sort: e.key, id: e.id }));
   }
