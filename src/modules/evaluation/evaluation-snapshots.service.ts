@@ -231,22 +231,25 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Reads an experiment's stored assignments into its cache (the oldest, up to the bound). */
+  /**
+   * Reads an experiment's stored assignments into its cache (the oldest, up to the bound).
+   * The cache is registered before the read, so an assignment published meanwhile is kept.
+   */
   private async loadAssignments(
     experimentId: string,
     query: (sql: string, params: unknown[]) => Promise<{ subject: string; variant_key: string }[]>,
   ): Promise<void> {
+    const cache = this.assignments.get(experimentId) ?? new Map<string, string>();
+    this.assignments.set(experimentId, cache);
     const rows = await query(
       `SELECT subject, variant_key FROM experiment_assignment WHERE experiment_id = $1
        ORDER BY assigned_at, subject LIMIT ${MAX_CACHED_ASSIGNMENTS}`,
       [experimentId],
     );
-    const cache = this.assignments.get(experimentId) ?? new Map<string, string>();
     for (const row of rows) {
       if (cache.size >= MAX_CACHED_ASSIGNMENTS) break;
       cache.set(row.subject, row.variant_key);
     }
-    this.assignments.set(experimentId, cache);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -354,7 +354,13 @@ export class ExperimentsService {
       variant = assignExperimentVariant(running, input.context, subject);
     } else {
       if (subject === undefined || !inExperimentTraffic(running, subject)) return outside;
-      variant = await this.storedDraw(experiment, subject);
+      // Served from the snapshot's cache when this instance has the stored assignment.
+      const attached = snapshot.experimentOf(experiment.configKey);
+      const cached =
+        attached?.id === experiment.id ? attached.assignments?.get(subject) : undefined;
+      variant =
+        experiment.variants.find((v) => v.key === cached) ??
+        (await this.storedDraw(experiment, subject));
     }
     return variant ? { experimentKey: experiment.key, variant, value: variant.value } : outside;
   }
