@@ -271,6 +271,18 @@ describe('experiments', () => {
     expect(archived.errors![0].message).toContain('archived');
   });
 
+  it('lets one of two concurrent starts on a config win; the other gets CONFLICT', async () => {
+    const config = await createConfig(app);
+    const [a, b] = [await create({}, config), await create({}, config)];
+    const results = await Promise.all([move(START, a.key), move(START, b.key)]);
+    expect(results.map((r) => errorCode(r) ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
+    const [row] = await db.query(
+      `SELECT count(*)::int AS n FROM experiment WHERE config_id = $1 AND status = 'running'`,
+      [config.id],
+    );
+    expect(row.n).toBe(1);
+  });
+
   it('freezes a running experiment: updates and deletes only while a draft', async () => {
     const created = await create();
     const renamed = await app.gql<{ updateExperiment: { experiment: ExperimentView } }>(UPDATE, {
