@@ -145,9 +145,14 @@ export class EnvironmentSnapshot {
       this.experiments.delete(key);
       return;
     }
-    const assignments =
-      running.assignment === 'random' ? this.assignments.get(running.id) : undefined;
-    this.experiments.set(key, assignments ? { ...running, assignments } : running);
+    if (running.assignment !== 'random') {
+      this.experiments.set(key, running);
+      return;
+    }
+    // The cache of the experiment, shared with the other snapshots and filled by their owner.
+    let assignments = this.assignments.get(running.id);
+    if (!assignments) this.assignments.set(running.id, (assignments = new Map()));
+    this.experiments.set(key, { ...running, assignments });
   }
 
   private put(key: string, version: number, state: ConfigState): void {
@@ -187,6 +192,8 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
   private readonly following = new Set<string>();
   /** Stored random assignments of the running experiments this instance serves. */
   private readonly assignments: AssignmentCaches = new Map();
+  /** The experiments whose stored assignments have been read into their cache. */
+  private readonly loadedAssignments = new Set<string>();
   private gapTimer?: NodeJS.Timeout;
 
   constructor(
@@ -228,6 +235,26 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     const cache = this.assignments.get(experimentId);
     if (cache && !cache.has(subject) && cache.size < MAX_CACHED_ASSIGNMENTS) {
       cache.set(subject, variantKey);
+    }
+  }
+
+  /**
+   * After an experiment's transition: a random experiment the snapshot now serves has its
+   * stored assignments read once; one it does not serve (stopped) has its cache dropped. A
+   * stale copy of a stop (the relay repeats events after later ones) changes nothing.
+   */
+  private async keepAssignments(
+    snapshot: EnvironmentSnapshot,
+    key: string,
+    experimentId: string,
+  ): Promise<void> {
+    const attached = snapshot.experimentOf(key);
+    if (attached?.id !== experimentId) {
+      this.assignments.delete(experimentId);
+      this.loadedAssignments.delete(experimentId);
+    } else if (attached.assignment === 'random' && !this.loadedAssignments.has(experimentId)) {
+      this.loadedAssignments.add(experimentId);
+      await this.loadAssignments(experimentId, (sql, params) => this.dataSource.query(sql, params));
     }
   }
 
@@ -341,14 +368,10 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     this.recent.set(change.environmentId, recent);
     const snapshot = this.snapshots.get(change.environmentId);
     if (!snapshot) return; // loaded later, from the database, with this change in it
-    const running = change.experiment?.running;
-    if (running?.assignment === 'random' && !this.assignments.has(running.id)) {
-      await this.loadAssignments(running.id, (sql, params) => this.dataSource.query(sql, params));
-    } else if (change.experiment && !running) {
-      this.assignments.delete(change.experiment.id);
-    }
     const resolved = await snapshot;
-    if (resolved.apply(change)) {
+    const applied = resolved.apply(change);
+    if (change.experiment) await this.keepAssignments(resolved, change.key, change.experiment.id);
+    if (applied) {
       // Served at once; subscribers are told on the next turn, so the writer's response is
       // not held up by the fan-out (setImmediate keeps the order of changes).
       setImmediate(() =>
@@ -396,6 +419,7 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
       );
       for (const experiment of experiments) {
         if (experiment.assignment === 'random') {
+          this.loadedAssignments.add(experiment.id);
           await this.loadAssignments(experiment.id, (sql, params) => manager.query(sql, params));
         }
       }
