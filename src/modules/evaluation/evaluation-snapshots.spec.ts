@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { InProcessPubSub } from '../../core/pubsub/in-process-pub-sub';
 import { CONFIG_DEFAULTS } from '../../engine/config-state';
 import { ConfigChangedEvent, ConfigChangeEvents } from '../configs/config-change-events';
-import { EvaluationSnapshots } from './evaluation-snapshots.service';
+import { EnvironmentSnapshot, EvaluationSnapshots } from './evaluation-snapshots.service';
 
 /** A database with an empty environment at revision 0 and these stored assignments. */
 const database = (stored: { subject: string; variant_key: string }[] = []) =>
@@ -96,5 +96,41 @@ describe('EvaluationSnapshots: random assignment caches', () => {
     } finally {
       await snapshots.onModuleDestroy();
     }
+  });
+});
+
+describe('EnvironmentSnapshot: running experiments', () => {
+  const edit = (revision: number, value: string | null): ConfigChangedEvent => ({
+    ...transition(revision, true),
+    action: 'update',
+    version: revision,
+    state: value === null ? null : { ...transition(revision, true).state!, value },
+    experiment: undefined,
+  });
+  const valueOf = (snapshot: EnvironmentSnapshot) => snapshot.get('button')?.evaluate({}).value;
+
+  it("keeps the experiment attached when a start arrives after a later edit, and the edit's state", () => {
+    const snapshot = new EnvironmentSnapshot('env', 0);
+    snapshot.apply(edit(1, 'one'));
+    snapshot.apply(edit(3, 'edited'));
+    expect(snapshot.apply(transition(2, true))).toBe(true);
+    expect(snapshot.experimentOf('button')?.key).toBe('exp');
+    expect(valueOf(snapshot)).toBe('edited');
+    // An older stop does not detach a newer start; a newer one does.
+    snapshot.apply(transition(4, true));
+    expect(snapshot.apply(transition(2, false))).toBe(false);
+    expect(snapshot.experimentOf('button')).toBeDefined();
+    snapshot.apply(transition(5, false));
+    expect(snapshot.experimentOf('button')).toBeUndefined();
+  });
+
+  it('attaches a random experiment with the shared assignment cache, kept by reference', () => {
+    const cache = new Map([['u1', 'b']]);
+    const snapshot = new EnvironmentSnapshot('env', 0, new Map([['exp-1', cache]]));
+    snapshot.apply(transition(1, true));
+    cache.set('u2', 'a');
+    expect(snapshot.experimentOf('button')?.assignments?.get('u2')).toBe('a');
+    snapshot.apply(edit(2, null));
+    expect(snapshot.experimentOf('button')).toBeUndefined();
   });
 });
