@@ -8,7 +8,7 @@ import {
 } from '../config-state';
 import { checkConstraints } from './constraints';
 import { attributePathProblem, isPercentage, isPlainObject, Issues } from './issues';
-import { checkTargetingRules } from './targeting';
+import { checkCondition, checkTargetingRules } from './targeting';
 import { checkValue } from './value';
 
 export const CONFIG_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -105,5 +105,12 @@ export function validateValue(
 ): ValidationIssue[] {
   const issues = new Issues();
   checkValue(issues, value, type, constraints, path);
+  return issues.result();
+}
+
+/** A condition tree of a writer other than a targeting rule (an experiment's targeting). */
+export function validateCondition(condition: unknown, path: string): ValidationIssue[] {
+  const issues = new Issues();
+  checkCondition(issues, condition, path);
   return issues.result();
 }

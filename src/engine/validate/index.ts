@@ -1,3 +1,3 @@
-export { validateConfigState, validateValue, CONFIG_KEY } from './config';
+export { validateConfigState, validateValue, validateCondition, CONFIG_KEY } from './config';
 export { TARGETING_LIMITS } from './targeting';
 export { MAX_VALUE_BYTES } from './value';

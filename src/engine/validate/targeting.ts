@@ -229,3 +229,8 @@ export function checkTargetingRules(
     checkValue(issues, rule.value, type, constraints, `${path}.value`);
   });
 }
+
+/** One condition tree on its own (an experiment's targeting), checked like a rule's. */
+export function checkCondition(issues: Issues, condition: unknown, path: string): void {
+  new TargetingChecker(issues).condition(condition, path, 1);
+}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigState } from '../../engine/config-state';
+import { RunningExperiment } from '../../engine/experiment-state';
 
 /**
  * A committed change as every reader sees it: in this instance right after commit, and in
@@ -15,6 +16,17 @@ export interface ConfigChangedEvent {
   version: number;
   /** The state as committed; null when the config was deleted. */
   state: ConfigState | null;
+  /** Only on an experiment's start, pause, resume or completion (the state is unchanged). */
+  experiment?: ExperimentChange;
+}
+
+/** An experiment transition: what the snapshot attaches to the config from this revision on. */
+export interface ExperimentChange {
+  id: string;
+  key: string;
+  status: string;
+  /** The experiment as the engine serves it while running (no assignments); null otherwise. */
+  running: Omit<RunningExperiment, 'assignments'> | null;
 }
 
 /** The pub/sub channel of an environment's change events. */

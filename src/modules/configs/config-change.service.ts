@@ -12,7 +12,7 @@ import { ChangeAction } from '../history/config-change-log.entity';
 import { HistoryService } from '../history/history.service';
 import { BusinessConfig } from './business-config.entity';
 import { changeStatement, Statement } from './change-statement';
-import { ConfigChangeEvents } from './config-change-events';
+import { ConfigChangeEvents, ExperimentChange } from './config-change-events';
 import { stateColumns } from './config-state.mapper';
 import { ValidationFailuresService } from './validation-failures.service';
 
@@ -27,6 +27,25 @@ export interface ConfigChange {
   current?: { id: string; version: number; state: ConfigState };
   /** The state to store; null deletes the config. */
   next: ConfigState | null;
+  author: ChangeAuthor;
+  comment?: string | null;
+}
+
+/**
+ * A change that leaves the config's state and version as they are but bumps the environment
+ * revision with its own history entry (an experiment's start or stop): `write` must RETURN a
+ * row, and match none when the change no longer applies (the caller re-reads to say why). It
+ * must lock the config row at `config.version`, so the state the event carries is current.
+ */
+export interface SideChange {
+  environmentId: string;
+  action: ChangeAction;
+  config: { id: string; key: string; version: number; state: ConfigState };
+  write: Statement;
+  /** What the history entry records before and after (not the config's state). */
+  before: object;
+  after: object;
+  experiment: ExperimentChange;
   author: ChangeAuthor;
   comment?: string | null;
 }
@@ -102,6 +121,43 @@ export class ConfigChangeService {
       state: next,
     });
     return committed;
+  }
+
+  /**
+   * Commits a side change through the same statement as a config change (history entry,
+   * revision bump, outbox event) and tells this instance's readers. Returns the new
+   * revision, or null when `write` matched nothing.
+   */
+  async commitSide(change: SideChange): Promise<number | null> {
+    const { config } = change;
+    const entry = await this.history.prepare({
+      environmentId: change.environmentId,
+      configId: config.id,
+      configKey: config.key,
+      action: change.action,
+      before: change.before,
+      after: change.after,
+      actor: change.author,
+      comment: change.comment ?? null,
+      configVersion: config.version,
+    });
+    const payload = {
+      configId: config.id,
+      key: config.key,
+      action: change.action,
+      version: config.version,
+      state: config.state,
+      experiment: change.experiment,
+    };
+    const statement = changeStatement(change.write, entry, { type: 'config.changed', payload });
+    const [row]: { revision: string }[] = await this.dataSource.query(
+      statement.sql,
+      statement.params,
+    );
+    if (!row) return null;
+    const revision = Number(row.revision);
+    this.events.emit({ environmentId: change.environmentId, revision, ...payload });
+    return revision;
   }
 
   /** Validation before every save; a refusal is counted per config and environment. */

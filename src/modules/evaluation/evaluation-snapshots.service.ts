@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConfigState } from '../../engine/config-state';
+import { RunningExperiment } from '../../engine/experiment-state';
 import { compileConfig, CompiledConfig, evaluateAll } from '../../engine/evaluation/compile-config';
 import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { SharedConditions } from '../../engine/evaluation/shared';
@@ -13,6 +14,28 @@ import {
   ConfigChangeEvents,
 } from '../configs/config-change-events';
 import { toConfigState } from '../configs/config-state.mapper';
+import {
+  RUNNING_EXPERIMENT_COLUMNS,
+  RunningExperimentRow,
+  toRunningExperiment,
+} from '../experiments/running-experiment.mapper';
+
+/**
+ * Stored `random` assignments an instance keeps per running experiment (the oldest first);
+ * subjects beyond it are served their variant by `assignVariant` only (docs/experiments.md).
+ */
+export const MAX_CACHED_ASSIGNMENTS = 100_000;
+/** The pub/sub channel on which a stored random assignment reaches every instance. */
+export const ASSIGNMENTS_CHANNEL = 'experiment-assignments';
+
+export interface AssignmentMessage {
+  experimentId: string;
+  subject: string;
+  variantKey: string;
+}
+
+/** Subject → variant key of each running random experiment, shared by the snapshots. */
+export type AssignmentCaches = Map<string, Map<string, string>>;
 
 /** How long a missing revision may stay missing before the environment is reloaded. */
 export const GAP_TIMEOUT_MS = 2000;
@@ -28,6 +51,11 @@ const RECENT_EVENTS = 1000;
 export class EnvironmentSnapshot {
   private readonly configs = new Map<string, CompiledConfig>();
   private readonly revisions = new Map<string, number>();
+  /** The stored version and state of each key, compiled again when its experiment changes. */
+  private readonly states = new Map<string, { version: number; state: ConfigState }>();
+  /** The running experiment of each config key, and the revision it reflects. */
+  private readonly experiments = new Map<string, RunningExperiment>();
+  private readonly experimentRevisions = new Map<string, number>();
   /** Conditions equal across this environment's configs are compiled, and answered, once. */
   readonly shared = new SharedConditions();
   /** Every revision up to this one has been seen. */
@@ -40,6 +68,7 @@ export class EnvironmentSnapshot {
   constructor(
     readonly environmentId: string,
     private readonly loadedRevision: number,
+    private readonly assignments: AssignmentCaches = new Map(),
   ) {
     this.contiguous = loadedRevision;
   }
@@ -51,6 +80,11 @@ export class EnvironmentSnapshot {
 
   get(key: string): CompiledConfig | undefined {
     return this.configs.get(key);
+  }
+
+  /** The running experiment attached to a config, if any. */
+  experimentOf(key: string): RunningExperiment | undefined {
+    return this.experiments.get(key);
   }
 
   all(): IterableIterator<CompiledConfig> {
@@ -67,14 +101,37 @@ export class EnvironmentSnapshot {
     return keys ? keys.map((key) => this.evaluate(key, context)) : evaluateAll(this.all(), context);
   }
 
-  /** Applies a committed change unless this snapshot already reflects it or a later one. */
+  /**
+   * Applies a committed change unless this snapshot already reflects it or a later one. An
+   * experiment transition carries the config's (unchanged) state and its experiment, each
+   * applied if newer than what the key reflects: a config edit carries no experiment, so the
+   * running one stays attached whichever arrives first.
+   */
   apply(change: ConfigChangedEvent, now = Date.now()): boolean {
     this.track(change.revision, now);
-    const seen = this.revisions.get(change.key) ?? this.loadedRevision;
-    if (change.revision <= seen) return false;
-    this.revisions.set(change.key, change.revision);
-    if (change.state) this.put(change.key, change.version, change.state);
-    else this.configs.delete(change.key);
+    const { key } = change;
+    let experimentChanged = false;
+    if (change.experiment) {
+      const seen = this.experimentRevisions.get(key) ?? this.loadedRevision;
+      if (change.revision > seen) {
+        this.experimentRevisions.set(key, change.revision);
+        this.attach(key, change.experiment.running);
+        experimentChanged = true;
+      }
+    }
+    const seen = this.revisions.get(key) ?? this.loadedRevision;
+    if (change.revision <= seen) {
+      const stored = this.states.get(key);
+      if (experimentChanged && stored) this.put(key, stored.version, stored.state);
+      return experimentChanged;
+    }
+    this.revisions.set(key, change.revision);
+    if (change.state) this.put(key, change.version, change.state);
+    else {
+      this.configs.delete(key);
+      this.states.delete(key);
+      this.experiments.delete(key);
+    }
     return true;
   }
 
@@ -82,8 +139,26 @@ export class EnvironmentSnapshot {
     this.put(config.key, config.version, toConfigState(config));
   }
 
+  /** Attaches a running experiment to a config (before `load`), or detaches it. */
+  attach(key: string, running: Omit<RunningExperiment, 'assignments'> | null): void {
+    if (!running) {
+      this.experiments.delete(key);
+      return;
+    }
+    if (running.assignment !== 'random') {
+      this.experiments.set(key, running);
+      return;
+    }
+    // The cache of the experiment, shared with the other snapshots and filled by their owner.
+    let assignments = this.assignments.get(running.id);
+    if (!assignments) this.assignments.set(running.id, (assignments = new Map()));
+    this.experiments.set(key, { ...running, assignments });
+  }
+
   private put(key: string, version: number, state: ConfigState): void {
-    this.configs.set(key, compileConfig({ key, version, state }, this.shared));
+    this.states.set(key, { version, state });
+    const experiment = this.experiments.get(key) ?? null;
+    this.configs.set(key, compileConfig({ key, version, state, experiment }, this.shared));
   }
 
   private track(revision: number, now: number): void {
@@ -115,6 +190,10 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
   private readonly unsubscribes: (() => unknown)[] = [];
   /** Environments whose change channel this instance subscribes to (or is subscribing). */
   private readonly following = new Set<string>();
+  /** Stored random assignments of the running experiments this instance serves. */
+  private readonly assignments: AssignmentCaches = new Map();
+  /** The experiments whose stored assignments have been read into their cache. */
+  private readonly loadedAssignments = new Set<string>();
   private gapTimer?: NodeJS.Timeout;
 
   constructor(
@@ -132,6 +211,72 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     );
     this.gapTimer = setInterval(() => this.checkGaps(), GAP_TIMEOUT_MS / 2);
     this.gapTimer.unref();
+    this.pubsub
+      .subscribe(ASSIGNMENTS_CHANNEL, (message) =>
+        this.cacheAssignment(message as AssignmentMessage),
+      )
+      .then(
+        (unsubscribe) => this.unsubscribes.push(unsubscribe),
+        (error: unknown) => this.logger.warn({ err: error }, 'Following assignments failed'),
+      );
+  }
+
+  /**
+   * A stored random assignment, served by this instance's snapshots at once and by every
+   * other instance's once the message arrives (an instance that misses it reads it from the
+   * database on its next load of the environment).
+   */
+  async recordAssignment(assignment: AssignmentMessage): Promise<void> {
+    this.cacheAssignment(assignment);
+    await this.pubsub.tryPublish(ASSIGNMENTS_CHANNEL, assignment);
+  }
+
+  private cacheAssignment({ experimentId, subject, variantKey }: AssignmentMessage): void {
+    const cache = this.assignments.get(experimentId);
+    if (cache && !cache.has(subject) && cache.size < MAX_CACHED_ASSIGNMENTS) {
+      cache.set(subject, variantKey);
+    }
+  }
+
+  /**
+   * After an experiment's transition: a random experiment the snapshot now serves has its
+   * stored assignments read once; one it does not serve (stopped) has its cache dropped. A
+   * stale copy of a stop (the relay repeats events after later ones) changes nothing.
+   */
+  private async keepAssignments(
+    snapshot: EnvironmentSnapshot,
+    key: string,
+    experimentId: string,
+  ): Promise<void> {
+    const attached = snapshot.experimentOf(key);
+    if (attached?.id !== experimentId) {
+      this.assignments.delete(experimentId);
+      this.loadedAssignments.delete(experimentId);
+    } else if (attached.assignment === 'random' && !this.loadedAssignments.has(experimentId)) {
+      this.loadedAssignments.add(experimentId);
+      await this.loadAssignments(experimentId, (sql, params) => this.dataSource.query(sql, params));
+    }
+  }
+
+  /**
+   * Reads an experiment's stored assignments into its cache (the oldest, up to the bound).
+   * The cache is registered before the read, so an assignment published meanwhile is kept.
+   */
+  private async loadAssignments(
+    experimentId: string,
+    query: (sql: string, params: unknown[]) => Promise<{ subject: string; variant_key: string }[]>,
+  ): Promise<void> {
+    const cache = this.assignments.get(experimentId) ?? new Map<string, string>();
+    this.assignments.set(experimentId, cache);
+    const rows = await query(
+      `SELECT subject, variant_key FROM experiment_assignment WHERE experiment_id = $1
+       ORDER BY assigned_at, subject LIMIT ${MAX_CACHED_ASSIGNMENTS}`,
+      [experimentId],
+    );
+    for (const row of rows) {
+      if (cache.size >= MAX_CACHED_ASSIGNMENTS) break;
+      cache.set(row.subject, row.variant_key);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -224,7 +369,9 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
     const snapshot = this.snapshots.get(change.environmentId);
     if (!snapshot) return; // loaded later, from the database, with this change in it
     const resolved = await snapshot;
-    if (resolved.apply(change)) {
+    const applied = resolved.apply(change);
+    if (change.experiment) await this.keepAssignments(resolved, change.key, change.experiment.id);
+    if (applied) {
       // Served at once; subscribers are told on the next turn, so the writer's response is
       // not held up by the fan-out (setImmediate keeps the order of changes).
       setImmediate(() =>
@@ -265,7 +412,25 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
         environmentId,
       ]);
       const configs = await manager.findBy(BusinessConfig, { environmentId });
-      const snapshot = new EnvironmentSnapshot(environmentId, Number(environment?.revision ?? 0));
+      const experiments: (RunningExperimentRow & { configKey: string })[] = await manager.query(
+        `SELECT ${RUNNING_EXPERIMENT_COLUMNS} FROM experiment e
+         WHERE e.environment_id = $1 AND e.status = 'running'`,
+        [environmentId],
+      );
+      for (const experiment of experiments) {
+        if (experiment.assignment === 'random') {
+          this.loadedAssignments.add(experiment.id);
+          await this.loadAssignments(experiment.id, (sql, params) => manager.query(sql, params));
+        }
+      }
+      const snapshot = new EnvironmentSnapshot(
+        environmentId,
+        Number(environment?.revision ?? 0),
+        this.assignments,
+      );
+      for (const experiment of experiments) {
+        snapshot.attach(experiment.configKey, toRunningExperiment(experiment));
+      }
       for (const config of configs) snapshot.load(config);
       return snapshot;
     });

@@ -41,8 +41,9 @@ const VERIFY_BATCH = 1000;
 
 /**
  * The actions whose `after` is the config's whole state (null on delete). Entries that only
- * bump the revision (deployment steps, experiment start and stop, when those land) carry
- * their own state and extend `stateAt` with it.
+ * bump the revision carry their own state: an experiment's start and stop record
+ * `{experiment: {key, status, winner?}}` (the config's state is unchanged); deployment
+ * steps, when they land, extend `stateAt` with theirs.
  */
 const STATE_ACTIONS: readonly ChangeAction[] = [
   ChangeAction.CREATE,

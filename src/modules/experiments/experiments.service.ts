@@ -1,0 +1,629 @@
+import { randomInt } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { Actor } from '../../core/auth/actor';
+import { AppError } from '../../core/errors/app-error';
+import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
+import { ValueConstraints } from '../../engine/config-state';
+import { BUCKETS } from '../../engine/bucketing';
+import { compileStickiness, DEFAULT_STICKINESS } from '../../engine/evaluation/compile-config';
+import {
+  assignExperimentVariant,
+  inExperimentTraffic,
+  variantAtBucket,
+} from '../../engine/evaluation/experiment';
+import { ExperimentVariant } from '../../engine/experiment-state';
+import { validateValue } from '../../engine/validate';
+import { BusinessConfig } from '../configs/business-config.entity';
+import { ConfigChangeService } from '../configs/config-change.service';
+import { toConfigState } from '../configs/config-state.mapper';
+import { ConfigsService } from '../configs/configs.service';
+import { EnvironmentsService } from '../environments/environments.service';
+import { EvaluationSnapshots } from '../evaluation/evaluation-snapshots.service';
+import { EvaluationService } from '../evaluation/evaluation.service';
+import { ChangeAction } from '../history/config-change-log.entity';
+import {
+  AssignVariantInput,
+  CompleteExperimentInput,
+  CreateExperimentInput,
+  ExperimentFieldsInput,
+  ExperimentTransitionInput,
+  UpdateExperimentInput,
+} from './dto/experiment.inputs';
+import {
+  Experiment,
+  ExperimentMetric,
+  ExperimentStatus,
+  ExperimentTransition,
+} from './experiment.entity';
+import { ExperimentFields, validateExperiment } from './experiment-validation';
+import { toRunningExperiment } from './running-experiment.mapper';
+
+const UNIQUE_VIOLATION = '23505';
+/** A transition retried when a config edit landed between reading and writing. */
+const TRANSITION_ATTEMPTS = 3;
+
+interface Transition {
+  from: readonly ExperimentStatus[];
+  to: ExperimentStatus;
+  action: ChangeAction;
+  verb: string;
+}
+
+const START: Transition = {
+  from: [ExperimentStatus.DRAFT],
+  to: ExperimentStatus.RUNNING,
+  action: ChangeAction.EXPERIMENT_STARTED,
+  verb: 'start',
+};
+const PAUSE: Transition = {
+  from: [ExperimentStatus.RUNNING],
+  to: ExperimentStatus.PAUSED,
+  action: ChangeAction.EXPERIMENT_STOPPED,
+  verb: 'pause',
+};
+const RESUME: Transition = {
+  from: [ExperimentStatus.PAUSED],
+  to: ExperimentStatus.RUNNING,
+  action: ChangeAction.EXPERIMENT_STARTED,
+  verb: 'resume',
+};
+const COMPLETE: Transition = {
+  from: [ExperimentStatus.RUNNING, ExperimentStatus.PAUSED],
+  to: ExperimentStatus.COMPLETED,
+  action: ChangeAction.EXPERIMENT_STOPPED,
+  verb: 'complete',
+};
+
+export interface AssignedVariant {
+  experimentKey: string;
+  variant: ExperimentVariant | null;
+  value: unknown;
+}
+
+function constraintsOf(config: BusinessConfig): ValueConstraints {
+  return {
+    minValue: config.minValue,
+    maxValue: config.maxValue,
+    minLength: config.minLength,
+    maxLength: config.maxLength,
+    pattern: config.pattern,
+    allowedValues: config.allowedValues,
+    validationSchema: config.validationSchema,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION;
+}
+
+/**
+ * Experiments on configs (docs/experiments.md): storage, validation, the lifecycle — whose
+ * start, pause, resume and completion go through the config change path — and `random`
+ * assignment.
+ */
+@Injectable()
+export class ExperimentsService {
+  constructor(
+    @InjectRepository(Experiment) private readonly experiments: Repository<Experiment>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly environments: EnvironmentsService,
+    private readonly configs: ConfigsService,
+    private readonly changes: ConfigChangeService,
+    private readonly evaluation: EvaluationService,
+    private readonly snapshots: EvaluationSnapshots,
+  ) {}
+
+  /** The environment's experiment with this key, whatever its status. */
+  findByKey(environmentId: string, key: string): Promise<Experiment | null> {
+    return this.experiments.findOneBy({ environmentId, key });
+  }
+
+  /** The environment's experiment with this key if it is running. */
+  findRunningByKey(environmentId: string, key: string): Promise<Experiment | null> {
+    return this.experiments.findOneBy({ environmentId, key, status: ExperimentStatus.RUNNING });
+  }
+
+  findById(id: string): Promise<Experiment | null> {
+    return this.experiments.findOneBy({ id });
+  }
+
+  async get(actor: Actor, environmentKey: string, key: string): Promise<Experiment> {
+    const environment = await this.environments.resolveForActor(actor, environmentKey);
+    return this.find(environment.id, key);
+  }
+
+  /** An environment's experiments by key, optionally of one status. */
+  async list(
+    actor: Actor,
+    environmentKey: string,
+    status: ExperimentStatus | undefined,
+    page: PageArgs,
+  ): Promise<Connection<Experiment>> {
+    const environment = await this.environments.resolveForActor(actor, environmentKey);
+    const after = decodeCursor(page.after);
+    const query = this.experiments
+      .createQueryBuilder('e')
+      .where('e.environment_id = :environmentId', { environmentId: environment.id })
+      // Byte order, whatever the database's collation, so pages and cursors agree everywhere.
+      .orderBy('e.key COLLATE "C"', 'ASC')
+      .limit(page.first + 1);
+    if (status) query.andWhere('e.status = :status', { status });
+    if (after) query.andWhere('e.key COLLATE "C" > :key', { key: after.sort });
+    const rows = await query.getMany();
+    return toConnection(rows, page.first, (e) => ({ sort: e.key, id: e.id }));
+  }
+
+  async create(actor: Actor, input: CreateExperimentInput): Promise<Experiment> {
+    const environment = await this.environments.resolveForActor(actor, input.environment);
+    const config = await this.configs.get(actor, input.environment, input.configKey);
+    const fields = this.fieldsOf(input, {
+      key: input.key,
+      name: input.name ?? input.key,
+      hypothesis: '',
+      variants: undefined,
+      trafficPercentage: 100,
+      assignment: 'consistent',
+      targeting: null,
+      primaryMetric: undefined,
+      secondaryMetrics: [],
+      sequentialTuning: 5000,
+    });
+    this.assertValid(fields, config);
+    const experiment = this.experiments.create({
+      ...(fields as Partial<Experiment>),
+      environmentId: environment.id,
+      configId: config.id,
+      configKey: config.key,
+      sequential: input.sequential ?? false,
+      status: ExperimentStatus.DRAFT,
+      transitions: [this.transition(actor, null, ExperimentStatus.DRAFT)],
+      runWindows: [],
+      updatedBy: actor.name,
+    });
+    try {
+      await this.experiments.insert(experiment as never);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw AppError.conflict(`Experiment "${input.key}" already exists in this environment`, {
+          key: input.key,
+        });
+      }
+      throw error;
+    }
+    return this.find(environment.id, input.key);
+  }
+
+  /** Changes a draft; a started experiment's variants, weights and traffic are frozen. */
+  async update(actor: Actor, input: UpdateExperimentInput): Promise<Experiment> {
+    const environment = await this.environments.resolveForActor(actor, input.environment);
+    const current = await this.find(environment.id, input.key);
+    this.assertStatus(current, [ExperimentStatus.DRAFT], 'change');
+    const config = await this.configById(current);
+    const fields = this.fieldsOf(input, {
+      key: current.key,
+      name: current.name,
+      hypothesis: current.hypothesis,
+      variants: current.variants,
+      trafficPercentage: current.trafficPercentage,
+      assignment: current.assignment,
+      targeting: current.targeting,
+      primaryMetric: current.primaryMetric,
+      secondaryMetrics: current.secondaryMetrics,
+      sequentialTuning: current.sequentialTuning,
+    });
+    this.assertValid(fields, config);
+    const result = await this.experiments.update(
+      { id: current.id, status: ExperimentStatus.DRAFT },
+      {
+        ...(fields as Partial<Experiment>),
+        sequential: input.sequential ?? current.sequential,
+        updatedBy: actor.name,
+      } as never,
+    );
+    if (!result.affected) return this.refuseStale(current, 'change');
+    return this.find(environment.id, input.key);
+  }
+
+  async start(actor: Actor, input: ExperimentTransitionInput): Promise<Experiment> {
+    return this.move(actor, input, START);
+  }
+
+  async pause(actor: Actor, input: ExperimentTransitionInput): Promise<Experiment> {
+    return this.move(actor, input, PAUSE);
+  }
+
+  async resume(actor: Actor, input: ExperimentTransitionInput): Promise<Experiment> {
+    return this.move(actor, input, RESUME);
+  }
+
+  /**
+   * Completes a running or paused experiment, recording the winner; with `promoteWinner`, the
+   * winner's value then becomes the config's value through the change path (a new version).
+   */
+  async complete(
+    actor: Actor,
+    input: CompleteExperimentInput,
+  ): Promise<{ experiment: Experiment; configVersion: number | null }> {
+    const environment = await this.environments.resolveForActor(actor, input.environment);
+    const current = await this.find(environment.id, input.key);
+    const winner = input.winner ?? null;
+    const variant = winner === null ? undefined : current.variants.find((v) => v.key === winner);
+    if (winner !== null && !variant) {
+      throw AppError.badInput(`Experiment "${current.key}" has no variant "${winner}"`, [
+        {
+          path: 'winner',
+          rule: 'variant',
+          message: `must be one of the experiment's variant keys`,
+        },
+      ]);
+    }
+    if (input.promoteWinner && !variant) {
+      throw AppError.badInput('promoteWinner needs a winner', [
+        { path: 'winner', rule: 'required', message: 'name the variant to promote' },
+      ]);
+    }
+    if (variant && input.promoteWinner) {
+      const config = await this.configById(current);
+      const issues = validateValue(
+        variant.value,
+        config.valueType,
+        constraintsOf(config),
+        'winner',
+      );
+      if (issues.length > 0) {
+        throw AppError.badInput(
+          `The winner's value no longer fits config "${config.key}": ${issues[0].message}`,
+          issues,
+        );
+      }
+    }
+    const experiment = await this.move(actor, input, COMPLETE, winner);
+    if (!variant || !input.promoteWinner) return { experiment, configVersion: null };
+    const config = await this.configById(current);
+    const state = toConfigState(config);
+    const promoted = await this.changes.commit({
+      environmentId: environment.id,
+      action: ChangeAction.UPDATE,
+      key: config.key,
+      current: { id: config.id, version: config.version, state },
+      next: { ...state, value: variant.value },
+      author: actor,
+      comment: input.comment ?? `Winner "${variant.key}" of experiment "${current.key}" promoted`,
+    });
+    return { experiment, configVersion: promoted.version };
+  }
+
+  /** Archives a completed (or never started) experiment; nothing serves it any more. */
+  async archive(actor: Actor, input: { environment: string; key: string }): Promise<Experiment> {
+    const environment = await this.environments.resolveForActor(actor, input.environment);
+    const current = await this.find(environment.id, input.key);
+    const from = [ExperimentStatus.DRAFT, ExperimentStatus.COMPLETED];
+    this.assertStatus(current, from, 'archive');
+    const result = await this.dataSource.query(
+      `UPDATE experiment SET status = 'archived', transitions = transitions || $1::jsonb,
+         updated_at = now(), updated_by = $2
+       WHERE id = $3 AND status = $4 RETURNING id`,
+      [
+        JSON.stringify([this.transition(actor, current.status, ExperimentStatus.ARCHIVED)]),
+        actor.name,
+        current.id,
+        current.status,
+      ],
+    );
+    if (result.length === 0) return this.refuseStale(current, 'archive');
+    return this.find(environment.id, input.key);
+  }
+
+  /** Deletes a draft (an experiment that ever ran keeps its record: archive it). */
+  async delete(actor: Actor, input: { environment: string; key: string }): Promise<string> {
+    const environment = await this.environments.resolveForActor(actor, input.environment);
+    const current = await this.find(environment.id, input.key);
+    this.assertStatus(current, [ExperimentStatus.DRAFT], 'delete');
+    const result = await this.experiments.delete({
+      id: current.id,
+      status: ExperimentStatus.DRAFT,
+    });
+    if (!result.affected) return this.refuseStale(current, 'delete');
+    return current.id;
+  }
+
+  /**
+   * The variant a subject gets in a running experiment. consistent and targeting compute it
+   * (the engine's bucketing); random draws one, stores it — the first stored wins, under the
+   * primary key — and answers what is stored, then serves it from every snapshot.
+   */
+  async assignVariant(actor: Actor, input: AssignVariantInput): Promise<AssignedVariant> {
+    const snapshot = await this.evaluation.snapshotFor(actor, input.environment);
+    const experiment = await this.findRunningByKey(snapshot.environmentId, input.experimentKey);
+    if (!experiment) {
+      throw AppError.notFound(`Running experiment "${input.experimentKey}"`, {
+        key: input.experimentKey,
+      });
+    }
+    const config = await this.configById(experiment);
+    const stickiness = compileStickiness(
+      config.stickiness ? [config.stickiness] : DEFAULT_STICKINESS,
+    );
+    const subject = stickiness(input.context);
+    const running = toRunningExperiment(experiment);
+    const outside = { experimentKey: experiment.key, variant: null, value: null };
+    let variant: ExperimentVariant | null;
+    if (experiment.assignment !== 'random') {
+      variant = assignExperimentVariant(running, input.context, subject);
+    } else {
+      if (subject === undefined || !inExperimentTraffic(running, subject)) return outside;
+      // Served from the snapshot's cache when this instance has the stored assignment.
+      const attached = snapshot.experimentOf(experiment.configKey);
+      const cached =
+        attached?.id === experiment.id ? attached.assignments?.get(subject) : undefined;
+      variant =
+        experiment.variants.find((v) => v.key === cached) ??
+        (await this.storedDraw(experiment, subject));
+    }
+    return variant ? { experimentKey: experiment.key, variant, value: variant.value } : outside;
+  }
+
+  private async storedDraw(
+    experiment: Experiment,
+    subject: string,
+  ): Promise<ExperimentVariant | null> {
+    const drawn = variantAtBucket(experiment.variants, randomInt(BUCKETS));
+    await this.dataSource.query(
+      `INSERT INTO experiment_assignment (experiment_id, subject, variant_key)
+       VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [experiment.id, subject, drawn.key],
+    );
+    const [stored]: { variant_key: string }[] = await this.dataSource.query(
+      'SELECT variant_key FROM experiment_assignment WHERE experiment_id = $1 AND subject = $2',
+      [experiment.id, subject],
+    );
+    if (!stored) return null; // the experiment was deleted meanwhile
+    await this.snapshots.recordAssignment({
+      experimentId: experiment.id,
+      subject,
+      variantKey: stored.variant_key,
+    });
+    return experiment.variants.find((v) => v.key === stored.variant_key) ?? null;
+  }
+
+  /** A status change through the config change path: history, revision, outbox, snapshots. */
+  private async move(
+    actor: Actor,
+    input: ExperimentTransitionInput,
+    transition: Transition,
+    winner: string | null = null,
+  ): Promise<Experiment> {
+    const environment = await this.environments.resolveForActor(actor, input.environment);
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await this.find(environment.id, input.key);
+      this.assertStatus(current, transition.from, transition.verb);
+      const config = await this.configById(current);
+      if (transition.to === ExperimentStatus.RUNNING) await this.assertStartable(current, config);
+      const revision = await this.commitTransition(
+        actor,
+        input,
+        transition,
+        current,
+        config,
+        winner,
+      );
+      if (revision !== null) return this.find(environment.id, input.key);
+      const now = await this.find(environment.id, input.key);
+      this.assertStatus(now, transition.from, transition.verb);
+      // The config changed between reading and writing: read it again.
+      if (attempt >= TRANSITION_ATTEMPTS) return this.refuseStale(current, transition.verb);
+    }
+  }
+
+  private async commitTransition(
+    actor: Actor,
+    input: ExperimentTransitionInput,
+    transition: Transition,
+    current: Experiment,
+    config: BusinessConfig,
+    winner: string | null,
+  ): Promise<number | null> {
+    const at = new Date().toISOString();
+    const { to } = transition;
+    const entry = this.transition(actor, current.status, to, at);
+    const write = {
+      sql: `UPDATE experiment SET status = $1::text, winner = $2::text,
+        transitions = transitions || $3::jsonb,
+        run_windows = CASE
+          WHEN $1::text = 'running'
+            THEN run_windows || jsonb_build_array(jsonb_build_object('start', $4::text, 'end', null))
+          WHEN $5::text = 'running' AND jsonb_array_length(run_windows) > 0
+            THEN jsonb_set(run_windows, ARRAY[(jsonb_array_length(run_windows) - 1)::text, 'end'],
+              to_jsonb($4::text))
+          ELSE run_windows END,
+        started_at = CASE WHEN $1::text = 'running' THEN coalesce(started_at, $4::timestamptz)
+          ELSE started_at END,
+        stopped_at = CASE WHEN $1::text = 'completed' THEN $4::timestamptz ELSE stopped_at END,
+        updated_at = $4::timestamptz, updated_by = $6::text
+      WHERE id = $7::uuid AND status = $5::text AND EXISTS (
+        SELECT 1 FROM business_config c WHERE c.id = $8::uuid AND c.version = $9::integer FOR UPDATE)
+      RETURNING id`,
+      params: [
+        to,
+        winner,
+        JSON.stringify([entry]),
+        at,
+        current.status,
+        actor.name,
+        current.id,
+        config.id,
+        config.version,
+      ],
+    };
+    const summary = (status: ExperimentStatus) => ({
+      experiment: {
+        key: current.key,
+        status,
+        ...(winner !== null && status === to ? { winner } : {}),
+      },
+    });
+    try {
+      return await this.changes.commitSide({
+        environmentId: current.environmentId,
+        action: transition.action,
+        config: {
+          id: config.id,
+          key: config.key,
+          version: config.version,
+          state: toConfigState(config),
+        },
+        write,
+        before: summary(current.status),
+        after: summary(to),
+        experiment: {
+          id: current.id,
+          key: current.key,
+          status: to,
+          running: to === ExperimentStatus.RUNNING ? toRunningExperiment(current) : null,
+        },
+        author: actor,
+        comment: input.comment ?? null,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) await this.assertStartable(current, config);
+      throw error;
+    }
+  }
+
+  /**
+   * What a start or resume needs: the config not archived, no other experiment running on
+   * it, no active deployment, and the variants' values still valid for the config (its
+   * constraints may have changed since the draft).
+   */
+  private async assertStartable(experiment: Experiment, config: BusinessConfig): Promise<void> {
+    if (config.archivedAt !== null) {
+      throw AppError.conflict(
+        `Config "${config.key}" is archived; unarchive it to run an experiment`,
+        {
+          key: config.key,
+        },
+      );
+    }
+    const other = await this.experiments.findOneBy({
+      configId: config.id,
+      status: ExperimentStatus.RUNNING,
+    });
+    if (other && other.id !== experiment.id) {
+      throw AppError.conflict(
+        `Experiment "${other.key}" is already running on config "${config.key}"`,
+        { key: config.key, runningExperiment: other.key },
+      );
+    }
+    this.assertNoActiveDeployment(config);
+    const issues = experiment.variants.flatMap((variant, i) =>
+      validateValue(variant.value, config.valueType, constraintsOf(config), `variants[${i}].value`),
+    );
+    if (issues.length > 0) {
+      throw AppError.badInput(
+        `Experiment "${experiment.key}" no longer fits config "${config.key}": ${issues[0].path}: ${issues[0].message}`,
+        issues,
+      );
+    }
+  }
+
+  /**
+   * A config has at most one of a running experiment and an active deployment (DESIGN.md).
+   * Progressive deployments are not built yet: when they land, refuse here with CONFLICT
+   * naming the active deployment.
+   */
+  private assertNoActiveDeployment(_config: BusinessConfig): void {}
+
+  private async find(environmentId: string, key: string): Promise<Experiment> {
+    const experiment = await this.findByKey(environmentId, key);
+    if (!experiment) throw AppError.notFound(`Experiment "${key}"`, { key });
+    return experiment;
+  }
+
+  private async configById(experiment: Experiment): Promise<BusinessConfig> {
+    const config = await this.configs.findById(experiment.configId);
+    if (!config)
+      throw AppError.notFound(`Config "${experiment.configKey}"`, { key: experiment.configKey });
+    return config;
+  }
+
+  private assertStatus(
+    experiment: Experiment,
+    allowed: readonly ExperimentStatus[],
+    verb: string,
+  ): void {
+    if (allowed.includes(experiment.status)) return;
+    const frozen =
+      verb === 'change' && experiment.status === ExperimentStatus.RUNNING
+        ? ': variants, weights and traffic are frozen while it runs'
+        : '';
+    throw AppError.conflict(
+      `Cannot ${verb} experiment "${experiment.key}": it is ${experiment.status} (allowed from ${allowed.join(' or ')})${frozen}`,
+      { key: experiment.key, status: experiment.status },
+    );
+  }
+
+  private async refuseStale(experiment: Experiment, verb: string): Promise<never> {
+    const now = await this.find(experiment.environmentId, experiment.key);
+    throw AppError.conflict(
+      `Experiment "${experiment.key}" changed while it was being ${verb}d; it is now ${now.status}`,
+      { key: experiment.key, status: now.status },
+    );
+  }
+
+  private transition(
+    actor: Actor,
+    from: ExperimentStatus | null,
+    to: ExperimentStatus,
+    at = new Date().toISOString(),
+  ): ExperimentTransition {
+    return {
+      from,
+      to,
+      at,
+      actorId: actor.id ?? null,
+      actorName: actor.name,
+      actorKind: actor.kind,
+    };
+  }
+
+  /** Stored fields after the input's: `base` holds the defaults or the current values. */
+  private fieldsOf(input: ExperimentFieldsInput, base: ExperimentFields): ExperimentFields {
+    return {
+      key: base.key,
+      name: input.name ?? base.name,
+      hypothesis: input.hypothesis ?? base.hypothesis,
+      variants:
+        input.variants?.map((v) => ({
+          key: v.key,
+          name: v.name ?? v.key,
+          value: v.value ?? null,
+          weight: v.weight,
+          control: v.control ?? false,
+        })) ?? base.variants,
+      trafficPercentage: input.trafficPercentage ?? base.trafficPercentage,
+      assignment: input.assignment ?? base.assignment,
+      targeting: input.targeting !== undefined ? input.targeting : base.targeting,
+      primaryMetric: input.primaryMetric ? { ...input.primaryMetric } : base.primaryMetric,
+      secondaryMetrics:
+        input.secondaryMetrics?.map((m): ExperimentMetric => ({ ...m })) ?? base.secondaryMetrics,
+      sequentialTuning: input.sequentialTuning ?? base.sequentialTuning,
+    };
+  }
+
+  private assertValid(fields: ExperimentFields, config: BusinessConfig): void {
+    const issues = validateExperiment(fields, {
+      valueType: config.valueType,
+      constraints: constraintsOf(config),
+    });
+    if (issues.length === 0) return;
+    throw AppError.badInput(
+      `Experiment "${fields.key}" is invalid: ${issues
+        .slice(0, 5)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`,
+      issues,
+    );
+  }
+}
