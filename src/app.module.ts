@@ -23,6 +23,7 @@ import { OfrepModule } from './modules/ofrep/ofrep.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { UsageModule } from './modules/usage/usage.module';
+import { ExperimentEventsModule } from './modules/experiments/events/experiment-events.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -56,6 +57,7 @@ export class AppModule {
         ConfigsModule,
         EvaluationModule,
         UsageModule,
+        ExperimentEventsModule,
         AnalyticsModule,
         ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule), OfrepModule] : []),
       ],

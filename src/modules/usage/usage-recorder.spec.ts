@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { ExposureRecorder } from '../experiments/events/exposure-recorder';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../core/config/app-config';
 import { MetricsService } from '../../core/metrics/metrics.service';
@@ -57,6 +59,7 @@ function recorder(env: Record<string, string> = {}) {
     new MetricsService(),
     store,
     new UsageSketches(store, sketchRepository as unknown as UsageSketchRepository),
+    new ExposureRecorder({ query: async () => [{ n: '0' }] } as unknown as DataSource),
   );
   let now = Date.UTC(2026, 0, 1, 12, 0, 30);
   usage.now = () => now;
