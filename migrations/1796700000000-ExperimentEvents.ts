@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Exposures, events and their incremental aggregates (docs/experiments.md, "Exposures and
  * events"). Results read the count and total tables only, never the raw events.
  */
-export class ExperimentEvents1796600000000 implements MigrationInterface {
-  name = 'ExperimentEvents1796600000000';
+export class ExperimentEvents1796700000000 implements MigrationInterface {
+  name = 'ExperimentEvents1796700000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     // One row per (experiment, subject): the first time the subject was served the experiment.
