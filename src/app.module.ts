@@ -18,6 +18,7 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { ConfigsModule } from './modules/configs/configs.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { EvaluationModule } from './modules/evaluation/evaluation.module';
+import { ExperimentsModule } from './modules/experiments/experiments.module';
 import { HistoryModule } from './modules/history/history.module';
 import { OfrepModule } from './modules/ofrep/ofrep.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
@@ -56,6 +57,7 @@ export class AppModule {
         HistoryModule,
         ConfigsModule,
         EvaluationModule,
+        ExperimentsModule,
         UsageModule,
         ExperimentEventsModule,
         AnalyticsModule,

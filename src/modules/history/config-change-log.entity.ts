@@ -12,6 +12,10 @@ export enum ChangeAction {
   UNARCHIVE = 'unarchive',
   DELETE = 'delete',
   ROLLBACK = 'rollback',
+  /** An experiment on the config started or resumed (the config's version unchanged). */
+  EXPERIMENT_STARTED = 'experiment_started',
+  /** An experiment on the config paused or completed (the config's version unchanged). */
+  EXPERIMENT_STOPPED = 'experiment_stopped',
 }
 registerEnumType(ChangeAction, { name: 'ChangeAction' });
 
