@@ -18,7 +18,7 @@ export class ExperimentAssignment {
   experiment?: Experiment;
 
   /** The subject's stickiness value. */
-  @PrimaryColumn('text')
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'pk_experiment_assignment' })
   subject!: string;
 
   @Column('text')

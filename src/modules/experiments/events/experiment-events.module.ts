@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Experiment } from '../experiment.entity';
 import { EvaluationModule } from '../../evaluation/evaluation.module';
 import { UsageRecorderModule } from '../../usage/usage-recorder.module';
 import { ExperimentAggregator } from './experiment-aggregator';
 import { ExperimentCounts } from './experiment-counts';
-import { ExperimentDirectory, NoExperiments } from './experiment-directory';
+import { ExperimentDirectory, StoredExperiments } from './experiment-directory';
 import { ExperimentEventsResolver } from './experiment-events.resolver';
 import { ExperimentEventsService } from './experiment-events.service';
 import { AggregateExperimentEventsJob } from './jobs/aggregate-experiment-events.job';
@@ -14,14 +16,14 @@ import { AggregateExperimentEventsJob } from './jobs/aggregate-experiment-events
  * counts results read. See docs/experiments.md, "Exposures and events".
  */
 @Module({
-  imports: [UsageRecorderModule, EvaluationModule],
+  imports: [TypeOrmModule.forFeature([Experiment]), UsageRecorderModule, EvaluationModule],
   providers: [
     ExperimentEventsService,
     ExperimentEventsResolver,
     ExperimentAggregator,
     ExperimentCounts,
     AggregateExperimentEventsJob,
-    { provide: ExperimentDirectory, useClass: NoExperiments },
+    { provide: ExperimentDirectory, useClass: StoredExperiments },
   ],
   exports: [ExperimentEventsService, ExperimentCounts, AggregateExperimentEventsJob],
 })
