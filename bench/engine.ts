@@ -7,8 +7,19 @@
 // BENCH_ROUNDS (default 5) timed rounds, interleaved across engines; the median round counts.
 // Slow peers evaluate only the first BENCH_<PEER>_CONTEXTS contexts, so the whole run stays at a
 // few minutes; the table says how many each engine took.
+// Then ours with a running experiment on each config (the same configs; consistent assignment,
+// two variants) against ours without, once per traffic in BENCH_EXPERIMENT_TRAFFIC (percent,
+// comma-separated, default "100,10"): a warm-up round each, then BENCH_EXPERIMENT_ROUNDS
+// (default 3) rounds interleaved, medians compared (target: within 10%). At 100% every subject
+// with an id is in, one hash (its variant) replaces the rules; below 100% every evaluation also
+// hashes the traffic salt, and a subject outside it goes on to the rules.
 import { cpus } from 'node:os';
-import { compileConfig, evaluateAll } from '../src/engine/evaluation/compile-config';
+import {
+  CompiledConfig,
+  compileConfig,
+  evaluateAll,
+} from '../src/engine/evaluation/compile-config';
+import { RunningExperiment } from '../src/engine/experiment-state';
 import { SharedConditions } from '../src/engine/evaluation/shared';
 import {
   BenchConfig,
@@ -38,6 +49,18 @@ const CAPS = {
 /** The served share of matched pairs must be within this of ROLLOUT_PERCENT. */
 const SHARE_TOLERANCE = 1;
 const SPEED_TARGET = 5;
+const EXPERIMENT_TRAFFIC = (process.env.BENCH_EXPERIMENT_TRAFFIC ?? '100,10')
+  .split(',')
+  .map(Number);
+const EXPERIMENT_ROUNDS = Number(process.env.BENCH_EXPERIMENT_ROUNDS ?? 3);
+/** Ours with an experiment may take at most this much longer than without. */
+const EXPERIMENT_OVERHEAD_TARGET = 0.1;
+
+/** The evaluation context of a bench subject. */
+const contextOf = (s: Subject) => ({
+  user: { id: s.userId, country: s.country, plan: s.plan, age: s.age },
+  device: { id: s.deviceId, os: s.os },
+});
 
 /** Our engine; the stickiness is the default one, `user.id` then `device.id`. */
 function oursEngine(configs: BenchConfig[], subjects: Subject[], contexts: number): Engine {
@@ -53,10 +76,7 @@ function oursEngine(configs: BenchConfig[], subjects: Subject[], contexts: numbe
   };
   const compiled = compile(ROLLOUT_PERCENT);
   const everyone = compile(100);
-  const evalContexts = subjects.slice(0, contexts).map((s) => ({
-    user: { id: s.userId, country: s.country, plan: s.plan, age: s.age },
-    device: { id: s.deviceId, os: s.os },
-  }));
+  const evalContexts = subjects.slice(0, contexts).map(contextOf);
   return {
     name: 'ours',
     contexts,
@@ -75,6 +95,101 @@ function oursEngine(configs: BenchConfig[], subjects: Subject[], contexts: numbe
       return result.reason === 'TARGETING_MATCH' && result.value === true;
     },
   };
+}
+
+/** A running experiment on a bench config: consistent, two variants of 50%. */
+function benchExperiment(config: BenchConfig, trafficPercentage: number): RunningExperiment {
+  return {
+    id: `${config.key}-experiment`,
+    key: `${config.key}-experiment`,
+    assignment: 'consistent',
+    trafficPercentage,
+    variants: [
+      { key: 'control', name: 'Control', value: false, weight: 50, control: true },
+      { key: 'treatment', name: 'Treatment', value: true, weight: 50, control: false },
+    ],
+  };
+}
+
+/**
+ * Ours with a running experiment on every config against ours without, the same configs and
+ * contexts. Checked first: the experiment takes `traffic` % ± 1% of the pairs, and every other
+ * pair gets what it gets without the experiment.
+ */
+function compareExperiment(configs: BenchConfig[], subjects: Subject[], traffic: number): boolean {
+  const contexts = subjects.map(contextOf);
+  const compile = (withExperiment: boolean) => {
+    const shared = new SharedConditions();
+    return configs.map((config) =>
+      compileConfig(
+        {
+          key: config.key,
+          version: 1,
+          state: benchConfigState(config),
+          experiment: withExperiment ? benchExperiment(config, traffic) : undefined,
+        },
+        shared,
+      ),
+    );
+  };
+  const without = compile(false);
+  const withExperiment = compile(true);
+  let inExperiment = 0;
+  let mismatches = 0;
+  for (const context of contexts) {
+    const plain = evaluateAll(without, context);
+    evaluateAll(withExperiment, context).forEach((result, i) => {
+      if (result.reason === 'EXPERIMENT') inExperiment += 1;
+      else if (result.value !== plain[i].value || result.reason !== plain[i].reason)
+        mismatches += 1;
+    });
+  }
+  const share = (100 * inExperiment) / (contexts.length * configs.length);
+  const shareOk = Math.abs(share - traffic) <= SHARE_TOLERANCE;
+
+  const round = (compiled: CompiledConfig[]) => {
+    const started = process.hrtime.bigint();
+    let served = 0;
+    for (const context of contexts) {
+      for (const result of evaluateAll(compiled, context)) if (result.value === true) served += 1;
+    }
+    return { elapsed: Number(process.hrtime.bigint() - started), served };
+  };
+  const times = { without: [] as number[], with: [] as number[] };
+  for (let i = 0; i <= EXPERIMENT_ROUNDS; i += 1) {
+    const a = round(without);
+    const b = round(withExperiment);
+    if (i > 0) {
+      times.without.push(a.elapsed);
+      times.with.push(b.elapsed);
+    }
+  }
+  const evaluations = contexts.length * configs.length;
+  const nsWithout = median(times.without) / evaluations;
+  const nsWith = median(times.with) / evaluations;
+  const overhead = nsWith / nsWithout - 1;
+  console.log();
+  console.log(
+    `ours with a running experiment on each config (consistent, 2 variants, ` +
+      `${traffic}% traffic) vs without, median of ${EXPERIMENT_ROUNDS} rounds:`,
+  );
+  console.log(`  without experiment   ${nsWithout.toFixed(1).padStart(7)} ns/evaluation`);
+  console.log(
+    `  with experiment      ${nsWith.toFixed(1).padStart(7)} ns/evaluation   ` +
+      `${share.toFixed(2)}% of pairs in the experiment${shareOk ? '' : '!'}, ${mismatches} mismatches`,
+  );
+  console.log(
+    `  with / without: ${(100 * overhead >= 0 ? '+' : '') + (100 * overhead).toFixed(1)}% ` +
+      `(target within ${100 * EXPERIMENT_OVERHEAD_TARGET}%)`,
+  );
+  if (!shareOk || mismatches > 0) {
+    console.error(
+      `FAILED: the experiment takes ${share.toFixed(2)}% of pairs (expected ${traffic}% ± ` +
+        `${SHARE_TOLERANCE}%), or changes ${mismatches} results outside it`,
+    );
+    return false;
+  }
+  return true;
 }
 
 interface Checked {
@@ -190,6 +305,9 @@ async function main(): Promise<void> {
     `ours / fastest peer (${fastest.engine.name}): ${speedUp.toFixed(1)}x (target >= ${SPEED_TARGET}x)`,
   );
   if (!consistent) console.error('FAILED: a timed round served other pairs than the check');
+  for (const traffic of EXPERIMENT_TRAFFIC) {
+    if (!compareExperiment(configs, subjects, traffic)) process.exit(1);
+  }
   if (failed) {
     console.error(
       `FAILED: engines disagree on the targeting, or serve outside ${ROLLOUT_PERCENT}% ± ` +

@@ -17,7 +17,7 @@ export function bucketOf(salt: string, stickinessValue: string): number {
   return murmur.x86.hash32(utf8.encode(`${salt}:${stickinessValue}`), 0) % BUCKETS;
 }
 
-/** Subjects up to this many UTF-8 bytes are bucketed without allocating. */
+/** Non-ASCII subjects up to this many UTF-8 bytes are bucketed without allocating. */
 const SUBJECT_BYTES = 256;
 
 const C1 = 0xcc9e2d51;
@@ -41,17 +41,11 @@ function mixBlocks(h: number, bytes: Uint8Array, end: number): number {
 }
 
 /**
- * MurmurHash3 x86_32 over `bytes[0, length)` resumed from state `h`, the hash of an input of
- * `total` bytes whose first `total - length` (a multiple of 4) gave `h`.
+ * MurmurHash3 x86_32's last steps: the tail word `k` of the input's last 1-3 bytes (`rest` of
+ * them; 0: none), then the length `total` in bytes and the final mix.
  */
-function resumeMurmur3(h: number, bytes: Uint8Array, length: number, total: number): number {
-  const i = length & ~3;
-  h = mixBlocks(h, bytes, i);
-  const rest = length & 3;
+function finishMurmur3(h: number, k: number, rest: number, total: number): number {
   if (rest > 0) {
-    let k = bytes[i];
-    if (rest > 1) k |= bytes[i + 1] << 8;
-    if (rest > 2) k |= bytes[i + 2] << 16;
     k = Math.imul(k, C1);
     h ^= Math.imul((k << 15) | (k >>> 17), C2);
   }
@@ -62,34 +56,60 @@ function resumeMurmur3(h: number, bytes: Uint8Array, length: number, total: numb
 }
 
 /**
+ * MurmurHash3 x86_32 over `bytes[0, length)` resumed from state `h`, the hash of an input of
+ * `total` bytes whose first `total - length` (a multiple of 4) gave `h`.
+ */
+function resumeMurmur3(h: number, bytes: Uint8Array, length: number, total: number): number {
+  const i = length & ~3;
+  h = mixBlocks(h, bytes, i);
+  const rest = length & 3;
+  let k = 0;
+  if (rest > 0) k = bytes[i];
+  if (rest > 1) k |= bytes[i + 1] << 8;
+  if (rest > 2) k |= bytes[i + 2] << 16;
+  return finishMurmur3(h, k, rest, total);
+}
+
+/**
  * `bucketOf` for one salt, with no allocation per call and the salt hashed once: the hash's
- * state after the whole 4-byte blocks of `salt:` is kept, and each call hashes only the rest
- * of `salt:` and the subject's bytes, assembled in a buffer of this salt's own. (The package
- * cannot resume from a state; it stays the reference, in `bucketOf` and in the tests.) ASCII
- * subjects are copied byte by byte; others go through the UTF-8 encoder. Longer subjects
- * take `bucketOf`.
+ * state after the whole 4-byte blocks of `salt:` is kept with the 0-3 bytes left over, and
+ * each call hashes only those and the subject's bytes. An ASCII subject's bytes are its char
+ * codes, read straight into the hash's 4-byte words (the evaluation path: no copy, no
+ * encoder); others go through the UTF-8 encoder into a buffer of this salt's own, and
+ * subjects too long for it take `bucketOf`. (The package cannot resume from a state; it stays
+ * the reference, in `bucketOf` and in the tests.)
  */
 export function compileBucketing(salt: string): (stickinessValue: string) => number {
   const prefix = utf8.encode(`${salt}:`);
   const hashed = prefix.length & ~3;
   const state = mixBlocks(0, prefix, hashed);
   const start = prefix.length - hashed;
+  let leftover = 0;
+  for (let i = 0; i < start; i += 1) leftover |= prefix[hashed + i] << (8 * i);
   const buffer = new Uint8Array(start + SUBJECT_BYTES);
   buffer.set(prefix.subarray(hashed));
   const tail = buffer.subarray(start);
-  return (subject) => {
+  const encoded = (subject: string): number => {
     if (subject.length * 3 > SUBJECT_BYTES) return bucketOf(salt, subject);
-    let length = start;
+    const length = start + utf8.encodeInto(subject, tail).written;
+    return resumeMurmur3(state, buffer, length, hashed + length) % BUCKETS;
+  };
+  return (subject) => {
+    let h = state;
+    let k = leftover;
+    let filled = start;
     for (let i = 0; i < subject.length; i += 1) {
       const code = subject.charCodeAt(i);
-      if (code >= 0x80) {
-        length = start + utf8.encodeInto(subject, tail).written;
-        break;
+      if (code >= 0x80) return encoded(subject);
+      k |= code << (filled << 3);
+      filled += 1;
+      if (filled === 4) {
+        h = mixBlock(h, k);
+        k = 0;
+        filled = 0;
       }
-      buffer[length] = code;
-      length += 1;
     }
-    return resumeMurmur3(state, buffer, length, hashed + length) % BUCKETS;
+    return finishMurmur3(h, k, filled, prefix.length + subject.length) % BUCKETS;
   };
 }
 

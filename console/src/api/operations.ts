@@ -215,6 +215,7 @@ export const ExplainedResultFragments = graphql(`
     value
     reason
     ruleId
+    variant
     errorCode
     version
   }
@@ -222,6 +223,7 @@ export const ExplainedResultFragments = graphql(`
     kind
     path
     ruleId
+    variant
     attribute
     operator
     actual

@@ -1,14 +1,18 @@
 import { bucketsIn, compileBucketing } from '../bucketing';
 import { ConfigState, ValueType } from '../config-state';
-import { compileAttribute, AttributeGetter } from './attribute';
+import { RunningExperiment } from '../experiment-state';
 import { compileCondition, Predicate } from './conditions';
+import { compileExperiment } from './experiment';
 import { deepFreeze, EvaluationResult } from './result';
 import { beginSession, memoize, SharedConditions } from './shared';
+import { compileStickiness, Stickiness, stickinessPaths } from './stickiness';
 
 export interface StoredConfig {
   key: string;
   version: number;
   state: ConfigState;
+  /** The config's running experiment, if any (step 3 of the evaluation order). */
+  experiment?: RunningExperiment | null;
 }
 
 export interface CompiledConfig {
@@ -23,29 +27,6 @@ export interface CompiledConfig {
   /** `evaluate` inside the caller's session (see `evaluateAll`). */
   evaluateInSession(context: unknown, targetingKey?: string): EvaluationResult;
 }
-
-/** The stickiness used when a config names none: the user, then the device. */
-export const DEFAULT_STICKINESS = ['user.id', 'device.id'];
-
-/**
- * The subject's stickiness value: the first of the paths that holds a non-empty string or a
- * finite number (numbers in their JavaScript string form), else undefined.
- */
-export function compileStickiness(paths: readonly string[]): Stickiness {
-  const getters: AttributeGetter[] = paths.map(compileAttribute);
-  return (context, targetingKey) => {
-    if (targetingKey !== undefined) return targetingKey;
-    for (const get of getters) {
-      const value = get(context);
-      if (typeof value === 'string' && value !== '') return value;
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    }
-    return undefined;
-  };
-}
-
-/** The subject's stickiness value, or undefined when the context has none. */
-export type Stickiness = (context: unknown, targetingKey?: string) => string | undefined;
 
 /** Inside a rollout, outside it, or undecidable for want of a stickiness value. */
 export type RolloutTest = (context: unknown, targetingKey?: string) => boolean | undefined;
@@ -77,11 +58,13 @@ interface CompiledRule {
 }
 
 /**
- * Compiles a stored config version once into closures; evaluation allocates nothing.
- * Configs compiled with the same `shared` table share equal conditions (see shared.ts).
+ * Compiles a stored config version (with its running experiment, if any) once into closures;
+ * evaluation allocates nothing. Configs compiled with the same `shared` table share equal
+ * conditions (see shared.ts). A config without an experiment pays nothing for step 3: which
+ * evaluator runs is chosen here, not per evaluation.
  */
 export function compileConfig(
-  { key, version, state }: StoredConfig,
+  { key, version, state, experiment }: StoredConfig,
   shared?: SharedConditions,
 ): CompiledConfig {
   const outcome = (
@@ -96,7 +79,7 @@ export function compileConfig(
     return { key, version, valueType: state.valueType, evaluate, evaluateInSession: evaluate };
   }
 
-  const paths = state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS;
+  const paths = stickinessPaths(state.stickiness);
   const stickiness = shared
     ? shared.intern('stickiness', JSON.stringify(paths), () => memoize(compileStickiness(paths)))
     : compileStickiness(paths);
@@ -110,7 +93,7 @@ export function compileConfig(
   const fallback = outcome(state.defaultValue, 'DEFAULT');
   const noSubject = outcome(state.defaultValue, 'DEFAULT', { errorCode: 'TARGETING_KEY_MISSING' });
 
-  const evaluateInSession = (context: unknown, targetingKey?: string): EvaluationResult => {
+  const evaluateRules = (context: unknown, targetingKey?: string): EvaluationResult => {
     for (const rule of rules) {
       if (rule.matches(context) && rule.inRollout(context, targetingKey) === true)
         return rule.result;
@@ -118,6 +101,17 @@ export function compileConfig(
     const inside = inRollout(context, targetingKey);
     return inside === true ? served : inside === false ? fallback : noSubject;
   };
+  let evaluateInSession = evaluateRules;
+  if (experiment) {
+    const pick = compileExperiment(experiment, stickiness, shared);
+    const variants = experiment.variants.map((variant) =>
+      outcome(variant.value, 'EXPERIMENT', { variant: variant.key }),
+    );
+    evaluateInSession = (context, targetingKey) => {
+      const index = pick(context, targetingKey);
+      return index < 0 ? evaluateRules(context, targetingKey) : variants[index];
+    };
+  }
   return {
     key,
     version,

@@ -1,3 +1,5 @@
+import { bucketOf } from '../bucketing';
+import { RunningExperiment } from '../experiment-state';
 import { ExplainStep, explainConfig, explainStepCount } from './explain';
 import { de, pro, stored } from './test-support';
 
@@ -92,5 +94,138 @@ describe('explainConfig: the path evaluation took', () => {
       expect(explainConfig(state, { user }).steps).toHaveLength(explainStepCount(state.state));
     }
     expect(explainStepCount(stored({ archived: true }).state)).toBe(1);
+  });
+});
+
+describe('explainConfig: a running experiment (step 3)', () => {
+  const variants = [
+    { key: 'a', name: 'A', value: 'va', weight: 40, control: true },
+    { key: 'b', name: 'B', value: 'vb', weight: 60, control: false },
+  ];
+  const experiment = (overrides: Partial<RunningExperiment> = {}): RunningExperiment => ({
+    id: 'e1',
+    key: 'exp-42',
+    assignment: 'consistent',
+    trafficPercentage: 50,
+    variants,
+    ...overrides,
+  });
+  const rules = [{ id: 'pro', condition: pro, value: 'rule' }];
+  const withExperiment = (running: RunningExperiment) => ({
+    ...stored({ targetingRules: rules }),
+    experiment: running,
+  });
+  const subject = (inside: boolean) => {
+    for (let i = 0; ; i += 1) {
+      if (bucketOf('exp-42:traffic', `u${i}`) < 5000 === inside) return `u${i}`;
+    }
+  };
+
+  it('shows the traffic bucket, the variant bucket and the variant, the rest not reached', () => {
+    const id = subject(true);
+    const { result, steps } = explainConfig(withExperiment(experiment()), {
+      user: { id, plan: 'pro' },
+    });
+    expect(result).toMatchObject({ reason: 'EXPERIMENT' });
+    const variantBucket = bucketOf('exp-42:variant', id);
+    const index = variantBucket < 4000 ? 0 : 1;
+    expect(result.variant).toBe(variants[index].key);
+    expect(path(steps)).toEqual([
+      'experiment true',
+      'experiment.trafficPercentage true',
+      `experiment.variants[${index}] true`,
+      'targetingRules[0] not reached',
+      'targetingRules[0].condition not reached',
+      'targetingRules[0].rolloutPercentage not reached',
+      'rolloutPercentage not reached',
+    ]);
+    expect(steps[0]).toMatchObject({
+      kind: 'EXPERIMENT',
+      detail: `consistent experiment "exp-42" serves variant "${result.variant}"`,
+    });
+    expect(steps[1].detail).toBe(
+      `bucket ${bucketOf('exp-42:traffic', id)} of 10000 for "${id}" (salt "exp-42:traffic") is inside 50%`,
+    );
+    expect(steps[2]).toMatchObject({
+      kind: 'VARIANT',
+      variant: result.variant,
+      detail: `bucket ${variantBucket} of 10000 for "${id}" (salt "exp-42:variant") is in [${index ? 4000 : 0}, ${index ? 10000 : 4000}): variant "${result.variant}"`,
+    });
+    expect(steps[3].detail).toBe(
+      `not reached: experiment "exp-42" served variant "${result.variant}"`,
+    );
+  });
+
+  it('goes on to the rules for a subject outside the traffic or without a stickiness value', () => {
+    const outside = explainConfig(withExperiment(experiment()), {
+      user: { id: subject(false), plan: 'pro' },
+    });
+    expect(outside.result).toMatchObject({ reason: 'TARGETING_MATCH', ruleId: 'pro' });
+    expect(path(outside.steps).slice(0, 4)).toEqual([
+      'experiment false',
+      'experiment.trafficPercentage false',
+      'experiment.variants not reached',
+      'targetingRules[0] true',
+    ]);
+    expect(outside.steps[1].detail).toMatch(/is outside 50%$/);
+    const anonymous = explainConfig(withExperiment(experiment({ trafficPercentage: 100 })), {
+      user: { plan: 'pro' },
+    });
+    expect(anonymous.result.reason).toBe('TARGETING_MATCH');
+    expect(anonymous.steps[1]).toMatchObject({
+      reached: true,
+      outcome: false,
+      detail: 'no stickiness value at user.id or device.id: not in the experiment',
+    });
+  });
+
+  it('explains the targeting condition of a targeting experiment', () => {
+    const running = experiment({ assignment: 'targeting', targeting: { all: [pro, de] } });
+    const { steps } = explainConfig(withExperiment(running), {
+      user: { id: subject(true), plan: 'free' },
+    });
+    expect(path(steps).slice(0, 6)).toEqual([
+      'experiment false',
+      'experiment.targeting false',
+      'experiment.targeting.all[0] false',
+      'experiment.targeting.all[1] not reached',
+      'experiment.trafficPercentage not reached',
+      'experiment.variants not reached',
+    ]);
+    expect(steps[4].detail).toBe('not reached: the targeting condition is false');
+  });
+
+  it('explains a random experiment by its stored assignment', () => {
+    const running = experiment({ assignment: 'random', assignments: new Map([['u1', 'b']]) });
+    const stored1 = explainConfig(withExperiment(running), { user: { id: 'u1' } });
+    expect(stored1.result).toMatchObject({ reason: 'EXPERIMENT', variant: 'b', value: 'vb' });
+    expect(stored1.steps[1]).toMatchObject({
+      path: 'experiment.assignments',
+      kind: 'VARIANT',
+      outcome: true,
+      variant: 'b',
+      detail: 'variant "b" stored for "u1"',
+    });
+    const none = explainConfig(withExperiment(running), { user: { id: 'u2' } });
+    expect(none.result.reason).toBe('FALLTHROUGH');
+    expect(none.steps[1].detail).toBe(
+      'no variant stored for "u2": not in the experiment (assignVariant assigns)',
+    );
+  });
+
+  it('counts the experiment steps in explainStepCount', () => {
+    const cases = [
+      experiment(),
+      experiment({ assignment: 'random' }),
+      experiment({ assignment: 'targeting', targeting: { any: [pro, de] } }),
+    ];
+    for (const running of cases) {
+      const config = withExperiment(running);
+      for (const user of [{ id: subject(true), plan: 'pro' }, { id: subject(false) }, {}]) {
+        expect(explainConfig(config, { user }).steps).toHaveLength(
+          explainStepCount(config.state, running),
+        );
+      }
+    }
   });
 });

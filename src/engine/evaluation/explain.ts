@@ -1,18 +1,17 @@
 import { bucketOf, BUCKETS, isInPercentage } from '../bucketing';
 import { Condition, ConfigState } from '../config-state';
 import { AttributeGetter, compileAttribute, isMissing } from './attribute';
-import {
-  compileConfig,
-  compileStickiness,
-  DEFAULT_STICKINESS,
-  StoredConfig,
-} from './compile-config';
+import { compileConfig, StoredConfig } from './compile-config';
 import { compileCondition, Predicate } from './conditions';
 import { EvaluationResult } from './result';
+import { trafficSalt, variantBounds, variantSalt } from './experiment';
+import { RunningExperiment } from '../experiment-state';
 import { beginSession, SharedConditions } from './shared';
 import { isPlainObject } from '../validate/issues';
+import { compileStickiness, stickinessPaths } from './stickiness';
 
-export type ExplainKind = 'ARCHIVED' | 'RULE' | 'ALL' | 'ANY' | 'CONDITION' | 'ROLLOUT';
+export type ExplainKind =
+  'ARCHIVED' | 'EXPERIMENT' | 'VARIANT' | 'RULE' | 'ALL' | 'ANY' | 'CONDITION' | 'ROLLOUT';
 
 /**
  * One node of the explanation, in tree order (a parent before its children); `path` says
@@ -29,6 +28,8 @@ export interface ExplainStep {
   reached: boolean;
   outcome: boolean;
   ruleId?: string;
+  /** The experiment's variant (a VARIANT step that served). */
+  variant?: string;
   attribute?: string;
   operator?: string;
   /** The context's value at `attribute`; undefined when it is missing. */
@@ -92,13 +93,125 @@ function conditionSize(condition: unknown): number {
  * anything is validated or compiled, so a caller can refuse a preview over its budget before
  * doing any work for it. Counts a draft as written; once valid, it is the exact count.
  */
-export function explainStepCount(state: Pick<ConfigState, 'archived' | 'targetingRules'>): number {
+export function explainStepCount(
+  state: Pick<ConfigState, 'archived' | 'targetingRules'>,
+  experiment?: RunningExperiment | null,
+): number {
   if (state.archived) return 1;
   const rules: unknown[] = Array.isArray(state.targetingRules) ? state.targetingRules : [];
   return rules.reduce(
     (n: number, rule) => n + 2 + conditionSize(isPlainObject(rule) ? rule.condition : undefined),
-    1,
+    1 + (experiment ? experimentStepCount(experiment) : 0),
   );
+}
+
+/** The experiment's steps: itself, its targeting, then its traffic and variant (or stored one). */
+function experimentStepCount(experiment: RunningExperiment): number {
+  if (experiment.assignment === 'random') return 2;
+  const targeting = experiment.assignment === 'targeting' ? experiment.targeting : undefined;
+  return 3 + (targeting ? conditionSize(targeting) : 0);
+}
+
+/**
+ * Explains step 3 for one context: pushes the experiment's steps and answers why the later
+ * steps were not reached when it served, else undefined. The variant is the evaluator's
+ * (`result`), the buckets are the reference `bucketOf`'s.
+ */
+type ExperimentExplainer = (
+  context: unknown,
+  subject: string | undefined,
+  result: EvaluationResult,
+  steps: ExplainStep[],
+) => string | undefined;
+
+function compileExperimentExplainer(
+  experiment: RunningExperiment,
+  stickiness: readonly string[],
+  shared: SharedConditions,
+): ExperimentExplainer {
+  const { key, assignment, trafficPercentage, variants } = experiment;
+  const targeting =
+    assignment === 'targeting' && experiment.targeting
+      ? planCondition(experiment.targeting, 'experiment.targeting', shared)
+      : undefined;
+  const bounds = variantBounds(variants);
+  const noSubject = `no stickiness value at ${stickiness.join(' or ')}: not in the experiment`;
+  return (context, subject, result, steps) => {
+    const served = result.reason === 'EXPERIMENT' ? result.variant : undefined;
+    const index = variants.findIndex((variant) => variant.key === served);
+    const head: ExplainStep = {
+      path: 'experiment',
+      kind: 'EXPERIMENT',
+      reached: true,
+      outcome: served !== undefined,
+      detail:
+        served === undefined
+          ? `${assignment} experiment "${key}": the subject is not in it`
+          : `${assignment} experiment "${key}" serves variant "${served}"`,
+    };
+    steps.push(head);
+    const variantStep = (detail: string, reached: boolean): ExplainStep => ({
+      path: index < 0 ? 'experiment.variants' : `experiment.variants[${index}]`,
+      kind: 'VARIANT',
+      reached,
+      outcome: served !== undefined,
+      ...(served !== undefined ? { variant: served } : {}),
+      detail,
+    });
+    if (assignment === 'random') {
+      const stored = subject === undefined ? undefined : experiment.assignments?.get(subject);
+      const detail =
+        subject === undefined
+          ? noSubject
+          : served !== undefined
+            ? `variant "${served}" stored for "${subject}"`
+            : stored === undefined
+              ? `no variant stored for "${subject}": not in the experiment (assignVariant assigns)`
+              : `variant "${stored}" stored for "${subject}" is not one of the experiment's`;
+      steps.push({ ...variantStep(detail, true), path: 'experiment.assignments' });
+      return served && `not reached: experiment "${key}" served variant "${served}"`;
+    }
+    const traffic = {
+      path: 'experiment.trafficPercentage',
+      kind: 'ROLLOUT' as const,
+      reached: true,
+      outcome: false,
+    };
+    const skip = (detail: string) => {
+      steps.push({ ...traffic, reached: false, detail });
+      steps.push(variantStep(detail, false));
+    };
+    if (targeting && !explainPlan(targeting, context, steps)) {
+      skip('not reached: the targeting condition is false');
+      return undefined;
+    }
+    if (subject === undefined) {
+      steps.push({ ...traffic, detail: noSubject });
+      steps.push(variantStep(`not reached: ${noSubject}`, false));
+      return undefined;
+    }
+    const salt = trafficSalt(key);
+    const bucket = bucketOf(salt, subject);
+    const inside = isInPercentage(bucket, trafficPercentage);
+    steps.push({
+      ...traffic,
+      outcome: inside,
+      detail: `bucket ${bucket} of ${BUCKETS} for "${subject}" (salt "${salt}") is ${inside ? 'inside' : 'outside'} ${trafficPercentage}%`,
+    });
+    if (!inside) {
+      steps.push(variantStep('not reached: outside the traffic', false));
+      return undefined;
+    }
+    const at = bucketOf(variantSalt(key), subject);
+    const from = index > 0 ? bounds[index - 1] : 0;
+    steps.push(
+      variantStep(
+        `bucket ${at} of ${BUCKETS} for "${subject}" (salt "${variantSalt(key)}") is in [${from}, ${bounds[index]}): variant "${served}"`,
+        true,
+      ),
+    );
+    return `not reached: experiment "${key}" served variant "${served}"`;
+  };
 }
 
 /** The steps of a plan that evaluation did not reach, each saying why. */
@@ -177,8 +290,10 @@ export function compileExplainer(stored: StoredConfig): Explainer {
       }),
     };
   }
-  const stickinessPaths = state.stickiness ? [state.stickiness] : DEFAULT_STICKINESS;
-  const stickiness = compileStickiness(stickinessPaths);
+  const paths = stickinessPaths(state.stickiness);
+  const stickiness = compileStickiness(paths);
+  const experiment =
+    stored.experiment && compileExperimentExplainer(stored.experiment, paths, shared);
   const rules = state.targetingRules.map((rule, i) => ({
     id: rule.id,
     path: `targetingRules[${i}]`,
@@ -200,7 +315,7 @@ export function compileExplainer(stored: StoredConfig): Explainer {
       return {
         ...step,
         outcome: false,
-        detail: `no stickiness value at ${stickinessPaths.join(' or ')}: outside ${percentage}%`,
+        detail: `no stickiness value at ${paths.join(' or ')}: outside ${percentage}%`,
       };
     }
     const bucket = bucketOf(salt, subject);
@@ -225,11 +340,12 @@ export function compileExplainer(stored: StoredConfig): Explainer {
     beginSession();
     const subject = stickiness(context);
     const steps: ExplainStep[] = [];
-    let served: string | undefined;
+    // Why the steps from here on were not reached, once something served.
+    let decided = experiment ? experiment(context, subject, result, steps) : undefined;
     for (const rule of rules) {
       const rolloutPath = `${rule.path}.rolloutPercentage`;
-      if (served !== undefined) {
-        const detail = `not reached: rule ${served} served`;
+      if (decided !== undefined) {
+        const detail = decided;
         steps.push({
           path: rule.path,
           kind: 'RULE',
@@ -259,13 +375,13 @@ export function compileExplainer(stored: StoredConfig): Explainer {
       if (inRollout.outcome) {
         ruleStep.outcome = true;
         ruleStep.detail = "serves this rule's value";
-        served = rule.id;
+        decided = `not reached: rule ${rule.id} served`;
       }
     }
     steps.push(
-      served === undefined
+      decided === undefined
         ? rollout('rolloutPercentage', state.rolloutPercentage, key, subject)
-        : notReached('rolloutPercentage', `not reached: rule ${served} served`),
+        : notReached('rolloutPercentage', decided),
     );
     return { result, steps };
   };

@@ -41,4 +41,17 @@ describe('explainLines', () => {
     ]);
     expect(line.text).toBe('user.plan eq — actual missing');
   });
+
+  it('names the experiment step and the variant served', () => {
+    const lines = explainLines([
+      { kind: 'EXPERIMENT', path: 'experiment', outcome: true, detail: 'serves variant "b"' },
+      { kind: 'ROLLOUT', path: 'experiment.trafficPercentage', outcome: true },
+      { kind: 'VARIANT', path: 'experiment.variants[1]', variant: 'b', outcome: true },
+    ]);
+    expect(lines.map((line) => line.text)).toEqual([
+      'Experiment (serves variant "b")',
+      'Rollout',
+      'Variant b',
+    ]);
+  });
 });

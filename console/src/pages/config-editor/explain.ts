@@ -2,6 +2,7 @@ export interface ExplainStepLike {
   kind: string;
   path: string;
   ruleId?: string | null;
+  variant?: string | null;
   attribute?: string | null;
   operator?: string | null;
   actual?: unknown;
@@ -40,6 +41,12 @@ export function explainLines(steps: readonly ExplainStepLike[]): ExplainLine[] {
         break;
       case 'ROLLOUT':
         text = 'Rollout';
+        break;
+      case 'EXPERIMENT':
+        text = 'Experiment';
+        break;
+      case 'VARIANT':
+        text = step.variant ? `Variant ${step.variant}` : 'Variant';
         break;
       case 'ARCHIVED':
         text = 'Archived: serves the default value';

@@ -55,6 +55,12 @@ export function PreviewPanel({ environment, draft }: { environment: string; draf
                   from rule <Code>{result.result.ruleId}</Code>
                 </>
               )}
+              {result.result.variant && (
+                <>
+                  {' '}
+                  variant <Code>{result.result.variant}</Code>
+                </>
+              )}
               {result.result.errorCode && <> — {result.result.errorCode}</>}
             </Text>
           </Alert>

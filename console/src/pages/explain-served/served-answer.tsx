@@ -36,6 +36,12 @@ export function Served({
                 from rule <Code>{result.ruleId}</Code>
               </>
             )}
+            {result.variant && (
+              <>
+                {' '}
+                variant <Code>{result.variant}</Code>
+              </>
+            )}
             {result.errorCode && <> — {result.errorCode}</>}
           </Text>
           <Text size="sm">

@@ -27,7 +27,7 @@ registerEnumType(EvaluationReasonType, {
   valuesMap: {
     EXPERIMENT: {
       description:
-        'A running experiment served one of its variants. Takes effect with experiments, which are not built yet: never returned today.',
+        'A running experiment served one of its variants (the result names it in variant): the subject is in its traffic (and matches its targeting, for a targeting experiment).',
     },
   },
 });
@@ -51,8 +51,7 @@ export class EvaluationResultType {
 
   @Field(() => String, {
     nullable: true,
-    description:
-      'The experiment variant served. Takes effect with experiments, which are not built yet: always null today.',
+    description: 'The experiment variant served, when the reason is EXPERIMENT; else null.',
   })
   variant?: string;
 
@@ -93,17 +92,31 @@ export class EvaluateArgs {
 
 export enum ExplainKindType {
   ARCHIVED = 'ARCHIVED',
+  EXPERIMENT = 'EXPERIMENT',
+  VARIANT = 'VARIANT',
   RULE = 'RULE',
   ALL = 'ALL',
   ANY = 'ANY',
   CONDITION = 'CONDITION',
   ROLLOUT = 'ROLLOUT',
 }
-registerEnumType(ExplainKindType, { name: 'ExplainKind' });
+registerEnumType(ExplainKindType, {
+  name: 'ExplainKind',
+  valuesMap: {
+    EXPERIMENT: {
+      description:
+        'The running experiment (step 3): whether the subject is in it. Its targeting, traffic (a ROLLOUT step) and VARIANT steps follow.',
+    },
+    VARIANT: {
+      description:
+        "The experiment's variant for the subject: its bucket's range, or the stored assignment (random).",
+    },
+  },
+});
 
 @ObjectType('ExplainStep', {
   description:
-    'One node of an explanation, in tree order: a rule, a group, a condition or a rollout.',
+    'One node of an explanation, in tree order: the experiment, a rule, a group, a condition, a rollout or a variant.',
 })
 export class ExplainStepType {
   @Field({ description: 'Where in the config, e.g. targetingRules[0].condition.all[1].' })
@@ -123,6 +136,9 @@ export class ExplainStepType {
 
   @Field(() => String, { nullable: true })
   ruleId?: string;
+
+  @Field(() => String, { nullable: true, description: 'The variant a VARIANT step served.' })
+  variant?: string;
 
   @Field(() => String, { nullable: true })
   attribute?: string;
