@@ -4,7 +4,7 @@ import { JobQueue } from '../../src/core/queue/job-queue';
 import { EvaluationResult } from '../../src/engine/evaluation/result';
 import { ExperimentCounts } from '../../src/modules/experiments/events/experiment-counts';
 import { ExposureRecorder } from '../../src/modules/experiments/events/exposure-recorder';
-import { registerExposureSource } from '../../src/modules/experiments/events/exposure-sources';
+import { registerExposureSource } from '../../src/engine/evaluation/exposure-sources';
 import { AggregateExperimentEventsJob } from '../../src/modules/experiments/events/jobs/aggregate-experiment-events.job';
 import { UsageChannel } from '../../src/modules/usage/usage-metric.util';
 import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
@@ -162,7 +162,10 @@ describe('experiment exposures and events', () => {
       body: JSON.stringify({ events: [{ ...event(), value: 'NaN' }] }),
     });
     expect(notFinite.status).toBe(400);
-    expect((await notFinite.json()).validationErrors[0].path).toBe('events[0].value');
+    expect(
+      ((await notFinite.json()) as { validationErrors: { path: string }[] }).validationErrors[0]
+        .path,
+    ).toBe('events[0].value');
 
     const many = await track(Array.from({ length: 1001 }, () => event()));
     expect(errorCode(many)).toBe('BAD_USER_INPUT');

@@ -38,7 +38,7 @@ import {
 import { UsageSketches } from './usage-sketches.service';
 import { UsageRepository } from './usage.repository';
 import { ExposureRecorder } from '../experiments/events/exposure-recorder';
-import { anyExposureSource } from '../experiments/events/exposure-sources';
+import { anyExposureSource } from '../../engine/evaluation/exposure-sources';
 
 /** Counts evaluations of one channel in one environment: what a hot path holds for a request. */
 export interface UsageTally {

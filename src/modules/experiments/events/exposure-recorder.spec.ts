@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { EvaluationResult } from '../../../engine/evaluation/result';
 import { ExposureRecorder, MAX_PENDING_EXPOSURES } from './exposure-recorder';
-import { registerExposureSource } from './exposure-sources';
+import { registerExposureSource } from '../../../engine/evaluation/exposure-sources';
 
 /** A database that records each exposure insert's rows, or fails while `down`. */
 class FakeDatabase {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EvaluationResult } from '../../../engine/evaluation/result';
-import { exposureSourceOf } from './exposure-sources';
+import { exposureSourceOf } from '../../../engine/evaluation/exposure-sources';
 
 /**
  * Distinct (experiment, subject) pairs held between flushes, pending ones included: about

@@ -1,4 +1,4 @@
-import { EvaluationResult } from '../../../engine/evaluation/result';
+import { EvaluationResult } from './result';
 
 /**
  * What an EXPERIMENT result tells the exposure recorder: the experiment it comes from and how
