@@ -21,6 +21,16 @@ import { UsageSketchRepository } from './usage-sketch.repository';
 import { HourSketch } from './usage-sketch.util';
 import { UsageSketches } from './usage-sketches.service';
 
+/** The exposure insert's rows (experiment, subject, environment, variant, time columns). */
+class FakeExposureTable {
+  readonly inserts: string[][][] = [];
+
+  async query(_sql: string, columns: string[][]): Promise<{ n: string }[]> {
+    this.inserts.push(columns);
+    return [{ n: String(columns[0].length) }];
+  }
+}
+
 /** A usage table in memory that can be made to fail like a database that is down. */
 class FakeRepository {
   readonly rows: UsageRow[] = [];
@@ -52,6 +62,7 @@ function recorder(env: Record<string, string> = {}) {
   const store = new MemorySketchStore();
   const sketchRepository = new FakeSketchRepository();
   const environments = { findById: async () => ({ key: 'development' }) };
+  const exposureDb = new FakeExposureTable();
   const usage = new UsageRecorder(
     repository as unknown as UsageRepository,
     environments as unknown as EnvironmentsService,
@@ -59,11 +70,18 @@ function recorder(env: Record<string, string> = {}) {
     new MetricsService(),
     store,
     new UsageSketches(store, sketchRepository as unknown as UsageSketchRepository),
-    new ExposureRecorder({ query: async () => [{ n: '0' }] } as unknown as DataSource),
+    new ExposureRecorder(exposureDb as unknown as DataSource),
   );
   let now = Date.UTC(2026, 0, 1, 12, 0, 30);
   usage.now = () => now;
-  return { usage, repository, store, sketchRepository, tick: (ms: number) => (now += ms) };
+  return {
+    usage,
+    repository,
+    store,
+    sketchRepository,
+    exposureDb,
+    tick: (ms: number) => (now += ms),
+  };
 }
 
 const config = compileConfig({
@@ -79,6 +97,52 @@ const config = compileConfig({
 });
 
 describe('UsageRecorder', () => {
+  it('hands the experiment variants it serves to the exposure recorder, with usage metrics off too', async () => {
+    const experimentConfig = compileConfig({
+      key: 'checkout',
+      version: 1,
+      state: {
+        ...CONFIG_DEFAULTS,
+        key: 'checkout',
+        valueType: 'string',
+        value: 'x',
+        defaultValue: 'x',
+      },
+      experiment: {
+        id: 'exp-1',
+        key: 'checkout-test',
+        assignment: 'consistent',
+        trafficPercentage: 100,
+        variants: [
+          { key: 'a', name: 'A', value: 'a', weight: 50, control: true },
+          { key: 'b', name: 'B', value: 'b', weight: 50, control: false },
+        ],
+      },
+    });
+    for (const env of [{}, { USAGE_METRICS: 'off' }]) {
+      const { usage, exposureDb } = recorder(env);
+      const served = ['u1', 'u2', 'u3'].map((id) => {
+        const context = { user: { id } };
+        const result = experimentConfig.evaluate(context);
+        usage.record('env', UsageChannel.GraphQL, [result, config.evaluate(context)], context);
+        return result.variant;
+      });
+      usage
+        .tally('env', UsageChannel.Ofrep, { user: { id: 'u1' } })
+        .add(experimentConfig.evaluate({ user: { id: 'u1' } }));
+      usage.record('env', UsageChannel.GraphQL, [experimentConfig.evaluate({})], {});
+      await usage.flush();
+      expect(exposureDb.inserts).toHaveLength(1);
+      const [experiments, subjects, environments, variants] = exposureDb.inserts[0];
+      expect({ experiments, subjects, environments, variants }).toEqual({
+        experiments: ['exp-1', 'exp-1', 'exp-1'],
+        subjects: ['u1', 'u2', 'u3'],
+        environments: ['env', 'env', 'env'],
+        variants: served,
+      });
+    }
+  });
+
   it('writes the counts of each minute to that minute, once', async () => {
     const { usage, repository, tick } = recorder();
     usage.record('env', UsageChannel.GraphQL, [config.evaluate({}), config.evaluate({})]);
