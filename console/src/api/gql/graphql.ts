@@ -21,6 +21,8 @@ export type ChangeAction =
   | 'ARCHIVE'
   | 'CREATE'
   | 'DELETE'
+  | 'EXPERIMENT_STARTED'
+  | 'EXPERIMENT_STOPPED'
   | 'ROLLBACK'
   | 'UNARCHIVE'
   | 'UPDATE';
