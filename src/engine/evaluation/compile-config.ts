@@ -113,7 +113,7 @@ export function compileConfig(
       registerExposureSource(result, {
         experimentId: experiment.id,
         variantKey: experiment.variants[i].key,
-        subject: (context) => stickiness(context),
+        subject: stickiness,
       }),
     );
     evaluateInSession = (context, targetingKey) => {

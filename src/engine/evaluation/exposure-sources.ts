@@ -7,7 +7,8 @@ import { EvaluationResult } from './result';
 export interface ExposureSource {
   experimentId: string;
   variantKey: string;
-  subject(context: unknown): string | undefined;
+  /** As evaluation found it: OFREP's `targetingKey`, when given, is the subject. */
+  subject(context: unknown, targetingKey?: string): string | undefined;
 }
 
 /**

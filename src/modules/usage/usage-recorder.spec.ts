@@ -119,7 +119,7 @@ describe('UsageRecorder', () => {
         ],
       },
     });
-    for (const env of [{}, { USAGE_METRICS: 'off' }]) {
+    for (const env of [{}, { USAGE_METRICS: 'off' }] as Record<string, string>[]) {
       const { usage, exposureDb } = recorder(env);
       const served = ['u1', 'u2', 'u3'].map((id) => {
         const context = { user: { id } };
@@ -127,6 +127,9 @@ describe('UsageRecorder', () => {
         usage.record('env', UsageChannel.GraphQL, [result, config.evaluate(context)], context);
         return result.variant;
       });
+      // OFREP's targetingKey is the subject, as evaluation took it.
+      const byKey = experimentConfig.evaluate({}, 'u4');
+      usage.record('env', UsageChannel.Ofrep, [byKey], {}, 'u4');
       usage
         .tally('env', UsageChannel.Ofrep, { user: { id: 'u1' } })
         .add(experimentConfig.evaluate({ user: { id: 'u1' } }));
@@ -135,10 +138,10 @@ describe('UsageRecorder', () => {
       expect(exposureDb.inserts).toHaveLength(1);
       const [experiments, subjects, environments, variants] = exposureDb.inserts[0];
       expect({ experiments, subjects, environments, variants }).toEqual({
-        experiments: ['exp-1', 'exp-1', 'exp-1'],
-        subjects: ['u1', 'u2', 'u3'],
-        environments: ['env', 'env', 'env'],
-        variants: served,
+        experiments: ['exp-1', 'exp-1', 'exp-1', 'exp-1'],
+        subjects: ['u1', 'u2', 'u3', 'u4'],
+        environments: ['env', 'env', 'env', 'env'],
+        variants: [...served, byKey.variant],
       });
     }
   });

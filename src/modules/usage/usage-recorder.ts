@@ -62,12 +62,13 @@ class ExposingTally implements UsageTally {
     private readonly exposures: ExposureRecorder,
     private readonly environmentId: string,
     private readonly context: unknown,
+    private readonly targetingKey: string | undefined,
   ) {}
 
   add(result: EvaluationResult): void {
     this.inner.add(result);
     if (result.reason === 'EXPERIMENT') {
-      this.exposures.add(this.environmentId, result, this.context);
+      this.exposures.add(this.environmentId, result, this.context, this.targetingKey);
     }
   }
 
@@ -187,15 +188,18 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Counts one batch of results served on a channel; with the evaluation context, its
-   * `user.id` and `device.id` count as unique users and devices of each config served.
+   * `user.id` and `device.id` count as unique users and devices of each config served, and
+   * the EXPERIMENT results among them are exposures of their subject (OFREP's `targetingKey`,
+   * when given, else the config's stickiness value) for the ExposureRecorder.
    */
   record(
     environmentId: string,
     channel: ServedChannel,
     results: readonly EvaluationResult[],
     context?: unknown,
+    targetingKey?: string,
   ) {
-    const tally = this.tally(environmentId, channel, context);
+    const tally = this.tally(environmentId, channel, context, targetingKey);
     for (const result of results) tally.add(result);
     tally.done();
   }
@@ -205,11 +209,16 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
    * produces them (with the context, for unique users and devices), then calls done(). Use
    * it at once: it belongs to the current minute.
    */
-  tally(environmentId: string, channel: ServedChannel, context?: unknown): UsageTally {
+  tally(
+    environmentId: string,
+    channel: ServedChannel,
+    context?: unknown,
+    targetingKey?: string,
+  ): UsageTally {
     const tally = this.enabled ? this.countingTally(environmentId, channel, context) : NO_TALLY;
     // Only once some experiment runs (its results compiled) do requests pay for exposures.
     return context !== undefined && anyExposureSource()
-      ? new ExposingTally(tally, this.exposures, environmentId, context)
+      ? new ExposingTally(tally, this.exposures, environmentId, context, targetingKey)
       : tally;
   }
 

@@ -37,10 +37,15 @@ export class ExposureRecorder {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Notes the result if it is an experiment's variant and the context names its subject. */
-  add(environmentId: string, result: EvaluationResult, context: unknown): void {
+  add(
+    environmentId: string,
+    result: EvaluationResult,
+    context: unknown,
+    targetingKey?: string,
+  ): void {
     const source = exposureSourceOf(result);
     if (!source) return;
-    const subject = source.subject(context);
+    const subject = source.subject(context, targetingKey);
     if (subject === undefined) return;
     this.hold(source.experimentId, subject, {
       environmentId,
