@@ -303,4 +303,85 @@ describe('experiment exposures and events', () => {
       metrics: { purchase: { converters: 1, n: 1, sum: 0, sumOfSquares: 0 } },
     });
   });
+
+  it('folds in several runs to what a direct computation over the raw events gives', async () => {
+    const now = Date.now();
+    const at = (minutesAgo: number) => new Date(now - minutesAgo * MINUTE).toISOString();
+    const windows = [
+      { start: at(100), end: at(70) },
+      { start: at(50), end: null },
+    ];
+    const { id, key } = await experiment(windows);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const subjects = Array.from({ length: 30 }, (_, i) => `s${i}`);
+    const exposedAt = new Map<string, number>();
+    const variantOf = new Map<string, string>();
+    for (const subject of subjects.slice(0, 24)) {
+      const variant = random() < 0.5 ? 'a' : 'b';
+      const minutesAgo = 60 + Math.floor(random() * 40);
+      exposedAt.set(subject, now - minutesAgo * MINUTE);
+      variantOf.set(subject, variant);
+      await expose(variantResult(id, variant), [subject], now - minutesAgo * MINUTE);
+    }
+    const events = Array.from({ length: 240 }, () => ({
+      subject: subjects[Math.floor(random() * subjects.length)],
+      eventName: random() < 0.5 ? 'purchase' : 'click',
+      value: random() < 0.8 ? Math.round(random() * 1000) / 10 : undefined,
+      occurredAt: now - Math.floor(random() * 110) * MINUTE,
+    }));
+    // Sent in three batches, each folded before the next arrives.
+    for (let part = 0; part < 3; part++) {
+      const batch = events.slice(part * 80, part * 80 + 80);
+      await track(
+        batch.map((e) =>
+          event({ ...e, experimentKey: key, occurredAt: new Date(e.occurredAt).toISOString() }),
+        ),
+      );
+      await aggregate(Date.now() + 10 * MINUTE);
+    }
+
+    const inWindow = (t: number) =>
+      windows.some((w) => t >= Date.parse(w.start) && (w.end === null || t < Date.parse(w.end)));
+    const totals = new Map<string, { events: number; total: number }>();
+    for (const e of events) {
+      const exposed = exposedAt.get(e.subject);
+      if (exposed === undefined || e.occurredAt < exposed || !inWindow(e.occurredAt)) continue;
+      const k = `${variantOf.get(e.subject)}|${e.eventName}|${e.subject}`;
+      const found = totals.get(k) ?? { events: 0, total: 0 };
+      found.events += 1;
+      found.total += e.value ?? 0;
+      totals.set(k, found);
+    }
+    const expected: Record<
+      string,
+      Record<string, { converters: number; n: number; sum: number; sumOfSquares: number }>
+    > = {};
+    for (const [k, { events: n, total }] of totals) {
+      const [variant, eventName] = k.split('|');
+      expected[variant] ??= {};
+      const m = (expected[variant][eventName] ??= { converters: 0, n: 0, sum: 0, sumOfSquares: 0 });
+      m.converters += 1;
+      m.n += n;
+      m.sum += total;
+      m.sumOfSquares += total * total;
+    }
+    const stored = await counts(id);
+    expect(stored.map((v) => v.variantKey)).toEqual(['a', 'b']);
+    for (const variant of stored) {
+      expect(variant.exposures).toBe(
+        [...variantOf.values()].filter((v) => v === variant.variantKey).length,
+      );
+      expect(Object.keys(variant.metrics).sort()).toEqual(
+        Object.keys(expected[variant.variantKey]).sort(),
+      );
+      for (const [name, metric] of Object.entries(variant.metrics)) {
+        const want = expected[variant.variantKey][name];
+        expect(metric.converters).toBe(want.converters);
+        expect(metric.n).toBe(want.n);
+        expect(metric.sum).toBeCloseTo(want.sum, 6);
+        expect(metric.sumOfSquares).toBeCloseTo(want.sumOfSquares, 4);
+      }
+    }
+  });
 });
