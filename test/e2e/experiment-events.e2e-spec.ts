@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '../../src/core/queue/job-queue';
+import { CONFIG_DEFAULTS } from '../../src/engine/config-state';
+import { compileConfig } from '../../src/engine/evaluation/compile-config';
 import { EvaluationResult } from '../../src/engine/evaluation/result';
 import { ExperimentCounts } from '../../src/modules/experiments/events/experiment-counts';
 import { ExposureRecorder } from '../../src/modules/experiments/events/exposure-recorder';
@@ -177,34 +179,65 @@ describe('experiment exposures and events', () => {
     expect(n).toBe(0);
   });
 
-  it('writes an exposure once when two processes serve the same subject', async () => {
-    const { id } = await experiment([{ start: new Date(0).toISOString(), end: null }]);
+  it('writes an exposure once when two processes serve the same subjects', async () => {
+    const { id, key } = await experiment([{ start: new Date(0).toISOString(), end: null }]);
+    // The config as the engine compiles it with its running experiment (what the snapshot
+    // attaches), evaluated and counted by each process's usage recorder.
+    const compiled = compileConfig({
+      key: 'checkout',
+      version: 1,
+      state: {
+        ...CONFIG_DEFAULTS,
+        key: 'checkout',
+        valueType: 'string',
+        value: 'x',
+        defaultValue: 'x',
+      },
+      experiment: {
+        id,
+        key,
+        assignment: 'consistent',
+        trafficPercentage: 100,
+        variants: [
+          { key: 'a', name: 'A', value: 'a', weight: 50, control: true },
+          { key: 'b', name: 'B', value: 'b', weight: 50, control: false },
+        ],
+      },
+    });
     const other = hasPostgres ? await startTestApp({ shareWith: app }) : undefined;
     try {
-      const recorders = [
-        app.running.app.get(ExposureRecorder),
-        other ? other.running.app.get(ExposureRecorder) : new ExposureRecorder(db),
+      // Embedded, one process: a second recorder stands for the second process.
+      const processes = [
+        app.running.app.get(UsageRecorder),
+        other ? other.running.app.get(UsageRecorder) : undefined,
       ];
-      const a = variantResult(id, 'a');
-      const b = variantResult(id, 'b');
+      const secondRecorder = other ? undefined : new ExposureRecorder(db);
       const users = Array.from({ length: 200 }, (_, i) => `user-${i}`);
-      for (const recorder of recorders) {
+      const served = new Map<string, string | undefined>();
+      for (const usage of processes) {
         for (const user of users) {
-          const result = Number(user.slice(5)) % 2 === 0 ? a : b;
-          recorder.add(environmentId, result, { user: { id: user } });
-          recorder.add(environmentId, result, { user: { id: user } });
+          const context = { user: { id: user } };
+          const result = compiled.evaluate(context);
+          served.set(user, result.variant);
+          if (usage) usage.record(environmentId, UsageChannel.GraphQL, [result, result], context);
+          else secondRecorder!.add(environmentId, result, context);
         }
       }
-      const inserted = await Promise.all(recorders.map((r) => r.flush()));
-      expect(inserted[0] + inserted[1]).toBe(200);
-      const [{ n }] = await db.query(
-        'SELECT count(*)::int AS n FROM experiment_exposure WHERE experiment_id = $1',
+      await Promise.all([
+        processes[0]!.flush(),
+        processes[1] ? processes[1].flush() : secondRecorder!.flush(),
+      ]);
+      const rows: { subject: string; variant_key: string }[] = await db.query(
+        'SELECT subject, variant_key FROM experiment_exposure WHERE experiment_id = $1',
         [id],
       );
-      expect(n).toBe(200);
+      expect(rows).toHaveLength(200);
+      expect(new Map(rows.map((r) => [r.subject, r.variant_key]))).toEqual(served);
+      const perVariant = (variant: string) =>
+        [...served.values()].filter((v) => v === variant).length;
       expect((await counts(id)).map((v) => [v.variantKey, v.exposures])).toEqual([
-        ['a', 100],
-        ['b', 100],
+        ['a', perVariant('a')],
+        ['b', perVariant('b')],
       ]);
     } finally {
       await other?.close();
