@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { compiledExperimentConfig } from '../factories/experiment-config.factory';
 import { JobQueue } from '../../src/core/queue/job-queue';
-import { CONFIG_DEFAULTS } from '../../src/engine/config-state';
-import { compileConfig } from '../../src/engine/evaluation/compile-config';
 import { EvaluationResult } from '../../src/engine/evaluation/result';
 import { ExperimentCounts } from '../../src/modules/experiments/events/experiment-counts';
 import { ExposureRecorder } from '../../src/modules/experiments/events/exposure-recorder';
@@ -183,27 +182,7 @@ describe('experiment exposures and events', () => {
     const { id, key } = await experiment([{ start: new Date(0).toISOString(), end: null }]);
     // The config as the engine compiles it with its running experiment (what the snapshot
     // attaches), evaluated and counted by each process's usage recorder.
-    const compiled = compileConfig({
-      key: 'checkout',
-      version: 1,
-      state: {
-        ...CONFIG_DEFAULTS,
-        key: 'checkout',
-        valueType: 'string',
-        value: 'x',
-        defaultValue: 'x',
-      },
-      experiment: {
-        id,
-        key,
-        assignment: 'consistent',
-        trafficPercentage: 100,
-        variants: [
-          { key: 'a', name: 'A', value: 'a', weight: 50, control: true },
-          { key: 'b', name: 'B', value: 'b', weight: 50, control: false },
-        ],
-      },
-    });
+    const compiled = compiledExperimentConfig(id, key);
     const other = hasPostgres ? await startTestApp({ shareWith: app }) : undefined;
     try {
       // Embedded, one process: a second recorder stands for the second process.

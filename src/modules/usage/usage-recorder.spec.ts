@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { compiledExperimentConfig } from '../../../test/factories/experiment-config.factory';
 import { ExposureRecorder } from '../experiments/events/exposure-recorder';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../core/config/app-config';
@@ -98,27 +99,7 @@ const config = compileConfig({
 
 describe('UsageRecorder', () => {
   it('hands the experiment variants it serves to the exposure recorder, with usage metrics off too', async () => {
-    const experimentConfig = compileConfig({
-      key: 'checkout',
-      version: 1,
-      state: {
-        ...CONFIG_DEFAULTS,
-        key: 'checkout',
-        valueType: 'string',
-        value: 'x',
-        defaultValue: 'x',
-      },
-      experiment: {
-        id: 'exp-1',
-        key: 'checkout-test',
-        assignment: 'consistent',
-        trafficPercentage: 100,
-        variants: [
-          { key: 'a', name: 'A', value: 'a', weight: 50, control: true },
-          { key: 'b', name: 'B', value: 'b', weight: 50, control: false },
-        ],
-      },
-    });
+    const experimentConfig = compiledExperimentConfig('exp-1', 'checkout-test');
     for (const env of [{}, { USAGE_METRICS: 'off' }] as Record<string, string>[]) {
       const { usage, exposureDb } = recorder(env);
       const served = ['u1', 'u2', 'u3'].map((id) => {
