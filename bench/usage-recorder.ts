@@ -2,6 +2,8 @@
 // the 100 configs of bench:engine for one context, against UsageRecorder.record() of those
 // 100 results, metrics on (with and without the context's user and device ids) and off. Each the fastest of 15 rounds, so a busy machine shows
 // less; bench:evaluate measures the same end to end.
+import { DataSource } from 'typeorm';
+import { ExposureRecorder } from '../src/modules/experiments/events/exposure-recorder';
 import { loadConfig } from '../src/core/config/app-config';
 import { MetricsService } from '../src/core/metrics/metrics.service';
 import { compileConfig, evaluateAll } from '../src/engine/evaluation/compile-config';
@@ -37,7 +39,16 @@ function recorder(metrics: 'on' | 'off'): UsageRecorder {
   const config = loadConfig({ USAGE_METRICS: metrics });
   const store = new MemorySketchStore();
   const sketches = new UsageSketches(store, {} as UsageSketchRepository);
-  return new UsageRecorder(repository, environments, config, new MetricsService(), store, sketches);
+  const exposures = new ExposureRecorder({} as DataSource);
+  return new UsageRecorder(
+    repository,
+    environments,
+    config,
+    new MetricsService(),
+    store,
+    sketches,
+    exposures,
+  );
 }
 
 /** Nanoseconds per call of `fn`, the fastest of ROUNDS rounds. */

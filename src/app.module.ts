@@ -24,6 +24,7 @@ import { OfrepModule } from './modules/ofrep/ofrep.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { UsageModule } from './modules/usage/usage.module';
+import { ExperimentEventsModule } from './modules/experiments/events/experiment-events.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -58,6 +59,7 @@ export class AppModule {
         EvaluationModule,
         ExperimentsModule,
         UsageModule,
+        ExperimentEventsModule,
         AnalyticsModule,
         ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule), OfrepModule] : []),
       ],

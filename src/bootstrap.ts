@@ -15,6 +15,8 @@ import { ofrepRouter } from './modules/ofrep/ofrep.router';
 import { OfrepService } from './modules/ofrep/ofrep.service';
 import { UsageReportsService } from './modules/usage/usage-reports.service';
 import { usageRouter } from './modules/usage/usage.router';
+import { eventsRouter } from './modules/experiments/events/experiment-events.router';
+import { ExperimentEventsService } from './modules/experiments/events/experiment-events.service';
 
 /** Request bodies larger than this get HTTP 413. */
 export const MAX_BODY = '1mb';
@@ -59,6 +61,10 @@ export async function createApp(
       app.use(
         '/v1/usage',
         usageRouter(app.get(UsageReportsService), app.get(Authenticator), MAX_BODY),
+      );
+      app.use(
+        '/v1/events',
+        eventsRouter(app.get(ExperimentEventsService), app.get(Authenticator), MAX_BODY),
       );
       app.use('/console', consoleRouter(findConsoleDist()));
     }

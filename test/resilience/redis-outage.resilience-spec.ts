@@ -19,6 +19,7 @@ if (!hasPostgres) console.warn('Redis outage tests skipped: set DATABASE_URL to 
 const ANSWER_WITHIN_MS = 15_000;
 /** Every recurring job a worker registers, sorted. */
 const SCHEDULES = [
+  'maintenance:aggregate-experiment-events',
   'maintenance:prune-fetch-log',
   'maintenance:prune-outbox',
   'maintenance:prune-revoked-api-keys',

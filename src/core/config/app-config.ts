@@ -234,6 +234,23 @@ export class AppConfig {
   @Max(3_600_000)
   USAGE_ROLLUP_MS = 300_000;
 
+  /** How often the worker folds new experiment events into the results' aggregates. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  EXPERIMENT_AGGREGATE_MS = 60_000;
+
+  /**
+   * Experiment events are aggregated once this old (by arrival): time for the exposure they
+   * follow, held until its process's usage flush, to be stored. Longer than USAGE_FLUSH_MS.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  EXPERIMENT_EVENTS_GRACE_MS = 300_000;
+
   /** Hourly usage rows are kept this many days (minute rows 8 days, fixed). */
   @Transform(toInt)
   @IsInt()

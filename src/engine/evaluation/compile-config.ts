@@ -3,6 +3,7 @@ import { ConfigState, ValueType } from '../config-state';
 import { RunningExperiment } from '../experiment-state';
 import { compileCondition, Predicate } from './conditions';
 import { compileExperiment } from './experiment';
+import { registerExposureSource } from './exposure-sources';
 import { deepFreeze, EvaluationResult } from './result';
 import { beginSession, memoize, SharedConditions } from './shared';
 import { compileStickiness, Stickiness, stickinessPaths } from './stickiness';
@@ -110,6 +111,14 @@ export function compileConfig(
     const pick = compileExperiment(experiment, stickiness, shared);
     const variants = experiment.variants.map((variant) =>
       outcome(variant.value, 'EXPERIMENT', { variant: variant.key }),
+    );
+    // Once per compile, so the usage flush can record exposures; evaluation does nothing more.
+    variants.forEach((result, i) =>
+      registerExposureSource(result, {
+        experimentId: experiment.id,
+        variantKey: experiment.variants[i].key,
+        subject: stickiness,
+      }),
     );
     evaluateInSession = (context, targetingKey) => {
       const index = pick(context, targetingKey);

@@ -7,6 +7,7 @@ import { assertUnscoped } from '../environments/environments.service';
 import { PruneFetchLogJob } from '../fetch-log/jobs/prune-fetch-log.job';
 import { PruneOutboxJob } from '../realtime/jobs/prune-outbox.job';
 import { RollupUsageJob } from '../usage/jobs/rollup-usage.job';
+import { AggregateExperimentEventsJob } from '../experiments/events/jobs/aggregate-experiment-events.job';
 import { MaintenanceTask, RunMaintenanceInput } from './dto/run-maintenance.input';
 
 const HOURLY_MS = 60 * 60 * 1000;
@@ -39,6 +40,12 @@ export class MaintenanceService implements OnApplicationBootstrap {
       RollupUsageJob,
       'maintenance:rollup-usage',
       this.config.USAGE_ROLLUP_MS,
+      {},
+    );
+    await this.queue.upsertRecurring(
+      AggregateExperimentEventsJob,
+      'maintenance:aggregate-experiment-events',
+      this.config.EXPERIMENT_AGGREGATE_MS,
       {},
     );
   }

@@ -71,7 +71,13 @@ export class OfrepService {
     if (isFailure(request)) return { status: 400, body: { key, ...request } };
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     const result = snapshot.evaluate(key, request.context, request.targetingKey);
-    this.usage.record(snapshot.environmentId, UsageChannel.Ofrep, [result], request.context);
+    this.usage.record(
+      snapshot.environmentId,
+      UsageChannel.Ofrep,
+      [result],
+      request.context,
+      request.targetingKey,
+    );
     this.fetchLog.record(snapshot, FetchChannel.OFREP, request.context, [result]);
     const answer = toOfrep(result, snapshot.get(key)?.valueType);
     return { status: isFailure(answer) ? 404 : 200, body: answer };
@@ -93,7 +99,12 @@ export class OfrepService {
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     let json = '{"flags":[';
     let separator = '';
-    const usage = this.usage.tally(snapshot.environmentId, UsageChannel.Ofrep, request.context);
+    const usage = this.usage.tally(
+      snapshot.environmentId,
+      UsageChannel.Ofrep,
+      request.context,
+      request.targetingKey,
+    );
     const fetched = this.fetchLog.sample(snapshot, FetchChannel.OFREP, request.context);
     evaluateEach(snapshot.all(), request.context, request.targetingKey, (config, result) => {
       usage.add(result);

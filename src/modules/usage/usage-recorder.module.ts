@@ -5,6 +5,7 @@ import { RedisConnections } from '../../core/redis/redis-connections';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { ConfigUsageMetric } from './config-usage-metric.entity';
 import { EnvironmentUsageMetric } from './environment-usage-metric.entity';
+import { ExposureRecorder } from '../experiments/events/exposure-recorder';
 import { UsageRecorder } from './usage-recorder';
 import { MemorySketchStore, RedisSketchStore, SketchStore } from './usage-sketch-store';
 import { UsageSketchRepository } from './usage-sketch.repository';
@@ -23,6 +24,7 @@ import { UsageRepository } from './usage.repository';
   ],
   providers: [
     UsageRecorder,
+    ExposureRecorder,
     UsageRepository,
     UsageSketchRepository,
     UsageSketches,
@@ -40,6 +42,6 @@ import { UsageRepository } from './usage.repository';
           : new MemorySketchStore(),
     },
   ],
-  exports: [UsageRecorder, UsageRepository, UsageSketches],
+  exports: [UsageRecorder, UsageRepository, UsageSketches, ExposureRecorder],
 })
 export class UsageRecorderModule {}

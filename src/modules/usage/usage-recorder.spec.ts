@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { compiledExperimentConfig } from '../../../test/factories/experiment-config.factory';
+import { ExposureRecorder } from '../experiments/events/exposure-recorder';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../core/config/app-config';
 import { MetricsService } from '../../core/metrics/metrics.service';
@@ -18,6 +21,16 @@ import { MemorySketchStore } from './usage-sketch-store';
 import { UsageSketchRepository } from './usage-sketch.repository';
 import { HourSketch } from './usage-sketch.util';
 import { UsageSketches } from './usage-sketches.service';
+
+/** The exposure insert's rows (experiment, subject, environment, variant, time columns). */
+class FakeExposureTable {
+  readonly inserts: string[][][] = [];
+
+  async query(_sql: string, columns: string[][]): Promise<{ n: string }[]> {
+    this.inserts.push(columns);
+    return [{ n: String(columns[0].length) }];
+  }
+}
 
 /** A usage table in memory that can be made to fail like a database that is down. */
 class FakeRepository {
@@ -50,6 +63,7 @@ function recorder(env: Record<string, string> = {}) {
   const store = new MemorySketchStore();
   const sketchRepository = new FakeSketchRepository();
   const environments = { findById: async () => ({ key: 'development' }) };
+  const exposureDb = new FakeExposureTable();
   const usage = new UsageRecorder(
     repository as unknown as UsageRepository,
     environments as unknown as EnvironmentsService,
@@ -57,10 +71,18 @@ function recorder(env: Record<string, string> = {}) {
     new MetricsService(),
     store,
     new UsageSketches(store, sketchRepository as unknown as UsageSketchRepository),
+    new ExposureRecorder(exposureDb as unknown as DataSource),
   );
   let now = Date.UTC(2026, 0, 1, 12, 0, 30);
   usage.now = () => now;
-  return { usage, repository, store, sketchRepository, tick: (ms: number) => (now += ms) };
+  return {
+    usage,
+    repository,
+    store,
+    sketchRepository,
+    exposureDb,
+    tick: (ms: number) => (now += ms),
+  };
 }
 
 const config = compileConfig({
@@ -76,6 +98,35 @@ const config = compileConfig({
 });
 
 describe('UsageRecorder', () => {
+  it('hands the experiment variants it serves to the exposure recorder, with usage metrics off too', async () => {
+    const experimentConfig = compiledExperimentConfig('exp-1', 'checkout-test');
+    for (const env of [{}, { USAGE_METRICS: 'off' }] as Record<string, string>[]) {
+      const { usage, exposureDb } = recorder(env);
+      const served = ['u1', 'u2', 'u3'].map((id) => {
+        const context = { user: { id } };
+        const result = experimentConfig.evaluate(context);
+        usage.record('env', UsageChannel.GraphQL, [result, config.evaluate(context)], context);
+        return result.variant;
+      });
+      // OFREP's targetingKey is the subject, as evaluation took it.
+      const byKey = experimentConfig.evaluate({}, 'u4');
+      usage.record('env', UsageChannel.Ofrep, [byKey], {}, 'u4');
+      usage
+        .tally('env', UsageChannel.Ofrep, { user: { id: 'u1' } })
+        .add(experimentConfig.evaluate({ user: { id: 'u1' } }));
+      usage.record('env', UsageChannel.GraphQL, [experimentConfig.evaluate({})], {});
+      await usage.flush();
+      expect(exposureDb.inserts).toHaveLength(1);
+      const [experiments, subjects, environments, variants] = exposureDb.inserts[0];
+      expect({ experiments, subjects, environments, variants }).toEqual({
+        experiments: ['exp-1', 'exp-1', 'exp-1', 'exp-1'],
+        subjects: ['u1', 'u2', 'u3', 'u4'],
+        environments: ['env', 'env', 'env', 'env'],
+        variants: [...served, byKey.variant],
+      });
+    }
+  });
+
   it('writes the counts of each minute to that minute, once', async () => {
     const { usage, repository, tick } = recorder();
     usage.record('env', UsageChannel.GraphQL, [config.evaluate({}), config.evaluate({})]);

@@ -37,6 +37,8 @@ import {
 } from './usage-sketch.util';
 import { UsageSketches } from './usage-sketches.service';
 import { UsageRepository } from './usage.repository';
+import { ExposureRecorder } from '../experiments/events/exposure-recorder';
+import { anyExposureSource } from '../../engine/evaluation/exposure-sources';
 
 /** Counts evaluations of one channel in one environment: what a hot path holds for a request. */
 export interface UsageTally {
@@ -52,6 +54,28 @@ export const UNKNOWN_KEYS_OVERFLOW = '(other unknown keys)';
 export const MAX_PENDING_ROWS = 100_000;
 
 const NO_TALLY: UsageTally = { add: () => undefined, done: () => undefined };
+
+/** A tally that also hands EXPERIMENT results, with the context, to the exposure recorder. */
+class ExposingTally implements UsageTally {
+  constructor(
+    private readonly inner: UsageTally,
+    private readonly exposures: ExposureRecorder,
+    private readonly environmentId: string,
+    private readonly context: unknown,
+    private readonly targetingKey: string | undefined,
+  ) {}
+
+  add(result: EvaluationResult): void {
+    this.inner.add(result);
+    if (result.reason === 'EXPERIMENT') {
+      this.exposures.add(this.environmentId, result, this.context, this.targetingKey);
+    }
+  }
+
+  done(): void {
+    this.inner.done();
+  }
+}
 
 /**
  * One channel's counts in one environment and minute. Results are compiled once per config
@@ -144,13 +168,14 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     metrics: MetricsService,
     private readonly sketchStore: SketchStore,
     private readonly sketches: UsageSketches,
+    private readonly exposures: ExposureRecorder,
   ) {
     this.enabled = config.USAGE_METRICS;
     this.prometheus = new UsagePrometheus(metrics.registry, config.USAGE_PROMETHEUS_TOP_KEYS);
   }
 
   onApplicationBootstrap(): void {
-    if (!this.enabled) return;
+    // Exposures ride this flush even with usage counting off.
     this.timer = setInterval(() => void this.flush(), this.config.USAGE_FLUSH_MS);
     this.timer.unref();
   }
@@ -163,16 +188,18 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Counts one batch of results served on a channel; with the evaluation context, its
-   * `user.id` and `device.id` count as unique users and devices of each config served.
+   * `user.id` and `device.id` count as unique users and devices of each config served, and
+   * the EXPERIMENT results among them are exposures of their subject (OFREP's `targetingKey`,
+   * when given, else the config's stickiness value) for the ExposureRecorder.
    */
   record(
     environmentId: string,
     channel: ServedChannel,
     results: readonly EvaluationResult[],
     context?: unknown,
+    targetingKey?: string,
   ) {
-    if (!this.enabled) return;
-    const tally = this.tally(environmentId, channel, context);
+    const tally = this.tally(environmentId, channel, context, targetingKey);
     for (const result of results) tally.add(result);
     tally.done();
   }
@@ -182,8 +209,24 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
    * produces them (with the context, for unique users and devices), then calls done(). Use
    * it at once: it belongs to the current minute.
    */
-  tally(environmentId: string, channel: ServedChannel, context?: unknown): UsageTally {
-    if (!this.enabled) return NO_TALLY;
+  tally(
+    environmentId: string,
+    channel: ServedChannel,
+    context?: unknown,
+    targetingKey?: string,
+  ): UsageTally {
+    const tally = this.enabled ? this.countingTally(environmentId, channel, context) : NO_TALLY;
+    // Only once some experiment runs (its results compiled) do requests pay for exposures.
+    return context !== undefined && anyExposureSource()
+      ? new ExposingTally(tally, this.exposures, environmentId, context, targetingKey)
+      : tally;
+  }
+
+  private countingTally(
+    environmentId: string,
+    channel: ServedChannel,
+    context?: unknown,
+  ): UsageTally {
     const counts = this.environmentTally(environmentId).channels[SERVED_CHANNELS.indexOf(channel)];
     if (context === undefined) return counts;
     const userId = subjectField(context, 'user', 'id');
@@ -260,7 +303,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async write(): Promise<void> {
-    await Promise.all([this.writeCounts(), this.writeSketches()]);
+    await Promise.all([this.writeCounts(), this.writeSketches(), this.exposures.flush()]);
   }
 
   /**
