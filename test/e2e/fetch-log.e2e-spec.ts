@@ -299,6 +299,10 @@ describe('fetch log', () => {
       after: Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url'),
     });
     expect(errorCode(notATime)).toBe('BAD_USER_INPUT');
+    const notAnId = await fetchLog({
+      after: Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'x'])).toString('base64url'),
+    });
+    expect(errorCode(notAnId)).toBe('BAD_USER_INPUT');
     expect(errorCode(await fetchLog({ filter: { userId: 'x'.repeat(257) } }))).toBe(
       'BAD_USER_INPUT',
     );
