@@ -353,6 +353,9 @@ describe('configAnalytics and staleConfigs', () => {
       '31 days',
     );
     expect(await refused({ timezone: 'Mars/Olympus_Mons' }, 'timezone')).toContain('IANA');
+    // Times PostgreSQL cannot take, or calendar arithmetic misreads: refused, not answered.
+    expect(await refused({ from: '0099-12-30T00:00:00Z' }, 'from')).toContain('1000-01-01');
+    expect(await refused({ to: '+275760-09-12T00:00:00Z' }, 'to')).toContain('9999-12-31');
     await refused({ keys: Array.from({ length: 101 }, (_, i) => `k${i}`) }, 'keys');
   });
 

@@ -303,6 +303,11 @@ describe('fetch log', () => {
       after: Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'x'])).toString('base64url'),
     });
     expect(errorCode(notAnId)).toBe('BAD_USER_INPUT');
+    const ancient = await fetchLog({ filter: { from: '-005000-01-01T00:00:00Z' } });
+    expect(ancient.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      validationErrors: [expect.objectContaining({ path: 'filter.from', rule: 'dateRange' })],
+    });
     expect(errorCode(await fetchLog({ filter: { userId: 'x'.repeat(257) } }))).toBe(
       'BAD_USER_INPUT',
     );
