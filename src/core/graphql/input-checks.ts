@@ -78,6 +78,8 @@ export function inputIssues(
       if (problem) report(pathOf(), problem.rule, problem.message);
       return true;
     }
+    // Primitives first: a context or a JSON value is mostly them, and this runs on every request.
+    if (typeof current !== 'object' || current === null) return true;
     if (current instanceof Date) {
       const time = current.getTime();
       if (!(time >= EARLIEST_TIME && time <= LATEST_TIME)) {
@@ -89,7 +91,6 @@ export function inputIssues(
       }
       return true;
     }
-    if (typeof current !== 'object' || current === null) return true;
     if (depth >= limits.maxDepth) {
       report(pathOf(), 'maxDepth', `must nest at most ${limits.maxDepth} levels deep`);
       return true;
