@@ -19,6 +19,30 @@ const BANNER = `checkout.banner-${RUN}`;
 const LIVE = `checkout.live-added-${RUN}`;
 const CREATE = `mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { key version } } }`;
 
+/**
+ * Holds the session check's answer until the list's first page is asked for (at most 3 s) and
+ * records the order: 'Configs' (asked) and 'Me answered'. Unroute `**\/graphql` afterwards.
+ */
+async function holdSessionCheckUntilListAsked(page: Page): Promise<string[]> {
+  const sent: string[] = [];
+  let listAsked = () => {};
+  const asked = new Promise<void>((resolve) => (listAsked = resolve));
+  await page.route('**/graphql', async (route) => {
+    const operation = (route.request().postDataJSON() as { operationName?: string } | null)
+      ?.operationName;
+    if (operation === 'Configs') {
+      sent.push('Configs');
+      listAsked();
+    }
+    if (operation === 'Me') {
+      await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      sent.push('Me answered');
+    }
+    await route.continue();
+  });
+  return sent;
+}
+
 describe('sign-in and the configs list', () => {
   let browser: Browser;
   let page: Page;
@@ -78,28 +102,27 @@ describe('sign-in and the configs list', () => {
   it('asks for the list together with the session check on a load, not after it', async () => {
     // The session check is held until the list's first page is asked for (at most 3 s): before
     // the first-screen prefetch, the list waited for the session check's answer.
-    const sent: string[] = [];
-    let listAsked = () => {};
-    const asked = new Promise<void>((resolve) => (listAsked = resolve));
-    await page.route('**/graphql', async (route) => {
-      const operation = (route.request().postDataJSON() as { operationName?: string } | null)
-        ?.operationName;
-      if (operation === 'Configs') {
-        sent.push('Configs');
-        listAsked();
-      }
-      if (operation === 'Me') {
-        await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 3000))]);
-        sent.push('Me answered');
-      }
-      await route.continue();
-    });
+    const sent = await holdSessionCheckUntilListAsked(page);
     try {
       await page.reload();
       await page.getByRole('link', { name: BANNER }).waitFor();
     } finally {
       await page.unroute('**/graphql');
     }
+    expect(sent.slice(0, 2)).toEqual(['Configs', 'Me answered']);
+  });
+
+  it("opens the console's root on the environment this tab last showed, its list asked at once", async () => {
+    // An unscoped key: before the last environment was remembered, the root asked for the
+    // session, then the environments, then the list, one after the other.
+    const sent = await holdSessionCheckUntilListAsked(page);
+    try {
+      await page.goto(`${baseUrl}/console/`);
+      await page.getByRole('link', { name: BANNER }).waitFor();
+    } finally {
+      await page.unroute('**/graphql');
+    }
+    expect(page.url()).toContain('/console/envs/production/configs');
     expect(sent.slice(0, 2)).toEqual(['Configs', 'Me answered']);
   });
 

@@ -78,6 +78,32 @@ async function evaluateUntilSampled(): Promise<void> {
   }
 }
 
+/** Runs once per file, for whichever flow asks first; later callers share its promise. */
+function once<T>(run: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= run());
+}
+
+/** Sampling at 100 % and a sampled fetch of user u-42: what the fetch-log flows read. */
+const sampled = once(async () => {
+  await gql(
+    baseUrl,
+    adminToken,
+    `mutation($input: UpdateEnvironmentInput!) { updateEnvironment(input: $input) {
+      environment { fetchLogSampleRate } } }`,
+    { input: { key: ENV, fetchLogSampleRate: 1 } },
+  );
+  await evaluateUntilSampled();
+});
+
+/** The key evaluated and counted in the hourly rows: what the usage pages read. */
+const counted = once(async () => {
+  await evaluate();
+  return rollUpUntilCounted();
+});
+
+// Each flow sets up what it reads (sampled, counted) and opens its page through the header,
+// so any one of them runs alone (-t); run together, the set-up is done once.
 describe('usage pages', () => {
   let browser: Browser;
   let page: Page;
@@ -134,6 +160,9 @@ describe('usage pages', () => {
   });
 
   it('fetch log: pages through more records than one page holds', async () => {
+    await sampled();
+    await page.getByRole('link', { name: 'Fetch log' }).click();
+    await page.getByRole('heading', { name: 'Fetch log' }).waitFor();
     // 50 records a page: 55 more evaluations, written by the next flushes (every 5 s).
     await Promise.all(Array.from({ length: 55 }, () => evaluate()));
     const count = `{ configFetchLog(environment: "${ENV}", first: 100) { edges { cursor } } }`;
@@ -157,6 +186,7 @@ describe('usage pages', () => {
   });
 
   it('config page: "Why this value?" runs explainServed for the key and shows the explain tree', async () => {
+    await sampled();
     await page.goto(`${baseUrl}/console/envs/${ENV}/configs/${encodeURIComponent(KEY)}`);
     await page.getByRole('tab', { name: 'Why this value?' }).click();
     await page.getByLabel('Context').fill(JSON.stringify({ user: { id: 'u-42', beta: true } }));
@@ -172,21 +202,20 @@ describe('usage pages', () => {
   });
 
   it('analytics: charts and numbers of the evaluations, and the config in the top list', async () => {
-    await evaluate();
-    const counted = await rollUpUntilCounted();
+    const evaluations = await counted();
     await page.getByRole('link', { name: 'Analytics' }).click();
     await page.getByRole('heading', { name: 'Analytics', level: 1 }).waitFor();
     // The segmented control's radios are drawn as labels.
     await page.getByRole('group', { name: 'Range' }).getByText('24 h', { exact: true }).click();
     await expect(page.getByRole('radio', { name: '24 h' }).isChecked()).resolves.toBe(true);
     const totals = page.getByRole('list', { name: 'Totals of Whole environment' });
-    await totals.getByText(counted.toLocaleString('en-US'), { exact: true }).first().waitFor();
+    await totals.getByText(evaluations.toLocaleString('en-US'), { exact: true }).first().waitFor();
     // One subject evaluated: user u-42 on device d-7.
     await expect(totals.textContent()).resolves.toMatch(/Unique users1Unique devices1/);
     const chart = page.getByRole('img', { name: /^Evaluations, 2[45] hours: Whole environment: / });
     await chart.locator('canvas').waitFor();
     await expect(chart.getAttribute('aria-label')).resolves.toContain(
-      `Whole environment: ${counted.toLocaleString('en-US')} in all`,
+      `Whole environment: ${evaluations.toLocaleString('en-US')} in all`,
     );
     const top = page.getByRole('table', { name: 'Most evaluated configs' });
     await top.getByRole('link', { name: KEY }).waitFor();
@@ -212,8 +241,8 @@ describe('usage pages', () => {
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
   });
 
-  // Reads the counts the test above waited for.
   it("config page: the Usage tab shows the key's last 7 days and links to analytics and its fetch log", async () => {
+    await counted();
     await page.goto(`${baseUrl}/console/envs/${ENV}/configs/${encodeURIComponent(KEY)}`);
     await page.getByRole('tab', { name: 'Usage' }).click();
     const usage = page.getByRole('region', { name: 'Usage' });
@@ -238,6 +267,7 @@ describe('usage pages', () => {
   });
 
   it('stale configs: lists the config never evaluated, not the one in use', async () => {
+    await counted();
     await page.getByRole('link', { name: 'Stale configs' }).click();
     await page.getByLabel('Days').fill('1');
     const table = page.getByRole('table', { name: 'Stale configs' });
@@ -248,6 +278,8 @@ describe('usage pages', () => {
   });
 
   it('stale configs: a request that cannot reach the server says so, and Retry recovers', async () => {
+    await page.getByRole('link', { name: 'Stale configs' }).click();
+    await page.getByRole('table', { name: 'Stale configs' }).waitFor();
     await page.route('**/graphql', (route) => route.abort('connectionrefused'));
     await page.getByLabel('Days').fill('2');
     const alert = page.getByRole('alert');

@@ -13,7 +13,9 @@ import {
   useMantineColorScheme,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useEffect } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router';
+import { readLastEnvironment, storeLastEnvironment } from './api/session';
 import { useSession } from './api/session-context';
 import { useEnvironments } from './api/use-environments';
 import { PageSkeleton } from './components/page-skeleton';
@@ -59,11 +61,17 @@ function EnvironmentSwitcher() {
   );
 }
 
-/** The first environment the key may use: its own when scoped, else the first listed. */
+/**
+ * Where the console's root goes: the key's own environment when scoped, else the one this tab
+ * last showed (known without asking, so the first-screen prefetch asks for its list at once),
+ * else the first listed.
+ */
 export function EnvironmentRedirect() {
   const { me } = useSession();
   const { environments, fetching, error, refetch } = useEnvironments();
+  const last = readLastEnvironment();
   if (me.environment) return <Navigate to={routes.configs(me.environment.key)} replace />;
+  if (last) return <Navigate to={routes.configs(last)} replace />;
   if (error) return <ProblemAlert error={error} onRetry={refetch} />;
   if (fetching) return <PageSkeleton />;
   if (environments.length === 0) return <Navigate to={routes.environments} replace />;
@@ -77,6 +85,11 @@ export function Layout() {
   const { environments } = useEnvironments();
   const location = useLocation();
   const currentEnv = env ?? me.environment?.key ?? environments[0]?.key;
+  // Only an environment the server listed: a mistyped address never becomes the root's target.
+  const known = env !== undefined && environments.some((e) => e.key === env);
+  useEffect(() => {
+    if (known) storeLastEnvironment(env);
+  }, [known, env]);
   const nav = [
     ...(currentEnv
       ? [

@@ -353,7 +353,40 @@ describe('configAnalytics and staleConfigs', () => {
       '31 days',
     );
     expect(await refused({ timezone: 'Mars/Olympus_Mons' }, 'timezone')).toContain('IANA');
+    // Times PostgreSQL cannot take, or calendar arithmetic misreads: refused, not answered.
+    expect(await refused({ from: '0099-12-30T00:00:00Z' }, 'from')).toContain('1000-01-01');
+    expect(await refused({ to: '+275760-09-12T00:00:00Z' }, 'to')).toContain('9999-12-31');
     await refused({ keys: Array.from({ length: 101 }, (_, i) => `k${i}`) }, 'keys');
+  });
+
+  it('refuses more series points than its budget (keys and the environment × points), naming keys', async () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `budget.k${i}`);
+    const hourly = {
+      granularity: 'HOUR',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-02-01T00:00:00Z',
+    };
+    // 100 keys of 31 days of hours answered 31 MB after blocking the event loop for seconds.
+    for (const variables of [
+      { ...hourly, keys: keys(100) },
+      { ...hourly, keys: keys(13) }, // 14 series × 744 hours
+      { keys: keys(100), from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' },
+    ]) {
+      const response = await analytics(variables);
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].extensions!.validationErrors).toEqual([
+        expect.objectContaining({ path: 'keys', rule: 'maxPoints' }),
+      ]);
+      expect(response.errors![0].message).toContain('10,000');
+    }
+    // The console's largest: 10 keys of 31 days of hours (11 series × 744 points).
+    const largest = await app.gql(
+      `query ($keys: [String!], $from: DateTime!, $to: DateTime!) {
+        configAnalytics(environment: "development", keys: $keys, from: $from, to: $to,
+          granularity: HOUR) { from } }`,
+      { ...hourly, keys: keys(10) },
+    );
+    expect(largest.errors).toBeUndefined();
   });
 
   it('lets viewers and up read, a scoped key only its own environment', async () => {

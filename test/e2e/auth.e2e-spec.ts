@@ -136,6 +136,17 @@ describe('API keys and authentication', () => {
   it('refuses a cursor it did not issue with BAD_USER_INPUT', async () => {
     const response = await app.gql('{ apiKeys(after: "garbage") { edges { cursor } } }');
     expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    const forge = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const after of [forge(['yesterday', id]), forge(['2026-01-01T00:00:00.000Z', 'x'])]) {
+      const forged = await app.gql(
+        'query ($after: String) { apiKeys(after: $after) { edges { cursor } } }',
+        {
+          after,
+        },
+      );
+      expect(errorCode(forged)).toBe('BAD_USER_INPUT');
+    }
   });
 
   it('records when a key was last used', async () => {

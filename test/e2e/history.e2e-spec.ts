@@ -151,6 +151,15 @@ describe('change history', () => {
     expect(future.data!.configChanges.edges).toEqual([]);
   });
 
+  it('refuses a forged cursor with BAD_USER_INPUT', async () => {
+    const forge = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const after of [forge(['not a revision', id]), forge(['5', 'not-a-uuid'])]) {
+      const response = await app.gql(CHANGES, { environment: 'development', after });
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('is append-only: the database refuses UPDATE and DELETE', async () => {
     await createConfig(app);
     await expect(db.query(`UPDATE config_change_log SET comment = 'rewritten'`)).rejects.toThrow(

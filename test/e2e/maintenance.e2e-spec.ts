@@ -79,6 +79,18 @@ describe('maintenance on the in-process queue (embedded default)', () => {
     expect(await exists(pending)).toBe(true);
   });
 
+  it('refuses retentionDays for the tasks it does not apply to, naming the field', async () => {
+    for (const task of ['ROLLUP_USAGE', 'PRUNE_FETCH_LOG']) {
+      const response = await app.gql(RUN, { input: { task, retentionDays: 5 } });
+      expect(response.data).toBeNull();
+      expect(response.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        validationErrors: [expect.objectContaining({ path: 'input.retentionDays' })],
+      });
+      expect(response.errors?.[0]?.message).toContain(task);
+    }
+  });
+
   it("prunes fetch-log records past their environment's retention", async () => {
     const db = app.running.app.get(DataSource);
     const insert = async (age: string) => {

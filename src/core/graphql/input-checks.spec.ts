@@ -38,6 +38,30 @@ describe('inputIssues', () => {
     ]);
   });
 
+  it('refuses a time outside the years 1000 to 9999, by path', () => {
+    expect(
+      inputIssues(
+        {
+          from: new Date('+275760-09-01T00:00:00Z'),
+          to: new Date('0999-12-31T23:59:59.999Z'),
+          at: new Date('1000-01-01T00:00:00Z'),
+          until: new Date('9999-12-31T23:59:59.999Z'),
+        },
+        'filter',
+      ),
+    ).toEqual([
+      expect.objectContaining({ path: 'filter.from', rule: 'dateRange' }),
+      expect.objectContaining({ path: 'filter.to', rule: 'dateRange' }),
+    ]);
+    expect(inputIssues(new Date('-005000-01-01T00:00:00Z'), 'at')).toEqual([
+      {
+        path: 'at',
+        rule: 'dateRange',
+        message: 'must be a time from 1000-01-01T00:00:00Z to 9999-12-31T23:59:59Z',
+      },
+    ]);
+  });
+
   it('checks a bare string argument', () => {
     expect(inputIssues('\udfff', 'environment')).toMatchObject([
       { path: 'environment', rule: 'wellFormedUnicode' },

@@ -10,6 +10,14 @@ export const INPUT_LIMITS = {
   maxIssues: 20,
 };
 
+/**
+ * Times an input may name (DateTime arguments arrive as Dates): four-digit years. Beyond them
+ * PostgreSQL refuses some (an internal error, not the client's), and calendar arithmetic
+ * (`Date.UTC` reads years below 100 as 19xx) answers for another time than the one asked.
+ */
+const EARLIEST_TIME = Date.UTC(1000, 0, 1);
+const LATEST_TIME = Date.UTC(10000, 0, 1) - 1;
+
 /** A lone UTF-16 surrogate: what has no UTF-8 form, so the database would store U+FFFD. */
 const LONE_SURROGATE = /\p{Cs}/u;
 const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -35,7 +43,7 @@ function memberPath(parent: string, key: string): string {
 
 /**
  * What is wrong with an input value as a whole: every string in it (object keys included)
- * must be well-formed Unicode without NUL, since that is what PostgreSQL stores unchanged and
+ * must be well-formed Unicode without NUL, every time within four-digit years, since that is what PostgreSQL stores unchanged and
  * what the change history hashes; and it must stay within the depth and size limits, so no
  * later walk over it (validation, hashing, storage) can exhaust the stack. Paths name the
  * place, starting from `root` (e.g. `input.value.title`).
@@ -70,7 +78,19 @@ export function inputIssues(
       if (problem) report(pathOf(), problem.rule, problem.message);
       return true;
     }
-    if (typeof current !== 'object' || current === null || current instanceof Date) return true;
+    // Primitives first: a context or a JSON value is mostly them, and this runs on every request.
+    if (typeof current !== 'object' || current === null) return true;
+    if (current instanceof Date) {
+      const time = current.getTime();
+      if (!(time >= EARLIEST_TIME && time <= LATEST_TIME)) {
+        report(
+          pathOf(),
+          'dateRange',
+          'must be a time from 1000-01-01T00:00:00Z to 9999-12-31T23:59:59Z',
+        );
+      }
+      return true;
+    }
     if (depth >= limits.maxDepth) {
       report(pathOf(), 'maxDepth', `must nest at most ${limits.maxDepth} levels deep`);
       return true;

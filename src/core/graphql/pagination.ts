@@ -75,12 +75,31 @@ export function encodeCursor(keyset: Keyset): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(\d{3})?Z$/;
+
+/** A UTC instant as cursors hold it (milliseconds or microseconds), on a real calendar day. */
+export function isInstant(sort: string): boolean {
+  if (!ISO_INSTANT.test(sort)) return false;
+  const millis = Date.parse(`${sort.slice(0, 23)}Z`);
+  return !Number.isNaN(millis) && new Date(millis).toISOString().startsWith(sort.slice(0, 23));
+}
+
+/** An environment revision as cursors hold it. */
+export function isRevision(sort: string): boolean {
+  return /^\d{1,15}$/.test(sort);
+}
+
 /**
  * The position `cursor` encodes; `order` is the order the page is asked in, and a cursor
- * taken in another order is refused (it would skip or repeat rows).
+ * taken in another order is refused (it would skip or repeat rows). Every keyset's id is a
+ * UUID, and `isSort` says what its sort value must be: a forged cursor is refused here, never
+ * handed to the database (which would refuse it as an internal error, or read `yesterday`
+ * as a time).
  */
 export function decodeCursor(
   cursor: string | null | undefined,
+  isSort: (sort: string) => boolean,
   order?: string,
 ): Keyset | undefined {
   if (cursor == null) return undefined;
@@ -97,6 +116,7 @@ export function decodeCursor(
   ) {
     throw invalidCursor();
   }
+  if (!UUID.test(parsed[1]) || !isSort(parsed[0])) throw invalidCursor();
   if (order !== undefined && parsed[2] !== order) {
     throw invalidCursor(`after was returned for another orderBy; ask again from the first page`);
   }

@@ -1,4 +1,4 @@
-import { analyticsPeriods, isTimeZone } from './analytics-periods.util';
+import { analyticsPeriods, cachedTimeZones, isTimeZone } from './analytics-periods.util';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 
@@ -86,5 +86,29 @@ describe('isTimeZone', () => {
     expect(isTimeZone('Europe/Paris')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
     expect(isTimeZone('')).toBe(false);
+  });
+});
+
+describe('the time zones kept', () => {
+  it('keeps one formatter per zone, whatever spelling a query uses (Intl ignores case)', () => {
+    const spellings = ['Europe/Paris', 'europe/paris', 'EUROPE/PARIS', 'eUrOpE/pArIs'];
+    for (const spelling of spellings) expect(isTimeZone(spelling)).toBe(true);
+    const kept = cachedTimeZones();
+    // Each of the 2^n case spellings of a name is a time zone Intl accepts: keeping one
+    // formatter per spelling would let queries grow the process without bound.
+    for (let i = 0; i < 200; i += 1) {
+      const spelling = [...'america/argentina/comodrivadavia']
+        .map((c, at) => ((i >> (at % 8)) & 1 ? c.toUpperCase() : c))
+        .join('');
+      expect(isTimeZone(spelling)).toBe(true);
+    }
+    expect(cachedTimeZones()).toBeLessThanOrEqual(kept + 1);
+    const { bounds } = analyticsPeriods(
+      new Date('2026-01-10T00:00:00Z'),
+      new Date('2026-01-11T00:00:00Z'),
+      'day',
+      'europe/paris',
+    );
+    expect(bounds[0].toISOString()).toBe('2026-01-09T23:00:00.000Z');
   });
 });

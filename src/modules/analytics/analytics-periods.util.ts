@@ -10,7 +10,12 @@ export interface AnalyticsPeriods {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The formatter of an IANA time zone, or null when Intl does not know the name. */
+/**
+ * The formatter of an IANA time zone, or null when Intl does not know the name. Kept under the
+ * zone's canonical name only: Intl accepts every case spelling of a name (2^n of them), so
+ * keeping one per spelling asked would grow without bound; another spelling builds a
+ * formatter (about as costly as the lookup) and then uses the kept one.
+ */
 function formatterOf(timezone: string): Intl.DateTimeFormat | null {
   const cached = formatters.get(timezone);
   if (cached) return cached;
@@ -29,8 +34,16 @@ function formatterOf(timezone: string): Intl.DateTimeFormat | null {
   } catch {
     return null;
   }
-  formatters.set(timezone, formatter);
+  const canonical = formatter.resolvedOptions().timeZone;
+  const kept = formatters.get(canonical);
+  if (kept) return kept;
+  formatters.set(canonical, formatter);
   return formatter;
+}
+
+/** How many time zones have a formatter kept (for tests). */
+export function cachedTimeZones(): number {
+  return formatters.size;
 }
 
 export function isTimeZone(timezone: string): boolean {

@@ -8,7 +8,11 @@ import { DistinctSubjects, ENVIRONMENT_WIDE, UniqueCounter } from '../usage/uniq
 import { CountsBuilder, rate } from './analytics-counts.util';
 import { analyticsPeriods, isTimeZone } from './analytics-periods.util';
 import { AnalyticsRepository, PointCount } from './analytics.repository';
-import { AnalyticsGranularity, ConfigAnalyticsArgs } from './dto/config-analytics.args';
+import {
+  AnalyticsGranularity,
+  ConfigAnalyticsArgs,
+  MAX_ANALYTICS_POINTS,
+} from './dto/config-analytics.args';
 import {
   AnalyticsSeries,
   AnalyticsTopConfig,
@@ -54,6 +58,7 @@ export class AnalyticsService {
       granularity,
       args.timezone,
     );
+    checkPoints(keys.length, bounds.length - 1);
     const from = bounds[0];
     const to = bounds[bounds.length - 1];
     // Days that start on UTC midnights are the daily rows; other days are summed from hours.
@@ -148,6 +153,16 @@ function checkRange(args: ConfigAnalyticsArgs): void {
       issues,
     );
   }
+}
+
+function checkPoints(keys: number, points: number): void {
+  const total = (keys + 1) * points;
+  if (total <= MAX_ANALYTICS_POINTS) return;
+  const max = MAX_ANALYTICS_POINTS.toLocaleString('en-US');
+  const message = `an answer holds at most ${max} points over its series: ${keys} keys and the environment × ${points} points is ${total.toLocaleString('en-US')}; ask for fewer keys, a shorter range or DAY points`;
+  throw AppError.badInput(`Too many analytics points: ${message}`, [
+    { path: 'keys', rule: 'maxPoints', message },
+  ]);
 }
 
 function seriesOf(

@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../../engine/canonical-json';
 import { TargetingRule } from '../../engine/config-state';
 
 /** What decides whether a config serves one value to everyone. */
@@ -17,7 +17,7 @@ export interface ServedPaths {
  */
 export function servesOneValue(config: ServedPaths): boolean {
   const served = new Set<string>();
-  const add = (value: unknown) => served.add(canonicalize(value ?? null) ?? 'null');
+  const add = (value: unknown) => served.add(canonicalJson(value ?? null) ?? 'null');
   for (const rule of config.targetingRules) {
     if ((rule.rolloutPercentage ?? 100) > 0) add(rule.value);
   }

@@ -6,7 +6,13 @@ import { Role } from '../../core/auth/role';
 import { generateToken, hashToken, tokenDisplayPrefix } from '../../core/auth/token.util';
 import { AppConfig } from '../../core/config/app-config';
 import { AppError } from '../../core/errors/app-error';
-import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
+import {
+  Connection,
+  decodeCursor,
+  isInstant,
+  PageArgs,
+  toConnection,
+} from '../../core/graphql/pagination';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKey } from './api-key.entity';
@@ -86,7 +92,7 @@ export class ApiKeysService {
 
   /** Newest first: every key, or the keys of its environment for a scoped actor. */
   async list(actor: Actor, page: PageArgs): Promise<Connection<ApiKey>> {
-    const after = decodeCursor(page.after);
+    const after = decodeCursor(page.after, isInstant);
     const query = this.apiKeys
       .createQueryBuilder('k')
       .leftJoinAndSelect('k.environment', 'environment')

@@ -7,7 +7,7 @@ import { AppError } from '../../core/errors/app-error';
 import {
   Connection,
   decodeCursor,
-  invalidCursor,
+  isInstant,
   PageArgs,
   toConnection,
 } from '../../core/graphql/pagination';
@@ -54,7 +54,6 @@ const FIELDS = [
   'deploymentConfig',
 ] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MICROSECOND_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
@@ -76,15 +75,9 @@ const SORTS: Record<
     column: 'c.updated_at',
     type: 'timestamptz',
     cursorValue: `to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-    isValid: (sort) => MICROSECOND_ISO.test(sort) && isRealInstant(sort),
+    isValid: (sort) => MICROSECOND_ISO.test(sort) && isInstant(sort),
   },
 };
-
-/** A calendar instant PostgreSQL accepts (no 30 February, no 24:00). */
-function isRealInstant(iso: string): boolean {
-  const millis = Date.parse(`${iso.slice(0, 23)}Z`);
-  return !Number.isNaN(millis) && new Date(millis).toISOString().startsWith(iso.slice(0, 23));
-}
 
 @Injectable()
 export class ConfigsService {
@@ -123,7 +116,7 @@ export class ConfigsService {
     const environment = await this.environments.resolveForActor(actor, environmentKey);
     const sort = SORTS[order.field];
     const tag = `${order.field}_${order.direction}`;
-    const after = decodeCursor(page.after, tag);
+    const after = decodeCursor(page.after, sort.isValid, tag);
     const query = this.configs
       .createQueryBuilder('c')
       .addSelect(sort.cursorValue, 'cursor_sort')
@@ -132,7 +125,6 @@ export class ConfigsService {
       .addOrderBy('c.id', order.direction)
       .limit(page.first + 1);
     if (after) {
-      if (!UUID.test(after.id) || !sort.isValid(after.sort)) throw invalidCursor();
       const past = order.direction === OrderDirection.ASC ? '>' : '<';
       query.andWhere(`(${sort.column}, c.id) ${past} (:sort::${sort.type}, :id::uuid)`, after);
     }

@@ -18,6 +18,7 @@ registerEnumType(FetchChannel, { name: 'FetchChannel' });
 @Index('ix_config_fetch_log_time', ['environmentId', 'fetchedAt', 'id'])
 @Index('ix_config_fetch_log_user', ['environmentId', 'userId', 'fetchedAt'])
 @Index('ix_config_fetch_log_device', ['environmentId', 'deviceId', 'fetchedAt'])
+@Index('ix_config_fetch_log_key', ['environmentId', 'configKey', 'fetchedAt', 'id'])
 export class ConfigFetchLog {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_config_fetch_log' })

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
-import { Connection, decodeCursor, toConnection } from '../../core/graphql/pagination';
+import { Connection, decodeCursor, isInstant, toConnection } from '../../core/graphql/pagination';
 import { ServedFetchLogReader } from '../evaluation/explain-served.service';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ConfigFetchLog } from './config-fetch-log.entity';
@@ -43,12 +43,7 @@ export class FetchLogService implements ServedFetchLogReader {
         { path: 'filter.to', rule: 'afterFrom', message: 'must be later than filter.from' },
       ]);
     }
-    const after = decodeCursor(args.after);
-    if (after && Number.isNaN(Date.parse(after.sort))) {
-      throw AppError.badInput('Invalid cursor', [
-        { path: 'after', rule: 'cursor', message: 'after must be an endCursor of configFetchLog' },
-      ]);
-    }
+    const after = decodeCursor(args.after, isInstant);
     const environment = await this.environments.getForActor(actor, args.environment);
     const rows = await this.records.find({
       environmentId: environment.id,

@@ -4,7 +4,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { compare } from 'fast-json-patch';
 import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
-import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
+import {
+  Connection,
+  decodeCursor,
+  isRevision,
+  PageArgs,
+  toConnection,
+} from '../../core/graphql/pagination';
 import { nextTurn } from '../../core/runtime/next-turn';
 import { canonicalJson } from '../../engine/canonical-json';
 import { ChangeAction, ConfigChangeLog } from './config-change-log.entity';
@@ -106,7 +112,7 @@ export class HistoryService {
     filter: ConfigChangeFilter,
     page: PageArgs,
   ): Promise<Connection<ConfigChangeLog>> {
-    const after = decodeCursor(page.after);
+    const after = decodeCursor(page.after, isRevision);
     const query = this.entries
       .createQueryBuilder('c')
       .where('c.environment_id = :environmentId', { environmentId })

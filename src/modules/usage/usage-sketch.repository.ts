@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { HyperLogLog } from './hyperloglog';
 import { periodStart, UsageGranularity } from './usage-metric.util';
-import { HourSketch, newPair, SketchPair } from './usage-sketch.util';
+import { HourSketch, mergeByKey, newPair, SketchPair } from './usage-sketch.util';
 import { compare } from './usage.repository';
 
 /** Sketch rows merged per transaction. */
@@ -132,13 +132,11 @@ export class UsageSketchRepository {
           wanted.map((range) => new Date(range.to).toISOString()),
         ],
       );
-    for (const row of rows) {
-      let pair = merged.get(row.config_key);
-      if (!pair) merged.set(row.config_key, (pair = newPair()));
-      pair.users.merge(HyperLogLog.fromRedis(row.users));
-      pair.devices.merge(HyperLogLog.fromRedis(row.devices));
-    }
-    return merged;
+    return mergeByKey(merged, rows, (row) => ({
+      configKey: row.config_key,
+      users: HyperLogLog.fromRedis(row.users),
+      devices: HyperLogLog.fromRedis(row.devices),
+    }));
   }
 }
 

@@ -3,7 +3,7 @@ import { DistinctSubjects, UniqueCounter } from './unique-counter';
 import { DAY_MS, HOUR_MS, periodStart, UsageGranularity } from './usage-metric.util';
 import { SketchStore } from './usage-sketch-store';
 import { UsageSketchRepository } from './usage-sketch.repository';
-import { HourSketch, newPair, SketchPair } from './usage-sketch.util';
+import { HourSketch, mergeByKey, SketchPair } from './usage-sketch.util';
 
 /**
  * Unique users and devices (docs/usage-metrics.md): open hours' sketches in the SketchStore
@@ -52,12 +52,7 @@ export class UsageSketches extends UniqueCounter {
         return [];
       }),
     ]);
-    for (const sketch of live) {
-      let pair = stored.get(sketch.configKey);
-      if (!pair) stored.set(sketch.configKey, (pair = newPair()));
-      pair.users.merge(sketch.users);
-      pair.devices.merge(sketch.devices);
-    }
+    await mergeByKey(stored, live, (sketch) => sketch);
     const answer = new Map<string, DistinctSubjects>();
     for (const key of keys) answer.set(key, countOf(stored.get(key)));
     return answer;

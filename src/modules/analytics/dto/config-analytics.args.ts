@@ -14,6 +14,14 @@ registerEnumType(AnalyticsGranularity, {
 /** At most this many config keys in one configAnalytics query. */
 export const MAX_ANALYTICS_KEYS = 100;
 
+/**
+ * Points one answer may hold, over its series (each key's and the environment's): every point
+ * is some 25 fields to resolve and send. 100 keys of 31 days of hours (75,000 points) answered
+ * 31 MB after blocking the event loop for seconds; the console asks at most 10 keys, so 11
+ * series of 744 hours.
+ */
+export const MAX_ANALYTICS_POINTS = 10_000;
+
 @ArgsType()
 export class ConfigAnalyticsArgs {
   @Field({ description: 'The environment key.' })
@@ -23,7 +31,7 @@ export class ConfigAnalyticsArgs {
 
   @Field(() => [String], {
     nullable: true,
-    description: `Config keys to break down, at most ${MAX_ANALYTICS_KEYS} (a key with no counts gets zeros). Absent: no per-config breakdown, only the environment's totals, series and top configs.`,
+    description: `Config keys to break down, at most ${MAX_ANALYTICS_KEYS} (a key with no counts gets zeros), and at most ${MAX_ANALYTICS_POINTS.toLocaleString('en-US')} points over the series ((keys + 1) × points). Absent: no per-config breakdown, only the environment's totals, series and top configs.`,
   })
   @IsOptional()
   @ArrayMaxSize(MAX_ANALYTICS_KEYS)

@@ -4,9 +4,9 @@ import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 export enum MaintenanceTask {
   PRUNE_REVOKED_API_KEYS = 'prune_revoked_api_keys',
   PRUNE_PUBLISHED_OUTBOX = 'prune_published_outbox',
-  /** Sums usage minutes into hours and days and prunes them (retentionDays does not apply). */
+  /** Sums usage minutes into hours and days and prunes them (retentionDays is refused). */
   ROLLUP_USAGE = 'rollup_usage',
-  /** Deletes fetch-log records past each environment's own retention (retentionDays does not apply). */
+  /** Deletes fetch-log records past each environment's own retention (retentionDays is refused). */
   PRUNE_FETCH_LOG = 'prune_fetch_log',
 }
 
@@ -20,7 +20,8 @@ export class RunMaintenanceInput {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'Overrides the configured retention, in days (for any task).',
+    description:
+      'Overrides the configured retention, in days: for PRUNE_REVOKED_API_KEYS and PRUNE_PUBLISHED_OUTBOX only (refused for the others).',
   })
   @IsOptional()
   @IsInt()
