@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** One key's fetch-log records, newest first, without reading the environment's others. */
-export class FetchLogByKey1796600000000 implements MigrationInterface {
-  name = 'FetchLogByKey1796600000000';
+export class FetchLogByKey1796800000000 implements MigrationInterface {
+  name = 'FetchLogByKey1796800000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
