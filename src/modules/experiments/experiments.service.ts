@@ -14,7 +14,7 @@ import {
   variantAtBucket,
 } from '../../engine/evaluation/experiment';
 import { ExperimentVariant } from '../../engine/experiment-state';
-import { validateValue } from '../../engine/validate';
+import { CONFIG_KEY, validateValue } from '../../engine/validate';
 import { BusinessConfig } from '../configs/business-config.entity';
 import { ConfigChangeService } from '../configs/config-change.service';
 import { toConfigState } from '../configs/config-state.mapper';
@@ -142,7 +142,7 @@ export class ExperimentsService {
     page: PageArgs,
   ): Promise<Connection<Experiment>> {
     const environment = await this.environments.resolveForActor(actor, environmentKey);
-    const after = decodeCursor(page.after);
+    const after = decodeCursor(page.after, (sort) => CONFIG_KEY.test(sort));
     const query = this.experiments
       .createQueryBuilder('e')
       .where('e.environment_id = :environmentId', { environmentId: environment.id })
