@@ -89,7 +89,8 @@ describe('experiment results, from creation to the promoted winner', () => {
     await queue.drain();
   }
 
-  it('counts what was served and tracked per variant, and promotes the winner', async () => {
+  /** A config with a running experiment: control serves 'blue', treatment 'green'. */
+  async function startedExperiment(secondaryMetrics: unknown[] = []) {
     const config = await createConfig(app);
     const key = uniqueKey('exp');
     const created = await app.gql(
@@ -105,7 +106,7 @@ describe('experiment results, from creation to the promoted winner', () => {
             { key: 'treatment', name: 'Treatment', value: 'green', weight: 50 },
           ],
           primaryMetric: { event: 'purchase', kind: 'CONVERSION' },
-          secondaryMetrics: [{ event: 'revenue', kind: 'NUMERIC' }],
+          secondaryMetrics,
         },
       },
     );
@@ -114,6 +115,12 @@ describe('experiment results, from creation to the promoted winner', () => {
       input: { environment: 'development', key },
     });
     expect(started.errors).toBeUndefined();
+
+    return { config, key };
+  }
+
+  it('counts what was served and tracked per variant, and promotes the winner', async () => {
+    const { config, key } = await startedExperiment([{ event: 'revenue', kind: 'NUMERIC' }]);
 
     const users = Array.from({ length: 120 }, (_, i) => `user-${i}`);
     // The snapshot attaches the running experiment once the start's change reaches it.
@@ -271,5 +278,36 @@ describe('experiment results, from creation to the promoted winner', () => {
     );
     const unknown = await app.gql(RESULTS, { key: 'no-such-experiment' });
     expect(errorCode(unknown)).toBe('NOT_FOUND');
+  });
+
+  it('previews a draft of a config with a running experiment as served: the variant, explained', async () => {
+    const { config } = await startedExperiment();
+    await eventually(async () => (await evaluate(config.key, 'probe')).reason === 'EXPERIMENT', {
+      what: 'the experiment served',
+    });
+    const response = await app.gql<{
+      previewEvaluation: {
+        result: Served;
+        explain: { kind: string; reached: boolean; detail: string | null }[];
+      }[];
+    }>(
+      `query ($input: PreviewEvaluationInput!) {
+        previewEvaluation(input: $input) {
+          result { key value reason variant } explain { kind reached detail } } }`,
+      {
+        input: {
+          config: { environment: 'development', key: config.key },
+          contexts: [{ user: { id: 'u1' } }, { user: { id: 'u2' } }],
+        },
+      },
+    );
+    expect(response.errors).toBeUndefined();
+    for (const [i, preview] of response.data!.previewEvaluation.entries()) {
+      const served = await evaluate(config.key, `u${i + 1}`);
+      expect(preview.result).toEqual({ ...served, key: config.key });
+      expect(preview.result.reason).toBe('EXPERIMENT');
+      expect(preview.explain[0]).toMatchObject({ kind: 'EXPERIMENT', reached: true });
+      expect(preview.explain.map((s) => s.kind)).toContain('VARIANT');
+    }
   });
 });
