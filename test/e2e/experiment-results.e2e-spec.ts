@@ -5,6 +5,7 @@ import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, uniqueKey } from '../factories/config.factory';
 import { errorCode, eventually, startTestApp, TestApp } from '../support/test-app';
+import { subscribe, wsClient } from '../support/ws-client';
 
 const EVALUATE = `query ($context: JSON!, $keys: [String!]) {
   evaluate(environment: "development", context: $context, keys: $keys) { key value reason variant } }`;
@@ -308,6 +309,50 @@ describe('experiment results, from creation to the promoted winner', () => {
       expect(preview.result.reason).toBe('EXPERIMENT');
       expect(preview.explain[0]).toMatchObject({ kind: 'EXPERIMENT', reached: true });
       expect(preview.explain.map((s) => s.kind)).toContain('VARIANT');
+    }
+  });
+
+  it('sends experimentUpdated subscribers the live exposure counts after each aggregation run', async () => {
+    const { config, key } = await startedExperiment();
+    const client = wsClient(app);
+    try {
+      type Update = {
+        experimentKey: string;
+        kind: string;
+        status: string;
+        exposures: { variantKey: string; exposures: number }[];
+      };
+      const updates = subscribe<Update>(
+        client,
+        `subscription ($keys: [String!]) {
+          experimentUpdated(environment: "development", keys: $keys) {
+            experimentKey kind status exposures { variantKey exposures } } }`,
+        { keys: [key] },
+      );
+      const served = new Map<string, number>();
+      await eventually(async () => (await evaluate(config.key, 'live-0')).reason === 'EXPERIMENT');
+      for (let i = 0; i < 10; i += 1) {
+        const { variant } = await evaluate(config.key, `live-${i}`);
+        served.set(variant!, (served.get(variant!) ?? 0) + 1);
+      }
+      await app.running.app.get(UsageRecorder).flush();
+      // The subscription is live once a run's counts reach it.
+      const counts = await eventually(
+        async () => {
+          await aggregate();
+          return updates.received.find((u) => u.kind === 'COUNTS');
+        },
+        { what: 'a COUNTS update' },
+      );
+      expect(counts).toMatchObject({ experimentKey: key, status: 'RUNNING' });
+      expect(counts.exposures).toEqual(
+        [...served.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([variantKey, exposures]) => ({ variantKey, exposures })),
+      );
+      updates.stop();
+    } finally {
+      await client.dispose();
     }
   });
 });
