@@ -239,7 +239,7 @@ describe('experiment results, from creation to the promoted winner', () => {
     });
   });
 
-  it('answers zeros and warnings for an experiment without data, and NOT_FOUND for an unknown key', async () => {
+  it('answers zeros and warnings for an experiment without data, NOT_FOUND for an unknown key, and viewers and up only', async () => {
     const config = await createConfig(app);
     const key = uniqueKey('exp');
     await app.gql(
@@ -279,6 +279,13 @@ describe('experiment results, from creation to the promoted winner', () => {
     );
     const unknown = await app.gql(RESULTS, { key: 'no-such-experiment' });
     expect(errorCode(unknown)).toBe('NOT_FOUND');
+
+    // Viewer and up, in the key's environment (as the other experiment queries).
+    const viewer = await createApiKey(app, { roles: ['VIEWER'], environment: 'development' });
+    expect((await app.gql(RESULTS, { key }, viewer.token)).errors).toBeUndefined();
+    const prodViewer = await createApiKey(app, { roles: ['VIEWER'], environment: 'production' });
+    expect(errorCode(await app.gql(RESULTS, { key }, prodViewer.token))).toBe('FORBIDDEN');
+    expect(errorCode(await app.gql(RESULTS, { key }, sdkToken))).toBe('FORBIDDEN');
   });
 
   it('previews a draft of a config with a running experiment as served: the variant, explained', async () => {
