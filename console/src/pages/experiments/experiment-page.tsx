@@ -83,7 +83,12 @@ export function ExperimentPage() {
         </Group>
         <Text size="sm" c="dimmed">
           {e.key} on config{' '}
-          <Anchor component={Link} to={routes.config(env, e.configKey)} size="sm">
+          <Anchor
+            component={Link}
+            to={routes.config(env, e.configKey)}
+            size="sm"
+            underline="always"
+          >
             {e.configKey}
           </Anchor>
         </Text>

@@ -87,14 +87,14 @@ export function VariantsEditor({
               >
                 <Group align="flex-start" gap="xs" wrap="wrap">
                   <TextInput
-                    label="Key"
+                    label={`Variant ${i + 1} key`}
                     value={variant.key}
                     error={err.key}
                     w={160}
                     onChange={(e) => edit(i, { key: e.currentTarget.value })}
                   />
                   <TextInput
-                    label="Name"
+                    label={`Variant ${i + 1} name`}
                     description="Defaults to the key"
                     value={variant.name}
                     error={err.name}

@@ -1,0 +1,134 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './support';
+
+const baseUrl = inject('baseUrl');
+const adminToken = inject('adminToken');
+const RUN = Date.now();
+const CONFIG = `experiments.button-${RUN}`;
+const EXPERIMENT = `button-color-${RUN}`;
+
+describe('experiments', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await gql(
+      baseUrl,
+      adminToken,
+      `mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }`,
+      {
+        input: {
+          environment: 'production',
+          key: CONFIG,
+          valueType: 'STRING',
+          value: 'blue',
+          defaultValue: 'blue',
+        },
+      },
+    );
+    page = await newPage(browser);
+    await signIn(page, baseUrl, adminToken, `/console/envs/production/configs/${CONFIG}`);
+  });
+  afterAll(() => browser?.close());
+
+  it('creates an experiment through the form, weights kept at 100, errors at their field', async () => {
+    // The config's page leads to its experiments, and from there to a new one on it.
+    await page.getByRole('link', { name: 'Experiments', exact: true }).first().waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'Experiments', exact: true }).click();
+    await page.getByText('None matches the filter').waitFor();
+    await checkPage(page, 'experiments-list');
+    await page.getByRole('link', { name: 'New experiment' }).click();
+
+    await page.getByRole('textbox', { name: 'Key', exact: true }).fill(EXPERIMENT);
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Button colour');
+    // The variants start with the config's value.
+    const control = page.getByRole('textbox', { name: 'Value of control' });
+    await expect.poll(() => control.inputValue()).toBe('blue');
+    await page.getByRole('textbox', { name: 'Value of treatment' }).fill('green');
+
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    const weight = (name: string) => page.getByRole('textbox', { name: `Weight of ${name} (%)` });
+    await expect.poll(() => weight('control').inputValue()).toBe('33.34');
+    await expect(weight('variant-2').inputValue()).resolves.toBe('33.33');
+    await page.getByRole('textbox', { name: 'Variant 3 key' }).fill('red');
+    await page.getByRole('textbox', { name: 'Value of red' }).fill('red');
+    // An edit is taken from the last variant: the sum stays 100.
+    await weight('control').fill('50');
+    await expect.poll(() => weight('red').inputValue()).toBe('16.67');
+    await page.getByText('Weights sum to 100%').waitFor();
+    // Editing the last past what the one before can give shows the sum and what to do.
+    await weight('red').fill('90');
+    await page.getByText('Weights sum to 173.33%: remove 73.33 points, or split evenly').waitFor();
+    await page.getByRole('button', { name: 'Split evenly' }).click();
+    await page.getByText('Weights sum to 100%').waitFor();
+
+    // The server's validation error lands at the field its path names.
+    const event = page.getByRole('textbox', { name: 'Primary metric: event name' });
+    await event.fill('bad event!');
+    await checkPage(page, 'experiment-form');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByText('The experiment was not saved').waitFor();
+    await expect(event.getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.getByText(/^event: must be 1-100 letters/).waitFor();
+
+    await event.fill('checkout');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByRole('heading', { name: 'Button colour' }).waitFor();
+    await page.getByText('draft', { exact: true }).first().waitFor();
+    const stored = await gql<{
+      experiment: { status: string; variants: { key: string; value: string; weight: number }[] };
+    }>(
+      baseUrl,
+      adminToken,
+      `{ experiment(environment: "production", key: "${EXPERIMENT}") { status variants { key value weight } } }`,
+    );
+    expect(stored.experiment).toEqual({
+      status: 'DRAFT',
+      variants: [
+        { key: 'control', value: 'blue', weight: 33.34 },
+        { key: 'treatment', value: 'green', weight: 33.33 },
+        { key: 'red', value: 'red', weight: 33.33 },
+      ],
+    });
+  });
+
+  it('starts the experiment after a confirmation that says what happens', async () => {
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/start getting the variants' values of/).waitFor();
+    await dialog.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.getByText('Start: done.').waitFor();
+    await page.getByText('running', { exact: true }).first().waitFor();
+    await page.getByText('draft → running').waitFor();
+    await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+    await checkPage(page, 'experiment-detail');
+    const stored = await gql<{ experiment: { status: string } }>(
+      baseUrl,
+      adminToken,
+      `{ experiment(environment: "production", key: "${EXPERIMENT}") { status } }`,
+    );
+    expect(stored.experiment.status).toBe('RUNNING');
+
+    // The list shows it running, linked to its page.
+    await page.goto(`${baseUrl}/console/envs/production/experiments?status=RUNNING`);
+    await page.getByRole('link', { name: 'Button colour' }).waitFor();
+  });
+
+  it('shows a viewer no edit buttons', async () => {
+    const viewerToken = await createKey(baseUrl, adminToken, `e2e experiments viewer ${RUN}`, [
+      'VIEWER',
+    ]);
+    const viewer = await newPage(browser);
+    await signIn(viewer, baseUrl, viewerToken, `/console/envs/production/experiments`);
+    await viewer.getByRole('link', { name: 'Button colour' }).click();
+    await viewer.getByText('draft → running').waitFor();
+    await expect(viewer.getByRole('group', { name: 'Lifecycle' }).count()).resolves.toBe(0);
+    await expect(viewer.getByRole('button', { name: 'Pause' }).count()).resolves.toBe(0);
+    await viewer.goto(`${baseUrl}/console/envs/production/experiments`);
+    await viewer.getByRole('link', { name: 'Button colour' }).waitFor();
+    await expect(viewer.getByRole('link', { name: 'New experiment' }).count()).resolves.toBe(0);
+    await viewer.context().close();
+  });
+});
