@@ -25,6 +25,7 @@ import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { UsageModule } from './modules/usage/usage.module';
 import { ExperimentEventsModule } from './modules/experiments/events/experiment-events.module';
+import { ExperimentResultsModule } from './modules/experiments/results/experiment-results.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,6 +61,7 @@ export class AppModule {
         ExperimentsModule,
         UsageModule,
         ExperimentEventsModule,
+        ExperimentResultsModule,
         AnalyticsModule,
         ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule), OfrepModule] : []),
       ],

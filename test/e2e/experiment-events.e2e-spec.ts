@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { compiledExperimentConfig } from '../factories/experiment-config.factory';
 import { JobQueue } from '../../src/core/queue/job-queue';
 import { EvaluationResult } from '../../src/engine/evaluation/result';
 import { ExperimentCounts } from '../../src/modules/experiments/events/experiment-counts';
@@ -11,7 +10,7 @@ import { UsageChannel } from '../../src/modules/usage/usage-metric.util';
 import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, uniqueKey } from '../factories/config.factory';
-import { errorCode, hasPostgres, startTestApp, TestApp } from '../support/test-app';
+import { errorCode, eventually, hasPostgres, startTestApp, TestApp } from '../support/test-app';
 
 const TRACK = `mutation ($input: TrackEventsInput!) {
   trackEvents(input: $input) { accepted duplicates rejected { index id errorCode } } }`;
@@ -179,33 +178,68 @@ describe('experiment exposures and events', () => {
   });
 
   it('writes an exposure once when two processes serve the same subjects', async () => {
-    const { id, key } = await experiment([{ start: new Date(0).toISOString(), end: null }]);
-    // The config as the engine compiles it with its running experiment (what the snapshot
-    // attaches), evaluated and counted by each process's usage recorder.
-    const compiled = compiledExperimentConfig(id, key);
-    const other = hasPostgres ? await startTestApp({ shareWith: app }) : undefined;
+    // A real experiment, started through the change path; each process evaluates through
+    // GraphQL `evaluate` and records exposures at its usage flush.
+    const config = await createConfig(app);
+    const key = uniqueKey('exp');
+    const created = await app.gql<{ createExperiment: { experiment: { id: string } } }>(
+      `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { id } } }`,
+      {
+        input: {
+          environment: 'development',
+          configKey: config.key,
+          key,
+          name: 'Two processes',
+          variants: [
+            { key: 'a', name: 'A', value: 'a', weight: 50, control: true },
+            { key: 'b', name: 'B', value: 'b', weight: 50 },
+          ],
+          primaryMetric: { event: 'purchase', kind: 'CONVERSION' },
+        },
+      },
+    );
+    const id = created.data!.createExperiment.experiment.id;
+    const started = await app.gql(
+      `mutation ($input: StartExperimentInput!) { startExperiment(input: $input) { experiment { status } } }`,
+      { input: { environment: 'development', key } },
+    );
+    expect(started.errors).toBeUndefined();
+    const evaluate = async (on: TestApp, user: string) => {
+      const response = await on.gql<{ evaluate: { reason: string; variant: string | null }[] }>(
+        `query ($context: JSON!, $keys: [String!]) {
+          evaluate(environment: "development", context: $context, keys: $keys) { reason variant } }`,
+        { context: { user: { id: user } }, keys: [config.key] },
+        sdkToken,
+      );
+      return response.data!.evaluate[0];
+    };
+    const users = Array.from({ length: 200 }, (_, i) => `user-${i}`);
+    await eventually(async () => (await evaluate(app, users[0])).reason === 'EXPERIMENT', {
+      what: 'the experiment served',
+    });
+    // Embedded, one process: it serves the subjects twice, flushing in between, so the
+    // second flush meets the stored exposures.
+    const other = hasPostgres ? await startTestApp({ shareWith: app }) : app;
     try {
-      // Embedded, one process: a second recorder stands for the second process.
-      const processes = [
-        app.running.app.get(UsageRecorder),
-        other ? other.running.app.get(UsageRecorder) : undefined,
-      ];
-      const secondRecorder = other ? undefined : new ExposureRecorder(db);
-      const users = Array.from({ length: 200 }, (_, i) => `user-${i}`);
-      const served = new Map<string, string | undefined>();
-      for (const usage of processes) {
+      const served = new Map<string, string | null>();
+      const serveAll = async (on: TestApp) => {
         for (const user of users) {
-          const context = { user: { id: user } };
-          const result = compiled.evaluate(context);
+          const result = await evaluate(on, user);
+          expect(result.reason).toBe('EXPERIMENT');
+          if (served.has(user)) expect(result.variant).toBe(served.get(user));
           served.set(user, result.variant);
-          if (usage) usage.record(environmentId, UsageChannel.GraphQL, [result, result], context);
-          else secondRecorder!.add(environmentId, result, context);
         }
+      };
+      const flush = (on: TestApp) => on.running.app.get(UsageRecorder).flush();
+      if (other === app) {
+        await serveAll(app);
+        await flush(app);
+        await serveAll(app);
+        await flush(app);
+      } else {
+        await Promise.all([serveAll(app), serveAll(other)]);
+        await Promise.all([flush(app), flush(other)]);
       }
-      await Promise.all([
-        processes[0]!.flush(),
-        processes[1] ? processes[1].flush() : secondRecorder!.flush(),
-      ]);
       const rows: { subject: string; variant_key: string }[] = await db.query(
         'SELECT subject, variant_key FROM experiment_exposure WHERE experiment_id = $1',
         [id],
@@ -219,7 +253,7 @@ describe('experiment exposures and events', () => {
         ['b', perVariant('b')],
       ]);
     } finally {
-      await other?.close();
+      if (other !== app) await other.close();
     }
   });
 

@@ -84,9 +84,12 @@ export class EvaluationService {
       }
     });
     const { state, version } = await this.configs.draftState(actor, input.config);
+    // The draft is explained as it would be served: with the config's running experiment.
+    const experiment =
+      (await this.snapshotFor(actor, input.config.environment)).experimentOf(state.key) ?? null;
     // Before any work on the draft: validating and compiling 100 rules costs more than
     // refusing them.
-    const stepCount = explainStepCount(state);
+    const stepCount = explainStepCount(state, experiment);
     const cost = input.contexts.length * stepCount;
     if (cost > PREVIEW_BUDGET) {
       throw AppError.badInput('The preview is over its budget', [
@@ -102,7 +105,7 @@ export class EvaluationService {
     }
     if (issues.length > 0) throw AppError.badInput('The preview input is invalid', issues);
     await nextTurn();
-    const explainer = compileExplainer({ key: state.key, version, state });
+    const explainer = compileExplainer({ key: state.key, version, state, experiment });
     let turn = nextTurn();
     let inSlice = 0;
     return input.contexts.map((context) => {

@@ -1,0 +1,22 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Actor } from '../../../core/auth/actor';
+import { CurrentActor } from '../../../core/auth/auth.decorators';
+import { ExperimentResultsOf, ExperimentResultsService } from './experiment-results.service';
+import { ExperimentResults } from './experiment-results.types';
+
+@Resolver(() => ExperimentResults)
+export class ExperimentResultsResolver {
+  constructor(private readonly service: ExperimentResultsService) {}
+
+  @Query(() => ExperimentResults, {
+    description:
+      "An experiment's results per variant and metric, from the aggregated exposures and events (docs/experiments.md, Results).",
+  })
+  experimentResults(
+    @CurrentActor() actor: Actor,
+    @Args('environment') environment: string,
+    @Args('key') key: string,
+  ): Promise<ExperimentResultsOf> {
+    return this.service.results(actor, environment, key);
+  }
+}

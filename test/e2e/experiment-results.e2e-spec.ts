@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { JobQueue } from '../../src/core/queue/job-queue';
+import { AggregateExperimentEventsJob } from '../../src/modules/experiments/events/jobs/aggregate-experiment-events.job';
+import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
+import { createApiKey } from '../factories/api-key.factory';
+import { createConfig, uniqueKey } from '../factories/config.factory';
+import { errorCode, eventually, startTestApp, TestApp } from '../support/test-app';
+
+const EVALUATE = `query ($context: JSON!, $keys: [String!]) {
+  evaluate(environment: "development", context: $context, keys: $keys) { key value reason variant } }`;
+const RESULTS = `query ($key: String!) {
+  experimentResults(environment: "development", key: $key) {
+    experimentKey sequential tuning totalExposures trustworthy
+    sampleRatio { statistic degreesOfFreedom pValue mismatch expected { variantKey exposures } }
+    warnings { code variantKey metric }
+    metrics { name kind role chiSquare { statistic degreesOfFreedom pValue }
+      variants { variantKey control exposures converters conversionRate conversionInterval { lower upper }
+        n mean variance
+        comparison { test absoluteLift absoluteInterval { lower upper } relativeLift pValue adjustedPValue
+          decisionPValue significant sequential { pValue adjustedPValue absoluteInterval { lower upper } } } } } } }`;
+const TRACK = `mutation ($input: TrackEventsInput!) { trackEvents(input: $input) { accepted rejected { index } } }`;
+const move = (name: string, input: string, extra = '') =>
+  `mutation ($input: ${input}!) { ${name}(input: $input) { experiment { status winner } ${extra} } }`;
+const CHANGES = `query ($filter: ConfigChangeFilter) {
+  configChanges(environment: "development", filter: $filter) { edges { node { action configVersion after } } } }`;
+
+interface Served {
+  key: string;
+  value: unknown;
+  reason: string;
+  variant: string | null;
+}
+
+interface VariantResult {
+  variantKey: string;
+  control: boolean;
+  exposures: number;
+  converters: number | null;
+  n: number | null;
+  mean: number | null;
+  comparison: { pValue: number | null; sequential: { pValue: number | null } } | null;
+  [field: string]: unknown;
+}
+
+interface Results {
+  experimentKey: string;
+  sequential: boolean;
+  totalExposures: number;
+  trustworthy: boolean;
+  sampleRatio: { pValue: number | null; mismatch: boolean };
+  metrics: {
+    name: string;
+    kind: string;
+    role: string;
+    chiSquare: { pValue: number | null } | null;
+    variants: VariantResult[];
+  }[];
+}
+
+describe('experiment results, from creation to the promoted winner', () => {
+  let app: TestApp;
+  let sdkToken: string;
+
+  beforeAll(async () => {
+    // Exposures are flushed by the test (flush()); events are folded as soon as they arrive.
+    app = await startTestApp({
+      env: { USAGE_FLUSH_MS: '600000', EXPERIMENT_EVENTS_GRACE_MS: '0' },
+    });
+    sdkToken = (await createApiKey(app, { roles: ['SDK'], environment: 'development' })).token;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const evaluate = async (key: string, user: string): Promise<Served> => {
+    const response = await app.gql<{ evaluate: Served[] }>(
+      EVALUATE,
+      { context: { user: { id: user } }, keys: [key] },
+      sdkToken,
+    );
+    if (!response.data) throw new Error(JSON.stringify(response.errors));
+    return response.data.evaluate[0];
+  };
+
+  async function aggregate() {
+    const queue = app.running.app.get(JobQueue);
+    await queue.add(AggregateExperimentEventsJob, { now: Date.now() + 1000 });
+    await queue.drain();
+  }
+
+  /** A config with a running experiment: control serves 'blue', treatment 'green'. */
+  async function startedExperiment(secondaryMetrics: unknown[] = []) {
+    const config = await createConfig(app);
+    const key = uniqueKey('exp');
+    const created = await app.gql(
+      `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { key } } }`,
+      {
+        input: {
+          environment: 'development',
+          configKey: config.key,
+          key,
+          name: 'Checkout colour',
+          variants: [
+            { key: 'control', name: 'Control', value: 'blue', weight: 50, control: true },
+            { key: 'treatment', name: 'Treatment', value: 'green', weight: 50 },
+          ],
+          primaryMetric: { event: 'purchase', kind: 'CONVERSION' },
+          secondaryMetrics,
+        },
+      },
+    );
+    expect(created.errors).toBeUndefined();
+    const started = await app.gql(move('startExperiment', 'StartExperimentInput'), {
+      input: { environment: 'development', key },
+    });
+    expect(started.errors).toBeUndefined();
+
+    return { config, key };
+  }
+
+  it('counts what was served and tracked per variant, and promotes the winner', async () => {
+    const { config, key } = await startedExperiment([{ event: 'revenue', kind: 'NUMERIC' }]);
+
+    const users = Array.from({ length: 120 }, (_, i) => `user-${i}`);
+    // The snapshot attaches the running experiment once the start's change reaches it.
+    await eventually(async () => (await evaluate(config.key, users[0])).reason === 'EXPERIMENT', {
+      what: 'the experiment served',
+    });
+    const served = new Map<string, string>();
+    for (const user of users) {
+      const result = await evaluate(config.key, user);
+      expect(result.reason).toBe('EXPERIMENT');
+      expect(result.value).toBe(result.variant === 'control' ? 'blue' : 'green');
+      served.set(user, result.variant!);
+    }
+    await app.running.app.get(UsageRecorder).flush();
+
+    // Every third subject buys; every fifth spends its index (twice: 2 × i in total).
+    const occurredAt = new Date().toISOString();
+    const events = users.flatMap((user, i) => [
+      ...(i % 3 === 0
+        ? [{ id: randomUUID(), eventName: 'purchase', subject: user, occurredAt }]
+        : []),
+      ...(i % 5 === 0
+        ? [1, 2].map(() => ({
+            id: randomUUID(),
+            eventName: 'revenue',
+            subject: user,
+            value: i,
+            occurredAt,
+          }))
+        : []),
+    ]);
+    // A subject never exposed does not count.
+    events.push({ id: randomUUID(), eventName: 'purchase', subject: 'stranger', occurredAt });
+    const tracked = await app.gql<{ trackEvents: { accepted: number; rejected: unknown[] } }>(
+      TRACK,
+      { input: { events } },
+      sdkToken,
+    );
+    expect(tracked.data!.trackEvents).toEqual({ accepted: events.length, rejected: [] });
+    await aggregate();
+
+    const response = await app.gql<{ experimentResults: Results }>(RESULTS, { key });
+    expect(response.errors).toBeUndefined();
+    const results = response.data!.experimentResults;
+    const expected = (variant: string) => {
+      const indexes = users
+        .map((u, i) => [u, i] as const)
+        .filter(([u]) => served.get(u) === variant);
+      const revenue = indexes.filter(([, i]) => i % 5 === 0).map(([, i]) => 2 * i);
+      return {
+        exposures: indexes.length,
+        converters: indexes.filter(([, i]) => i % 3 === 0).length,
+        mean: revenue.reduce((a, b) => a + b, 0) / indexes.length,
+      };
+    };
+    const control = expected('control');
+    const treatment = expected('treatment');
+    expect(control.exposures).toBeGreaterThan(20);
+    expect(treatment.exposures).toBeGreaterThan(20);
+    expect(results).toMatchObject({
+      experimentKey: key,
+      sequential: false,
+      totalExposures: users.length,
+      trustworthy: true,
+      sampleRatio: { mismatch: false, pValue: expect.any(Number) },
+    });
+    const [purchase, revenue] = results.metrics;
+    expect(purchase).toMatchObject({ name: 'purchase', kind: 'CONVERSION', role: 'PRIMARY' });
+    expect(purchase.chiSquare!.pValue).toEqual(expect.any(Number));
+    expect(purchase.variants.map((v) => [v.variantKey, v.exposures, v.converters])).toEqual([
+      ['control', control.exposures, control.converters],
+      ['treatment', treatment.exposures, treatment.converters],
+    ]);
+    expect(purchase.variants[0].comparison).toBeNull();
+    expect(purchase.variants[1].comparison).toMatchObject({
+      pValue: expect.any(Number),
+      sequential: { pValue: expect.any(Number) },
+    });
+    expect(revenue).toMatchObject({ name: 'revenue', kind: 'NUMERIC', role: 'SECONDARY' });
+    // Averaged over every exposed subject, those without a revenue event counting 0.
+    expect(revenue.variants.map((v) => [v.variantKey, v.n])).toEqual([
+      ['control', control.exposures],
+      ['treatment', treatment.exposures],
+    ]);
+    expect(revenue.variants[0].mean).toBeCloseTo(control.mean, 9);
+    expect(revenue.variants[1].mean).toBeCloseTo(treatment.mean, 9);
+    expect(revenue.variants[1].comparison!.pValue).toEqual(expect.any(Number));
+
+    const completed = await app.gql<{ completeExperiment: { configVersion: number } }>(
+      move('completeExperiment', 'CompleteExperimentInput', 'configVersion'),
+      { input: { environment: 'development', key, winner: 'treatment', promoteWinner: true } },
+    );
+    expect(completed.errors).toBeUndefined();
+    expect(completed.data!.completeExperiment).toMatchObject({
+      experiment: { status: 'COMPLETED', winner: 'treatment' },
+      configVersion: 2,
+    });
+    const after = await eventually(
+      async () => {
+        const result = await evaluate(config.key, users[1]);
+        return result.reason !== 'EXPERIMENT' && result;
+      },
+      { what: 'the experiment gone from the snapshot' },
+    );
+    expect(after).toMatchObject({ value: 'green', variant: null });
+    const changes = await app.gql<{
+      configChanges: {
+        edges: { node: { action: string; configVersion: number; after: unknown } }[];
+      };
+    }>(CHANGES, { filter: { configKey: config.key } });
+    const latest = changes.data!.configChanges.edges.map((e) => e.node);
+    expect(latest.find((c) => c.configVersion === 2)).toMatchObject({
+      action: 'UPDATE',
+      after: expect.objectContaining({ value: 'green' }),
+    });
+  });
+
+  it('answers zeros and warnings for an experiment without data, and NOT_FOUND for an unknown key', async () => {
+    const config = await createConfig(app);
+    const key = uniqueKey('exp');
+    await app.gql(
+      `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { key } } }`,
+      {
+        input: {
+          environment: 'development',
+          configKey: config.key,
+          key,
+          name: 'Empty',
+          variants: [
+            { key: 'a', name: 'A', value: 'x', weight: 50, control: true },
+            { key: 'b', name: 'B', value: 'y', weight: 50 },
+          ],
+          primaryMetric: { event: 'purchase', kind: 'CONVERSION' },
+          sequential: true,
+        },
+      },
+    );
+    const empty = await app.gql<{
+      experimentResults: Results & { warnings: { code: string; variantKey: string | null }[] };
+    }>(RESULTS, { key });
+    expect(empty.errors).toBeUndefined();
+    const results = empty.data!.experimentResults;
+    expect(results).toMatchObject({ sequential: true, totalExposures: 0 });
+    expect(
+      results.metrics[0].variants.map((v) => [v.variantKey, v.exposures, v.converters]),
+    ).toEqual([
+      ['a', 0, 0],
+      ['b', 0, 0],
+    ]);
+    expect(results.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'FEW_EXPOSURES', variantKey: 'a' }),
+        expect.objectContaining({ code: 'FEW_EXPOSURES', variantKey: 'b' }),
+      ]),
+    );
+    const unknown = await app.gql(RESULTS, { key: 'no-such-experiment' });
+    expect(errorCode(unknown)).toBe('NOT_FOUND');
+  });
+
+  it('previews a draft of a config with a running experiment as served: the variant, explained', async () => {
+    const { config } = await startedExperiment();
+    await eventually(async () => (await evaluate(config.key, 'probe')).reason === 'EXPERIMENT', {
+      what: 'the experiment served',
+    });
+    const response = await app.gql<{
+      previewEvaluation: {
+        result: Served;
+        explain: { kind: string; reached: boolean; detail: string | null }[];
+      }[];
+    }>(
+      `query ($input: PreviewEvaluationInput!) {
+        previewEvaluation(input: $input) {
+          result { key value reason variant } explain { kind reached detail } } }`,
+      {
+        input: {
+          config: { environment: 'development', key: config.key },
+          contexts: [{ user: { id: 'u1' } }, { user: { id: 'u2' } }],
+        },
+      },
+    );
+    expect(response.errors).toBeUndefined();
+    for (const [i, preview] of response.data!.previewEvaluation.entries()) {
+      const served = await evaluate(config.key, `u${i + 1}`);
+      expect(preview.result).toEqual({ ...served, key: config.key });
+      expect(preview.result.reason).toBe('EXPERIMENT');
+      expect(preview.explain[0]).toMatchObject({ kind: 'EXPERIMENT', reached: true });
+      expect(preview.explain.map((s) => s.kind)).toContain('VARIANT');
+    }
+  });
+});
