@@ -116,6 +116,73 @@ describe('experiments', () => {
     await page.getByRole('link', { name: 'Button colour' }).waitFor();
   });
 
+  it('shows per-variant results once subjects are served and convert', async () => {
+    const { createApiKey } = await gql<{ createApiKey: { token: string } }>(
+      baseUrl,
+      adminToken,
+      'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }',
+      { input: { name: `e2e experiments sdk ${RUN}`, roles: ['SDK'], environment: 'production' } },
+    );
+    const sdkToken = createApiKey.token;
+    const served = async (user: string) =>
+      (
+        await gql<{ evaluate: { reason: string; variant: string | null }[] }>(
+          baseUrl,
+          sdkToken,
+          `query($context: JSON!, $keys: [String!]) {
+            evaluate(environment: "production", context: $context, keys: $keys) { reason variant } }`,
+          { context: { user: { id: user } }, keys: [CONFIG] },
+        )
+      ).evaluate[0];
+    // The snapshot serves the experiment once the start reaches it.
+    await expect
+      .poll(async () => (await served('probe')).reason, { timeout: 15_000 })
+      .toBe('EXPERIMENT');
+    const users = Array.from({ length: 30 }, (_, i) => `user-${RUN}-${i}`);
+    for (const user of users) await served(user);
+    const occurredAt = new Date().toISOString();
+    // Every other subject converts (the event waits for its exposure's flush, then counts).
+    await gql(
+      baseUrl,
+      sdkToken,
+      `mutation($input: TrackEventsInput!) { trackEvents(input: $input) { accepted } }`,
+      {
+        input: {
+          events: users
+            .filter((_, i) => i % 2 === 0)
+            .map((subject, i) => ({
+              id: `${RUN}-${i}`,
+              eventName: 'checkout',
+              subject,
+              occurredAt,
+            })),
+        },
+      },
+    );
+    const converted = async () => {
+      const { experimentResults } = await gql<{
+        experimentResults: { metrics: { variants: { converters: number | null }[] }[] };
+      }>(
+        baseUrl,
+        adminToken,
+        `{ experimentResults(environment: "production", key: "${EXPERIMENT}") {
+          metrics { variants { converters } } } }`,
+      );
+      return experimentResults.metrics[0].variants.reduce((n, v) => n + (v.converters ?? 0), 0);
+    };
+    await expect.poll(converted, { timeout: 30_000, interval: 500 }).toBe(15);
+
+    await page.goto(`${baseUrl}/console/envs/production/experiments/${EXPERIMENT}`);
+    const table = page.getByRole('table', { name: 'Results for checkout' });
+    await table.waitFor();
+    await expect(table.getByRole('row').count()).resolves.toBe(4);
+    // Too few subjects for a verdict: the minimum-sample progress and its warning say so.
+    await page.getByRole('progressbar', { name: /^control: \d+ of 100 exposures$/ }).waitFor();
+    await page.getByText('Read with care').waitFor();
+    await expect(table.getByText('control', { exact: true }).count()).resolves.toBeGreaterThan(0);
+    await checkPage(page, 'experiment-results');
+  });
+
   it('shows a viewer no edit buttons', async () => {
     const viewerToken = await createKey(baseUrl, adminToken, `e2e experiments viewer ${RUN}`, [
       'VIEWER',

@@ -39,6 +39,7 @@ import {
   ResumeExperimentMutation,
   StartExperimentMutation,
 } from './queries';
+import { ResultsPanel } from './results-panel';
 import { STATUS_LABELS, StatusBadge } from './status';
 
 const ASSIGNMENT_LABELS = { CONSISTENT: 'consistent', RANDOM: 'random', TARGETING: 'targeting' };
@@ -206,6 +207,7 @@ export function ExperimentPage() {
           </Table.Tbody>
         </Table>
       </ScrollTable>
+      {e.status !== 'DRAFT' && <ResultsPanel env={env} experimentKey={e.key} />}
       {action && (
         <ActionDialog
           env={env}

@@ -178,3 +178,75 @@ export const DeleteExperimentMutation = graphql(`
     }
   }
 `);
+
+export const ExperimentResultsQuery = graphql(`
+  query ExperimentResults($environment: String!, $key: String!) {
+    experimentResults(environment: $environment, key: $key) {
+      alpha
+      sequential
+      tuning
+      totalExposures
+      trustworthy
+      sampleRatio {
+        mismatch
+        pValue
+        statistic
+      }
+      warnings {
+        code
+        message
+        metric
+        variantKey
+      }
+      metrics {
+        name
+        kind
+        role
+        chiSquare {
+          statistic
+          degreesOfFreedom
+          pValue
+        }
+        variants {
+          variantKey
+          control
+          exposures
+          converters
+          conversionRate
+          conversionInterval {
+            lower
+            upper
+          }
+          mean
+          variance
+          n
+          comparison {
+            test
+            absoluteLift
+            absoluteInterval {
+              lower
+              upper
+            }
+            relativeLift
+            relativeInterval {
+              lower
+              upper
+            }
+            pValue
+            adjustedPValue
+            decisionPValue
+            significant
+            sequential {
+              pValue
+              adjustedPValue
+              absoluteInterval {
+                lower
+                upper
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
