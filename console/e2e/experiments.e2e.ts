@@ -1,6 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkPage, createKey, gql, launchBrowser, newPage, signIn } from './support';
+import {
+  checkPage,
+  createKey,
+  expectAccessible,
+  gql,
+  launchBrowser,
+  newPage,
+  screenshots,
+  signIn,
+} from './support';
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
@@ -181,6 +190,11 @@ describe('experiments', () => {
     await page.getByText('Read with care').waitFor();
     await expect(table.getByText('control', { exact: true }).count()).resolves.toBeGreaterThan(0);
     await checkPage(page, 'experiment-results');
+    // The dark theme keeps the badges, bars and banners readable.
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await expectAccessible(page);
+    await screenshots(page, 'experiment-results-dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
   });
 
   it('shows a viewer no edit buttons', async () => {
