@@ -103,6 +103,26 @@ describe('experiments', () => {
     });
   });
 
+  it('edits the draft: a removed variant re-splits the weights evenly', async () => {
+    await page.getByRole('link', { name: 'Edit draft' }).click();
+    await page.getByRole('button', { name: 'Remove variant red' }).click();
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Weight of control (%)' }).inputValue())
+      .toBe('50');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('heading', { name: 'Button colour' }).waitFor();
+    await page.getByRole('cell', { name: '50%' }).first().waitFor();
+    const stored = await gql<{ experiment: { variants: { key: string; weight: number }[] } }>(
+      baseUrl,
+      adminToken,
+      `{ experiment(environment: "production", key: "${EXPERIMENT}") { variants { key weight } } }`,
+    );
+    expect(stored.experiment.variants).toEqual([
+      { key: 'control', weight: 50 },
+      { key: 'treatment', weight: 50 },
+    ]);
+  });
+
   it('starts the experiment after a confirmation that says what happens', async () => {
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const dialog = page.getByRole('dialog');
@@ -184,7 +204,7 @@ describe('experiments', () => {
     await page.goto(`${baseUrl}/console/envs/production/experiments/${EXPERIMENT}`);
     const table = page.getByRole('table', { name: 'Results for checkout' });
     await table.waitFor();
-    await expect(table.getByRole('row').count()).resolves.toBe(4);
+    await expect(table.getByRole('row').count()).resolves.toBe(3);
     // Too few subjects for a verdict: the minimum-sample progress and its warning say so.
     await page.getByRole('progressbar', { name: /^control: \d+ of 100 exposures$/ }).waitFor();
     await page.getByText('Read with care').waitFor();

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { newLeaf, newGroup } from '../config-editor/rules/rule-tree';
-import { draftToInput, newDraft, placeExperimentErrors } from './experiment-draft';
+import {
+  draftFromExperiment,
+  draftToInput,
+  newDraft,
+  placeExperimentErrors,
+} from './experiment-draft';
+import type { ExperimentFieldsFragment } from '../../api/gql/graphql';
 
 describe('experiment draft', () => {
   it('sends names defaulting to keys and no targeting unless TARGETING', () => {
@@ -17,6 +23,49 @@ describe('experiment draft', () => {
     expect(draftToInput({ ...draft, assignment: 'TARGETING' }).targeting).toEqual({
       all: [{ attribute: '', operator: 'equals', value: '' }],
     });
+  });
+
+  it('edits a stored experiment without the fields the cache adds (__typename)', () => {
+    const stored = {
+      __typename: 'Experiment',
+      key: 'exp',
+      name: 'Exp',
+      hypothesis: '',
+      configKey: 'c',
+      assignment: 'TARGETING',
+      trafficPercentage: 50,
+      targeting: { all: [{ attribute: 'user.plan', operator: 'equals', value: 'pro' }] },
+      sequential: true,
+      sequentialTuning: 5000,
+      primaryMetric: { __typename: 'ExperimentMetric', event: 'buy', kind: 'CONVERSION' },
+      secondaryMetrics: [{ __typename: 'ExperimentMetric', event: 'rev', kind: 'NUMERIC' }],
+      variants: [
+        {
+          __typename: 'ExperimentVariant',
+          key: 'a',
+          name: 'A',
+          value: 1,
+          weight: 50,
+          control: true,
+        },
+        {
+          __typename: 'ExperimentVariant',
+          key: 'b',
+          name: 'B',
+          value: 2,
+          weight: 50,
+          control: false,
+        },
+      ],
+    } as unknown as ExperimentFieldsFragment;
+    const input = draftToInput(draftFromExperiment(stored));
+    expect(JSON.stringify(input)).not.toContain('__typename');
+    expect(input.primaryMetric).toEqual({ event: 'buy', kind: 'CONVERSION' });
+    expect(input.targeting).toEqual(stored.targeting);
+    expect(input.variants).toEqual([
+      { key: 'a', name: 'A', value: 1, weight: 50, control: true },
+      { key: 'b', name: 'B', value: 2, weight: 50, control: false },
+    ]);
   });
 
   it('places server errors at the variant field, the condition input or the top field', () => {

@@ -75,18 +75,27 @@ export function conditionFromApi(targeting: unknown): ConditionNode | null {
   }
 }
 
+const metricDraft = ({ event, kind }: MetricDraft): MetricDraft => ({ event, kind });
+
 export function draftFromExperiment(e: ExperimentFieldsFragment): ExperimentDraft {
   return {
     key: e.key,
     name: e.name,
     hypothesis: e.hypothesis,
     configKey: e.configKey,
-    variants: e.variants.map((v) => ({ ...v })),
+    // Field by field: the cache adds __typename, which the inputs do not take.
+    variants: e.variants.map(({ key, name, value, weight, control }) => ({
+      key,
+      name,
+      value,
+      weight,
+      control,
+    })),
     trafficPercentage: e.trafficPercentage,
     assignment: e.assignment,
     targeting: conditionFromApi(e.targeting),
-    primaryMetric: { ...e.primaryMetric },
-    secondaryMetrics: e.secondaryMetrics.map((m) => ({ ...m })),
+    primaryMetric: metricDraft(e.primaryMetric),
+    secondaryMetrics: e.secondaryMetrics.map(metricDraft),
     sequential: e.sequential,
     sequentialTuning: e.sequentialTuning,
   };
