@@ -232,4 +232,25 @@ describe('experiments', () => {
     await expect(viewer.getByRole('link', { name: 'New experiment' }).count()).resolves.toBe(0);
     await viewer.context().close();
   });
+
+  it('completes the experiment with a winner, promoting its value to the config', async () => {
+    await page.goto(`${baseUrl}/console/envs/production/experiments/${EXPERIMENT}`);
+    await page.getByRole('button', { name: 'Complete', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/The experiment ends for good/).waitFor();
+    await dialog.getByRole('textbox', { name: 'Winner' }).click();
+    await page.getByRole('option', { name: 'Treatment' }).click();
+    await dialog
+      .getByRole('checkbox', { name: "Make the winner's value the config's value" })
+      .check();
+    await dialog.getByRole('button', { name: 'Complete', exact: true }).click();
+    await page.getByText(/now serves treatment's value \(version 2\)/).waitFor();
+    await page.getByText('running → completed').waitFor();
+    const stored = await gql<{ config: { value: string } }>(
+      baseUrl,
+      adminToken,
+      `{ config(environment: "production", key: "${CONFIG}") { value } }`,
+    );
+    expect(stored.config.value).toBe('green');
+  });
 });
