@@ -253,4 +253,27 @@ describe('experiments', () => {
     );
     expect(stored.config.value).toBe('green');
   });
+
+  it('pages through the experiments 25 at a time, filtered by status', async () => {
+    const drafts = Array.from(
+      { length: 26 },
+      (_, i) =>
+        `d${i}: createExperiment(input: { environment: "production", configKey: "${CONFIG}",
+          key: "page-${RUN}-${String(i).padStart(2, '0')}", primaryMetric: { event: "buy", kind: CONVERSION },
+          variants: [{ key: "a", value: "x", weight: 50, control: true }, { key: "b", value: "y", weight: 50 }] })
+          { experiment { id } }`,
+    );
+    await gql(baseUrl, adminToken, `mutation { ${drafts.join('\n')} }`);
+    await page.goto(`${baseUrl}/console/envs/production/experiments?status=DRAFT`);
+    const table = page.getByRole('table', { name: 'Experiments' });
+    await table.getByRole('link', { name: `page-${RUN}-24` }).waitFor();
+    await expect(table.getByRole('link', { name: `page-${RUN}-25` }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Load more experiments' }).click();
+    await table.getByRole('link', { name: `page-${RUN}-25` }).waitFor();
+    await expect(page.getByRole('button', { name: 'Load more experiments' }).count()).resolves.toBe(
+      0,
+    );
+    // The completed experiment is not a draft.
+    await expect(table.getByRole('link', { name: 'Button colour' }).count()).resolves.toBe(0);
+  });
 });
