@@ -5,6 +5,7 @@ import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, uniqueKey } from '../factories/config.factory';
 import { errorCode, eventually, startTestApp, TestApp } from '../support/test-app';
+import { subscribe, wsClient } from '../support/ws-client';
 
 const EVALUATE = `query ($context: JSON!, $keys: [String!]) {
   evaluate(environment: "development", context: $context, keys: $keys) { key value reason variant } }`;
@@ -238,7 +239,7 @@ describe('experiment results, from creation to the promoted winner', () => {
     });
   });
 
-  it('answers zeros and warnings for an experiment without data, and NOT_FOUND for an unknown key', async () => {
+  it('answers zeros and warnings for an experiment without data, NOT_FOUND for an unknown key, and viewers and up only', async () => {
     const config = await createConfig(app);
     const key = uniqueKey('exp');
     await app.gql(
@@ -278,6 +279,13 @@ describe('experiment results, from creation to the promoted winner', () => {
     );
     const unknown = await app.gql(RESULTS, { key: 'no-such-experiment' });
     expect(errorCode(unknown)).toBe('NOT_FOUND');
+
+    // Viewer and up, in the key's environment (as the other experiment queries).
+    const viewer = await createApiKey(app, { roles: ['VIEWER'], environment: 'development' });
+    expect((await app.gql(RESULTS, { key }, viewer.token)).errors).toBeUndefined();
+    const prodViewer = await createApiKey(app, { roles: ['VIEWER'], environment: 'production' });
+    expect(errorCode(await app.gql(RESULTS, { key }, prodViewer.token))).toBe('FORBIDDEN');
+    expect(errorCode(await app.gql(RESULTS, { key }, sdkToken))).toBe('FORBIDDEN');
   });
 
   it('previews a draft of a config with a running experiment as served: the variant, explained', async () => {
@@ -308,6 +316,50 @@ describe('experiment results, from creation to the promoted winner', () => {
       expect(preview.result.reason).toBe('EXPERIMENT');
       expect(preview.explain[0]).toMatchObject({ kind: 'EXPERIMENT', reached: true });
       expect(preview.explain.map((s) => s.kind)).toContain('VARIANT');
+    }
+  });
+
+  it('sends experimentUpdated subscribers the live exposure counts after each aggregation run', async () => {
+    const { config, key } = await startedExperiment();
+    const client = wsClient(app);
+    try {
+      type Update = {
+        experimentKey: string;
+        kind: string;
+        status: string;
+        exposures: { variantKey: string; exposures: number }[];
+      };
+      const updates = subscribe<Update>(
+        client,
+        `subscription ($keys: [String!]) {
+          experimentUpdated(environment: "development", keys: $keys) {
+            experimentKey kind status exposures { variantKey exposures } } }`,
+        { keys: [key] },
+      );
+      const served = new Map<string, number>();
+      await eventually(async () => (await evaluate(config.key, 'live-0')).reason === 'EXPERIMENT');
+      for (let i = 0; i < 10; i += 1) {
+        const { variant } = await evaluate(config.key, `live-${i}`);
+        served.set(variant!, (served.get(variant!) ?? 0) + 1);
+      }
+      await app.running.app.get(UsageRecorder).flush();
+      // The subscription is live once a run's counts reach it.
+      const counts = await eventually(
+        async () => {
+          await aggregate();
+          return updates.received.find((u) => u.kind === 'COUNTS');
+        },
+        { what: 'a COUNTS update' },
+      );
+      expect(counts).toMatchObject({ experimentKey: key, status: 'RUNNING' });
+      expect(counts.exposures).toEqual(
+        [...served.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([variantKey, exposures]) => ({ variantKey, exposures })),
+      );
+      updates.stop();
+    } finally {
+      await client.dispose();
     }
   });
 });

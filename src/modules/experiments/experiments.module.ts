@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigsModule } from '../configs/configs.module';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { EvaluationModule } from '../evaluation/evaluation.module';
+import { ExperimentEventsModule } from './events/experiment-events.module';
 import { ExperimentAssignment } from './experiment-assignment.entity';
 import { ExperimentUpdates } from './experiment-updates.service';
 import { Experiment } from './experiment.entity';
@@ -15,6 +16,7 @@ import { ExperimentsService } from './experiments.service';
     ConfigsModule,
     EnvironmentsModule,
     EvaluationModule,
+    ExperimentEventsModule,
   ],
   providers: [
     ExperimentsService,

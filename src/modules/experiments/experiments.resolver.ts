@@ -25,6 +25,7 @@ import {
   ExperimentsArgs,
   ExperimentUpdatedArgs,
   ExperimentUpdatedEvent,
+  ExperimentVariantExposures,
   PauseExperimentInput,
   PauseExperimentPayload,
   ResumeExperimentInput,
@@ -37,6 +38,7 @@ import {
 import { Experiment } from './experiment.entity';
 import { ExperimentsService } from './experiments.service';
 import { ExperimentUpdates } from './experiment-updates.service';
+import { ExperimentCounts } from './events/experiment-counts';
 
 export const ExperimentConnection = ConnectionType(Experiment, 'Experiment');
 
@@ -152,10 +154,12 @@ export class ExperimentUpdatesResolver {
   constructor(
     private readonly updates: ExperimentUpdates,
     private readonly service: ExperimentsService,
+    private readonly counts: ExperimentCounts,
   ) {}
 
   @Subscription(() => ExperimentUpdatedEvent, {
-    description: "Each start, pause, resume and completion of an environment's experiments.",
+    description:
+      "Each start, pause, resume and completion of an environment's experiments, and the live exposure counts of the running ones after each aggregation run.",
     resolve: (event: ExperimentUpdatedEvent) => event,
   })
   @Allow(Role.VIEWER)
@@ -166,5 +170,15 @@ export class ExperimentUpdatesResolver {
   @ResolveField(() => Experiment, { nullable: true, description: 'As stored now.' })
   experiment(@Parent() event: ExperimentUpdatedEvent): Promise<Experiment | null> {
     return this.service.findById(event.experimentId);
+  }
+
+  @ResolveField(() => [ExperimentVariantExposures], {
+    description:
+      'Exposed subjects per variant: carried by COUNTS updates, read now for transitions.',
+  })
+  async exposures(@Parent() event: ExperimentUpdatedEvent): Promise<ExperimentVariantExposures[]> {
+    if (event.exposures) return event.exposures;
+    const counts = await this.counts.forExperiment(event.experimentId);
+    return counts.map((c) => ({ variantKey: c.variantKey, exposures: c.exposures }));
   }
 }

@@ -1,4 +1,12 @@
-import { ArgsType, Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import {
+  ArgsType,
+  Field,
+  Float,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+} from '@nestjs/graphql';
 import { Allow, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
 import { PageArgs } from '../../../core/graphql/pagination';
@@ -278,19 +286,48 @@ export class AssignVariantPayload {
   value!: unknown;
 }
 
+export enum ExperimentUpdateKind {
+  TRANSITION = 'transition',
+  COUNTS = 'counts',
+}
+registerEnumType(ExperimentUpdateKind, {
+  name: 'ExperimentUpdateKind',
+  description:
+    'TRANSITION: a start, pause, resume or completion; COUNTS: new live counts of a running experiment (after each aggregation run, every EXPERIMENT_AGGREGATE_MS).',
+});
+
+@ObjectType('ExperimentVariantExposures', { description: "A variant's exposed subjects." })
+export class ExperimentVariantExposures {
+  @Field({ description: 'Variant key.' })
+  variantKey!: string;
+
+  @Field(() => Float, { description: 'Subjects exposed to it, each once.' })
+  exposures!: number;
+}
+
 @ObjectType('ExperimentUpdatedEvent', {
-  description: "An experiment's start, pause, resume or completion.",
+  description:
+    "An experiment's start, pause, resume or completion, or (kind COUNTS) its live exposure counts while it runs.",
 })
 export class ExperimentUpdatedEvent {
-  @Field()
+  @Field({ description: "The experiment's key." })
   experimentKey!: string;
 
-  @Field(() => ExperimentStatus)
+  @Field(() => ExperimentUpdateKind, { description: 'A transition or new live counts.' })
+  kind!: ExperimentUpdateKind;
+
+  @Field(() => ExperimentStatus, { description: 'The status after the update.' })
   status!: ExperimentStatus;
 
-  @Field(() => Int, { description: 'The environment revision the change was given.' })
+  @Field(() => Int, {
+    description:
+      'The environment revision the change was given (for COUNTS, the latest this instance has).',
+  })
   revision!: number;
 
   /** The experiment field resolves it from storage. */
   experimentId!: string;
+
+  /** Set on COUNTS updates; the exposures field reads them otherwise. */
+  exposures?: ExperimentVariantExposures[];
 }

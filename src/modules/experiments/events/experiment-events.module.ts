@@ -5,6 +5,7 @@ import { EvaluationModule } from '../../evaluation/evaluation.module';
 import { UsageRecorderModule } from '../../usage/usage-recorder.module';
 import { ExperimentAggregator } from './experiment-aggregator';
 import { ExperimentCounts } from './experiment-counts';
+import { ExperimentCountsFeed } from './experiment-counts-feed';
 import { ExperimentDirectory, StoredExperiments } from './experiment-directory';
 import { ExperimentEventsResolver } from './experiment-events.resolver';
 import { ExperimentEventsService } from './experiment-events.service';
@@ -22,6 +23,7 @@ import { AggregateExperimentEventsJob } from './jobs/aggregate-experiment-events
     ExperimentEventsResolver,
     ExperimentAggregator,
     ExperimentCounts,
+    ExperimentCountsFeed,
     AggregateExperimentEventsJob,
     { provide: ExperimentDirectory, useClass: StoredExperiments },
   ],

@@ -3,13 +3,17 @@ import { AppConfig } from '../../../../core/config/app-config';
 import { Job, JobContext, JobHandler } from '../../../../core/queue/job';
 import { QueueName } from '../../../../core/queue/queue-name';
 import { ExperimentAggregator } from '../experiment-aggregator';
+import { ExperimentCountsFeed } from '../experiment-counts-feed';
 
 export type AggregateExperimentEventsJobData = {
   /** The time the run treats as now (ms since the epoch); tests set it. */
   now?: number;
 };
 
-/** Folds experiment events received at least EXPERIMENT_EVENTS_GRACE_MS ago into the aggregates. */
+/**
+ * Folds experiment events received at least EXPERIMENT_EVENTS_GRACE_MS ago into the aggregates,
+ * then shares the running experiments' live counts (experimentUpdated).
+ */
 @Job({ queue: QueueName.Maintenance })
 export class AggregateExperimentEventsJob implements JobHandler<AggregateExperimentEventsJobData> {
   private readonly logger = new Logger(AggregateExperimentEventsJob.name);
@@ -17,6 +21,7 @@ export class AggregateExperimentEventsJob implements JobHandler<AggregateExperim
   constructor(
     private readonly aggregator: ExperimentAggregator,
     private readonly config: AppConfig,
+    private readonly feed: ExperimentCountsFeed,
   ) {}
 
   async handle(data: AggregateExperimentEventsJobData, context: JobContext): Promise<void> {
@@ -25,5 +30,6 @@ export class AggregateExperimentEventsJob implements JobHandler<AggregateExperim
       this.config.EXPERIMENT_EVENTS_GRACE_MS,
     );
     if (read > 0) this.logger.log(`job ${context.jobId}: ${read} experiment events aggregated`);
+    await this.feed.announceRunning();
   }
 }
