@@ -145,7 +145,10 @@ describe('experiments', () => {
     await page.getByRole('link', { name: 'Button colour' }).waitFor();
   });
 
-  it('shows per-variant results once subjects are served and convert', async () => {
+  it('shows per-variant results, live, once subjects are served and convert', async () => {
+    // The page is open before anything is served: the results update as counts arrive.
+    await page.goto(`${baseUrl}/console/envs/production/experiments/${EXPERIMENT}`);
+    await page.getByText('0 subjects exposed.', { exact: false }).waitFor();
     const { createApiKey } = await gql<{ createApiKey: { token: string } }>(
       baseUrl,
       adminToken,
@@ -201,7 +204,8 @@ describe('experiments', () => {
     };
     await expect.poll(converted, { timeout: 30_000, interval: 500 }).toBe(15);
 
-    await page.goto(`${baseUrl}/console/envs/production/experiments/${EXPERIMENT}`);
+    // No reload: the experimentUpdated subscription's counts bring the new results.
+    await page.getByText(/^31 subjects exposed\./).waitFor();
     const table = page.getByRole('table', { name: 'Results for checkout' });
     await table.waitFor();
     await expect(table.getByRole('row').count()).resolves.toBe(3);

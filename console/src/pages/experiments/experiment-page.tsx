@@ -17,7 +17,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useMutation, useQuery, useSubscription } from 'urql';
 import type { ExperimentFieldsFragment } from '../../api/gql/graphql';
 import { useSession } from '../../api/session-context';
 import { PageSkeleton } from '../../components/page-skeleton';
@@ -35,6 +35,7 @@ import {
   CompleteExperimentMutation,
   DeleteExperimentMutation,
   ExperimentQuery,
+  ExperimentUpdatedSubscription,
   PauseExperimentMutation,
   ResumeExperimentMutation,
   StartExperimentMutation,
@@ -62,6 +63,16 @@ export function ExperimentPage() {
   });
   const [action, setAction] = useState<LifecycleAction | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // Live: a transition (here or elsewhere) reloads the experiment; new counts reload results.
+  const [resultsVersion, setResultsVersion] = useState(0);
+  useSubscription(
+    { query: ExperimentUpdatedSubscription, variables: { environment: env, keys: [key] } },
+    (_, event) => {
+      if (event.experimentUpdated.kind === 'TRANSITION') refetch({ requestPolicy: 'network-only' });
+      setResultsVersion((v) => v + 1);
+      return event;
+    },
+  );
   if (error)
     return (
       <ProblemAlert error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
@@ -207,7 +218,9 @@ export function ExperimentPage() {
           </Table.Tbody>
         </Table>
       </ScrollTable>
-      {e.status !== 'DRAFT' && <ResultsPanel env={env} experimentKey={e.key} />}
+      {e.status !== 'DRAFT' && (
+        <ResultsPanel env={env} experimentKey={e.key} version={resultsVersion} />
+      )}
       {action && (
         <ActionDialog
           env={env}

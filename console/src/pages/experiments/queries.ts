@@ -250,3 +250,13 @@ export const ExperimentResultsQuery = graphql(`
     }
   }
 `);
+
+export const ExperimentUpdatedSubscription = graphql(`
+  subscription ExperimentUpdated($environment: String!, $keys: [String!]) {
+    experimentUpdated(environment: $environment, keys: $keys) {
+      kind
+      experimentKey
+      status
+    }
+  }
+`);

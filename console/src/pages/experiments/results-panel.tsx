@@ -11,6 +11,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
+import { useCallback, useEffect } from 'react';
 import { useQuery } from 'urql';
 import type { ExperimentResultsQuery as ResultsData } from '../../api/gql/graphql';
 import { PageSkeleton } from '../../components/page-skeleton';
@@ -218,13 +219,25 @@ function MetricTable({ metric, results }: { metric: Metric; results: Results }) 
 }
 
 /** Per-variant results of the experiment's metrics, with the checks that say whether to trust them. */
-export function ResultsPanel({ env, experimentKey }: { env: string; experimentKey: string }) {
+export function ResultsPanel({
+  env,
+  experimentKey,
+  version,
+}: {
+  env: string;
+  experimentKey: string;
+  /** Bumped when live counts or a transition arrive: the results reload. */
+  version: number;
+}) {
   const [{ data, error, fetching }, refetch] = useQuery({
     query: ExperimentResultsQuery,
     variables: { environment: env, key: experimentKey },
     requestPolicy: 'cache-and-network',
   });
-  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  useEffect(() => {
+    if (version > 0) reload();
+  }, [version, reload]);
   if (error) return <ProblemAlert error={error} onRetry={reload} />;
   if (fetching && !data) return <PageSkeleton rows={4} />;
   if (!data) return null;
