@@ -37,6 +37,9 @@ export async function startServer(): Promise<RunningServer> {
     LOG_LEVEL: 'warn',
     // Usage counts reach the database within half a second: the analytics flows wait that long.
     USAGE_FLUSH_MS: '500',
+    // Experiment events are folded into results within about two seconds.
+    EXPERIMENT_AGGREGATE_MS: '1000',
+    EXPERIMENT_EVENTS_GRACE_MS: '1000',
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;

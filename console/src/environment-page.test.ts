@@ -13,6 +13,7 @@ describe('pageInEnvironment', () => {
     expect(pageInEnvironment('/envs/production/stale-configs/', 'qa')).toBe(
       '/envs/qa/stale-configs',
     );
+    expect(pageInEnvironment('/envs/production/experiments', 'qa')).toBe('/envs/qa/experiments');
   });
 
   it("goes to the list from a config's page or an unknown one", () => {

@@ -6,6 +6,7 @@ const SHARED_PAGES = new Set([
   'fetch-log',
   'analytics',
   'stale-configs',
+  'experiments',
 ]);
 
 /**

@@ -98,6 +98,7 @@ export function Layout() {
           { label: 'Why this value?', to: routes.explainServed(currentEnv) },
           { label: 'Fetch log', to: routes.fetchLog(currentEnv) },
           { label: 'Analytics', to: routes.analytics(currentEnv) },
+          { label: 'Experiments', to: routes.experiments(currentEnv) },
           { label: 'Stale configs', to: routes.staleConfigs(currentEnv) },
         ]
       : []),

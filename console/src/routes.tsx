@@ -50,6 +50,18 @@ const AnalyticsPage = lazyPage(
   10,
 );
 
+const ExperimentsPage = lazyPage(() =>
+  import('./pages/experiments/experiments-page').then((m) => m.ExperimentsPage),
+);
+const ExperimentFormPage = lazyPage(
+  () => import('./pages/experiments/experiment-form-page').then((m) => m.ExperimentFormPage),
+  10,
+);
+const ExperimentPage = lazyPage(
+  () => import('./pages/experiments/experiment-page').then((m) => m.ExperimentPage),
+  10,
+);
+
 export const routes = {
   configs: (env: string) => `/envs/${encodeURIComponent(env)}/configs`,
   newConfig: (env: string) => `/envs/${encodeURIComponent(env)}/configs/new`,
@@ -63,6 +75,14 @@ export const routes = {
     `/envs/${encodeURIComponent(env)}/fetch-log${key ? `?config=${encodeURIComponent(key)}` : ''}`,
   analytics: (env: string, key?: string) =>
     `/envs/${encodeURIComponent(env)}/analytics${key ? `?config=${encodeURIComponent(key)}` : ''}`,
+  experiments: (env: string, config?: string) =>
+    `/envs/${encodeURIComponent(env)}/experiments${config ? `?config=${encodeURIComponent(config)}` : ''}`,
+  newExperiment: (env: string, config?: string) =>
+    `/envs/${encodeURIComponent(env)}/experiments/new${config ? `?config=${encodeURIComponent(config)}` : ''}`,
+  experiment: (env: string, key: string) =>
+    `/envs/${encodeURIComponent(env)}/experiments/${encodeURIComponent(key)}`,
+  editExperiment: (env: string, key: string) =>
+    `/envs/${encodeURIComponent(env)}/experiments/${encodeURIComponent(key)}/edit`,
   staleConfigs: (env: string) => `/envs/${encodeURIComponent(env)}/stale-configs`,
   apiKeys: '/api-keys',
   environments: '/environments',
@@ -83,6 +103,10 @@ export const router = createBrowserRouter(
         { path: 'envs/:env/fetch-log', element: <FetchLogPage /> },
         { path: 'envs/:env/analytics', element: <AnalyticsPage /> },
         { path: 'envs/:env/stale-configs', element: <StaleConfigsPage /> },
+        { path: 'envs/:env/experiments', element: <ExperimentsPage /> },
+        { path: 'envs/:env/experiments/new', element: <ExperimentFormPage /> },
+        { path: 'envs/:env/experiments/:key', element: <ExperimentPage /> },
+        { path: 'envs/:env/experiments/:key/edit', element: <ExperimentFormPage /> },
         { path: 'api-keys', element: <ApiKeysPage /> },
         { path: 'environments', element: <EnvironmentsPage /> },
         { path: '*', element: <EnvironmentRedirect /> },

@@ -267,6 +267,16 @@ function Editor({
               History
             </Button>
           )}
+          {configKey && (
+            <Button
+              component={Link}
+              to={routes.experiments(environment, configKey)}
+              variant="default"
+              size="xs"
+            >
+              Experiments
+            </Button>
+          )}
         </Group>
       </Group>
 
