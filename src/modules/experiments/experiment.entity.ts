@@ -1,6 +1,7 @@
 import { Field, Float, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -116,6 +117,17 @@ const numeric = {
 @Index('uq_experiment_environment_key', ['environmentId', 'key'], { unique: true })
 @Index('ix_experiment_config', ['configId', 'status'])
 @Index('ix_experiment_environment_created', ['environmentId', 'createdAt', 'id'])
+// At most one running experiment per config, even when two starts race.
+@Index('uq_experiment_config_running', ['configId'], {
+  unique: true,
+  where: `"status" = 'running'`,
+})
+@Check(
+  'ck_experiment_status',
+  `"status" IN ('draft', 'running', 'paused', 'completed', 'archived')`,
+)
+@Check('ck_experiment_assignment', `"assignment" IN ('consistent', 'random', 'targeting')`)
+@Check('ck_experiment_traffic', '"traffic_percentage" > 0 AND "traffic_percentage" <= 100')
 export class Experiment {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_experiment' })
