@@ -671,17 +671,18 @@ describe('experiments', () => {
     expect(errorCode(response)).toBe('NOT_FOUND');
   });
 
-  it('keeps the running experiment attached across a config edit', async () => {
+  it('refuses to change a config while its experiment runs (CONFLICT naming it), and allows it once paused', async () => {
     const config = await createConfig(app);
     const created = await create({}, config);
     await move(START, created.key);
-    const edited = await updateConfig(app, {
-      key: config.key,
-      expectedVersion: 1,
-      description: 'edited',
-    });
-    expect(edited.errors).toBeUndefined();
+    const edit = () =>
+      updateConfig(app, { key: config.key, expectedVersion: 1, description: 'edited' });
+    const refused = await edit();
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].message).toContain(created.key);
     expect((await snapshotExperiment(config.key))?.key).toBe(created.key);
+    await move(PAUSE, created.key);
+    expect((await edit()).errors).toBeUndefined();
   });
 
   it('tells experimentUpdated subscribers of each transition', async () => {

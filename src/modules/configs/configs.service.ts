@@ -324,6 +324,7 @@ export class ConfigsService {
   ) {
     const environment = await this.environments.resolveForActor(actor, environmentKey);
     const current = await this.find(environment, key);
+    await this.assertNoRunningExperiment(current);
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
       throw AppError.conflict(
         `Config "${key}" changed since version ${expectedVersion}; it is now at version ${current.version}`,
@@ -331,6 +332,24 @@ export class ConfigsService {
       );
     }
     return { environment, current };
+  }
+
+  /**
+   * DESIGN.md's checks on a write: a config whose experiment is running is not edited (its
+   * variants replace its value for the subjects they hold); after role and scope, before
+   * `expectedVersion`. Pausing or completing the experiment frees it.
+   */
+  private async assertNoRunningExperiment(config: BusinessConfig): Promise<void> {
+    const [running] = await this.configs.manager.query(
+      `SELECT key FROM experiment WHERE config_id = $1 AND status = 'running' LIMIT 1`,
+      [config.id],
+    );
+    if (running) {
+      throw AppError.conflict(
+        `Config "${config.key}" has a running experiment "${running.key}"; pause or complete it before changing the config`,
+        { key: config.key, experimentKey: running.key },
+      );
+    }
   }
 
   private async find(environment: EnvironmentIdentity, key: string): Promise<BusinessConfig> {
