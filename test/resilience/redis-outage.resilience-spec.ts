@@ -325,3 +325,30 @@ describeOwnRedis('starting while Redis is down', () => {
     expect(served).toEqual([{ value: 'v3' }]);
   });
 });
+
+/**
+ * Shutdown while Redis is down: BullMQ's worker close waits for its blocking connection to
+ * end, which a reconnecting ioredis connection never does, so app.close() hung until Redis
+ * answered again (and forever when it did not).
+ */
+describeOwnRedis('shutting down while Redis is down', () => {
+  const redis = new OwnRedis();
+
+  afterAll(() => redis.stop());
+
+  it('closes the app, workers included', async () => {
+    await redis.start();
+    const app = await startTestApp({ env: { REDIS_URL: redis.url } });
+    try {
+      await redis.stop();
+      await eventually(async () => (await fetch(`${app.baseUrl}/health/ready`)).status === 503, {
+        what: 'the app to see Redis down',
+      });
+      await timed('shutdown', () => app.close());
+    } finally {
+      // A shutdown that hung (the old behaviour) finishes once Redis answers.
+      await redis.start();
+      await app.close();
+    }
+  });
+});
