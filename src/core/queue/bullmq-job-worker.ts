@@ -8,6 +8,8 @@ import { QueueName } from './queue-name';
 
 /** How long shutdown waits for the jobs in flight before leaving them to be retried. */
 export const SHUTDOWN_JOB_WAIT_MS = 10_000;
+/** How long closing the workers may take once their jobs are done (Redis round trips). */
+const WORKER_CLOSE_WAIT_MS = 2000;
 
 /**
  * Consumes the BullMQ queues in processes that run the worker role: one Worker per queue
@@ -35,10 +37,10 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Lets in-flight jobs finish before the database and Redis connections close, then closes
-   * the workers without BullMQ's own wait for them: that wait ends when the worker's blocking
-   * connection emits 'end', which ioredis never does for a connection that is reconnecting
-   * (Redis down, or just back), so shutdown would hang until Redis answered again.
+   * Lets in-flight jobs finish before the database and Redis connections close. BullMQ's own
+   * close waits for its blocking connection to emit 'end', which ioredis never does for a
+   * connection that is reconnecting (Redis down, or just back): that wait is bounded, so
+   * shutdown never hangs on Redis.
    */
   async beforeApplicationShutdown(): Promise<void> {
     const workers = this.workers.splice(0);
@@ -50,7 +52,12 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
         `${this.running.size} job(s) still running after ${SHUTDOWN_JOB_WAIT_MS} ms at shutdown; BullMQ retries them once their lock expires`,
       );
     }
-    await Promise.all(workers.map((worker) => worker.close(true)));
+    const closing = Promise.allSettled(workers.map((worker) => worker.close()));
+    if (!(await settlesWithin(closing, WORKER_CLOSE_WAIT_MS))) {
+      this.logger.warn(
+        `Queue workers not closed within ${WORKER_CLOSE_WAIT_MS} ms (Redis unreachable); shutting down without them`,
+      );
+    }
   }
 
   private start(queue: QueueName, concurrency: number): Worker {
