@@ -326,3 +326,29 @@ describeOwnRedis('starting while Redis is down', () => {
     expect(served).toEqual([{ value: 'v3' }]);
   });
 });
+
+/**
+ * Shutdown with Redis down or just back: BullMQ's worker close waits for its blocking
+ * connection to end, which a reconnecting ioredis connection never does (its pending
+ * reconnection is cancelled), so app.close() hung for good.
+ */
+describeOwnRedis('shutting down while Redis is down', () => {
+  const redis = new OwnRedis();
+
+  afterAll(() => redis.stop());
+
+  it.each([
+    ['while Redis is down', false],
+    ['right after Redis came back, its connections still reconnecting', true],
+  ])('closes the app, workers included, %s', async (_, restart) => {
+    await redis.start();
+    const app = await startTestApp({ env: { REDIS_URL: redis.url } });
+    await redis.stop();
+    await eventually(async () => (await fetch(`${app.baseUrl}/health/ready`)).status === 503, {
+      what: 'the app to see Redis down',
+    });
+    if (restart) await redis.start();
+    // The old shutdown never ended, Redis back or not: timed() fails instead of hanging.
+    await timed('shutdown', () => app.close());
+  });
+});

@@ -25,7 +25,13 @@ export class OwnRedis {
     );
     await eventually(
       async () => {
-        const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+        // A short disconnectTimeout: ioredis arms it even when the connection failed, and
+        // at its default (2 s) it kept Jest from exiting after the file's last test.
+        const client = new Redis(this.url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          disconnectTimeout: 100,
+        });
         try {
           await client.connect();
           return (await client.ping()) === 'PONG';

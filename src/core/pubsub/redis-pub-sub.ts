@@ -2,6 +2,7 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { isDisconnected, onReconnected, RedisConnections } from '../redis/redis-connections';
+import { settlesWithin } from '../runtime/settles-within';
 import { deliver, encodeMessage, MessageHandler, PubSub } from './pub-sub';
 
 /** How long a PUBLISH may go unanswered before it counts as failed. */
@@ -81,8 +82,14 @@ export class RedisPubSub extends PubSub implements OnApplicationShutdown {
       if (!subscribed.handlers.delete(own) || subscribed.handlers.size > 0) return;
       if (this.channels.get(key) !== subscribed) return;
       this.channels.delete(key);
-      // Commands on one connection run in order, so a SUBSCRIBE sent after this still wins.
-      await this.subscriber.unsubscribe(key);
+      // Commands on one connection run in order, so a SUBSCRIBE sent after this still wins,
+      // and one a reconnection re-sends comes before it.
+      const unsubscribed = this.subscriber.unsubscribe(key);
+      // Down, it waits in the offline queue until Redis is back: nobody waits for that
+      // (shutdown least of all), and no message reaches a handler meanwhile anyway.
+      unsubscribed.catch(() => undefined);
+      if (isDisconnected(this.subscriber)) return;
+      await settlesWithin(unsubscribed, PUBLISH_TIMEOUT_MS);
     };
   }
 

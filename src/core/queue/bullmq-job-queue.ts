@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { isDisconnected, onReconnected, RedisConnections } from '../redis/redis-connections';
 import { DEFAULT_JOB_OPTIONS, JobClass, retryPolicy } from './job';
 import { AddJobOptions, assertDelay, assertInterval, assertJobId, JobQueue } from './job-queue';
+import { settlesWithin } from '../runtime/settles-within';
 import { JobRegistry } from './job-registry';
 import { QueueName } from './queue-name';
 
@@ -151,14 +152,4 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       }
     }
   }
-}
-
-/** Whether `promise` resolved within `ms` (rejects if it rejected); it is left running. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const settled = promise.then(() => true);
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,8 +2,14 @@ import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nest
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { RedisConnections } from '../redis/redis-connections';
+import { settlesWithin } from '../runtime/settles-within';
 import { JobRegistry } from './job-registry';
 import { QueueName } from './queue-name';
+
+/** How long shutdown waits for the jobs in flight before leaving them to be retried. */
+export const SHUTDOWN_JOB_WAIT_MS = 10_000;
+/** How long closing the workers may take once their jobs are done (Redis round trips). */
+const WORKER_CLOSE_WAIT_MS = 2000;
 
 /**
  * Consumes the BullMQ queues in processes that run the worker role: one Worker per queue
@@ -13,6 +19,8 @@ import { QueueName } from './queue-name';
 export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BullMqJobWorker.name);
   private readonly workers: Worker[] = [];
+  /** The jobs this process is running, for shutdown to wait for. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly config: AppConfig,
@@ -28,10 +36,28 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
     this.logger.log(`Consuming queues: ${names || 'none (no job handlers)'}`);
   }
 
-  /** Lets in-flight jobs finish before the database and Redis connections close. */
+  /**
+   * Lets in-flight jobs finish before the database and Redis connections close. BullMQ's own
+   * close waits for its blocking connection to emit 'end', which ioredis never does for a
+   * connection that is reconnecting (Redis down, or just back): that wait is bounded, so
+   * shutdown never hangs on Redis.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     const workers = this.workers.splice(0);
-    await Promise.all(workers.map((worker) => worker.close()));
+    // Fetch nothing more (without waiting: pause(false) has the same wait).
+    await Promise.all(workers.map((worker) => worker.pause(true)));
+    const finished = await settlesWithin(Promise.allSettled(this.running), SHUTDOWN_JOB_WAIT_MS);
+    if (!finished) {
+      this.logger.warn(
+        `${this.running.size} job(s) still running after ${SHUTDOWN_JOB_WAIT_MS} ms at shutdown; BullMQ retries them once their lock expires`,
+      );
+    }
+    const closing = Promise.allSettled(workers.map((worker) => worker.close()));
+    if (!(await settlesWithin(closing, WORKER_CLOSE_WAIT_MS))) {
+      this.logger.warn(
+        `Queue workers not closed within ${WORKER_CLOSE_WAIT_MS} ms (Redis unreachable); shutting down without them`,
+      );
+    }
   }
 
   private start(queue: QueueName, concurrency: number): Worker {
@@ -65,6 +91,15 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (!handler || handler.options.queue !== job.queueName) {
       throw new UnrecoverableError(`No handler for job ${job.name} in queue ${job.queueName}`);
     }
-    await handler.instance.handle(job.data, { jobId: job.id!, attempt: job.attemptsMade + 1 });
+    const handled = handler.instance.handle(job.data, {
+      jobId: job.id!,
+      attempt: job.attemptsMade + 1,
+    });
+    this.running.add(handled);
+    try {
+      await handled;
+    } finally {
+      this.running.delete(handled);
+    }
   }
 }
