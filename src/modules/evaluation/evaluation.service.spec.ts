@@ -28,16 +28,21 @@ function draft(rules: number): ConfigState {
   };
 }
 
-/** The service over a fake draft source: preview needs nothing else. */
+/**
+ * The service over a fake draft source and a snapshot with no running experiment: preview
+ * needs nothing else.
+ */
 function serviceFor(state: ConfigState): EvaluationService {
   const configs = { draftState: () => Promise.resolve({ state, version: 0 }) };
-  return new EvaluationService(
+  const service = new EvaluationService(
     undefined as never,
     undefined as never,
     configs as unknown as ConfigsService,
     undefined as never,
     undefined as never,
   );
+  service.snapshotFor = () => Promise.resolve({ experimentOf: () => undefined } as never);
+  return service;
 }
 
 function input(contexts: number): PreviewEvaluationInput {
