@@ -171,10 +171,18 @@ describeOwnRedis('while Redis is down', () => {
     // hold the event locked in the relay's open transaction (and a pooled connection) for the
     // whole outage, and this pass would not end; it must give up fast, the event left pending.
     await timed('outbox relay pass', () => writer.running.app.get(OutboxRelay).wake());
-    const pending: unknown[] = await writer.running.app.get(DataSource).query(
-      `SELECT o.id FROM outbox_event o JOIN environment e ON e.id = o.environment_id
-       WHERE e.key = $1 AND o.published_at IS NULL FOR UPDATE OF o SKIP LOCKED`,
-      [subscribed],
+    // The pass the commit itself woke may still be giving up when ours returns: the event is
+    // then locked a moment longer, so it is looked for until it is pending and unlocked.
+    const pending = await eventually(
+      async () => {
+        const rows: unknown[] = await writer.running.app.get(DataSource).query(
+          `SELECT o.id FROM outbox_event o JOIN environment e ON e.id = o.environment_id
+           WHERE e.key = $1 AND o.published_at IS NULL FOR UPDATE OF o SKIP LOCKED`,
+          [subscribed],
+        );
+        return rows.length > 0 && rows;
+      },
+      { timeoutMs: ANSWER_WITHIN_MS, what: 'the event pending and unlocked' },
     );
     expect(pending).toHaveLength(1);
   });
