@@ -57,6 +57,9 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn(
         `Queue workers not closed within ${WORKER_CLOSE_WAIT_MS} ms (Redis unreachable); shutting down without them`,
       );
+      // BullMQ's close stops the lock renewal timer only after the wait that did not end; left
+      // running, it would keep the process alive after shutdown (it re-arms every 7.5 s).
+      for (const worker of workers) void lockManagerOf(worker)?.close();
     }
   }
 
@@ -102,4 +105,9 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
       this.running.delete(handled);
     }
   }
+}
+
+/** BullMQ's lock manager of a worker (not in its typings), whose close clears its timer. */
+function lockManagerOf(worker: Worker): { close(): Promise<void> } | undefined {
+  return (worker as unknown as { lockManager?: { close(): Promise<void> } }).lockManager;
 }
