@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../../core/auth/actor';
-import {
-  computeResults,
-  ExperimentResults,
-  MetricInput,
-  ResultsInput,
-} from '../../../engine/stats/results';
+import type { ExperimentResults, MetricInput, ResultsInput } from '../../../engine/stats/results';
 import { ExperimentCounts, VariantCounts } from '../events/experiment-counts';
 import { Experiment } from '../experiment.entity';
 import { ExperimentsService } from '../experiments.service';
@@ -68,6 +63,9 @@ export class ExperimentResultsService {
   async results(actor: Actor, environment: string, key: string): Promise<ExperimentResultsOf> {
     const experiment = await this.experiments.get(actor, environment, key);
     const counts = await this.counts.forExperiment(experiment.id);
+    // The statistics and @stdlib's distributions (~15 MB) load with the first results asked
+    // for, not at start-up: most processes never serve one.
+    const { computeResults } = await import('../../../engine/stats/results');
     return { experimentKey: experiment.key, ...computeResults(resultsInput(experiment, counts)) };
   }
 }
