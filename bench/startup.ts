@@ -2,7 +2,7 @@
 // (first start with an empty DATA_DIR, then a restart) and on PostgreSQL + Redis (first start
 // on an empty database, then a restart); the resident memory of the idle ROLE=all process and
 // its peak during start-up. Each scenario runs BENCH_RUNS times (default 3); the median is
-// reported, with the range. The service runs as `npm start` runs it (its malloc setting).
+// reported, with the range. The service runs as `npm start` runs it (its malloc setting and V8 flags).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,15 +12,19 @@ import { BENCH_REDIS_URL, freshDatabase } from './support';
 
 const main = join(__dirname, '..', 'src', 'main.js');
 
-/** The malloc setting `npm start` (and the container image) runs the service with. */
-function startEnvironment(): Record<string, string> {
+/** How `npm start` runs node: its malloc setting and its V8 flags (decision 0002). */
+function startCommand(): { env: Record<string, string>; nodeArgs: string[] } {
   const packageJson = join(__dirname, '..', '..', 'package.json');
   const { scripts } = JSON.parse(readFileSync(packageJson, 'utf8')) as {
     scripts: Record<string, string>;
   };
   const trim = /MALLOC_TRIM_THRESHOLD_:-(\d+)/.exec(scripts.start);
-  if (!trim) throw new Error('npm start no longer sets MALLOC_TRIM_THRESHOLD_: update the bench');
-  return { MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? trim[1] };
+  const node = /exec node (.*)scripts\/start\.js/.exec(scripts.start);
+  if (!trim || !node) throw new Error('npm start no longer runs as this bench expects: update it');
+  return {
+    env: { MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? trim[1] },
+    nodeArgs: node[1].split(' ').filter(Boolean),
+  };
 }
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IDLE_MS = 5000;
@@ -42,7 +46,8 @@ function memoryMb(pid: number): { rss: number; peak: number } {
 
 async function startOnce(env: Record<string, string | undefined>, port: number): Promise<Sample> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [main], {
+  const start = startCommand();
+  const child = spawn(process.execPath, [...start.nodeArgs, main], {
     env: {
       ...process.env,
       DATABASE_URL: undefined,
@@ -50,7 +55,7 @@ async function startOnce(env: Record<string, string | undefined>, port: number):
       PORT: String(port),
       LOG_LEVEL: 'warn',
       ADMIN_TOKEN: 'bench-admin-token-0123456789',
-      ...startEnvironment(),
+      ...start.env,
       ...env,
     },
     stdio: 'ignore',

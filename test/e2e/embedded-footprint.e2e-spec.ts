@@ -43,6 +43,11 @@ describe('what a start loads', () => {
     expect(await loadedByAStart({}, ['bullmq', 'ioredis'])).toEqual([]);
   }, 120_000);
 
+  it('loads the statistics library (@stdlib) only with the first experiment results', async () => {
+    const stdlib = ['@stdlib/math-base-special-betainc', '@stdlib/math-base-special-erfc'];
+    expect(await loadedByAStart({}, stdlib)).toEqual([]);
+  }, 120_000);
+
   it('loads both with REDIS_URL (even one that does not answer)', async () => {
     const loaded = await loadedByAStart({ REDIS_URL: 'redis://127.0.0.1:1' }, [
       'bullmq',
