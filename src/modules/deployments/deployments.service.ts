@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
-import { Actor, ChangeAuthor } from '../../core/auth/actor';
+import { Actor, ChangeAuthor, systemAuthor } from '../../core/auth/actor';
 import { AppError, ErrorCode } from '../../core/errors/app-error';
 import {
   Connection,
@@ -15,7 +15,6 @@ import { ConfigState, DeploymentStrategy, ValidationIssue } from '../../engine/c
 import { planDeployment } from '../../engine/deployment-schedule';
 import { DeploymentStatus, DeploymentStep } from '../../engine/deployment-state';
 import { validateConfigState } from '../../engine/validate';
-import { isPlainObject } from '../../engine/validate/issues';
 import { BusinessConfig } from '../configs/business-config.entity';
 import { Statement } from '../configs/change-statement';
 import { DeploymentChange } from '../configs/config-change-events';
@@ -32,6 +31,9 @@ import {
   RollbackDeploymentInput,
   StartDeploymentInput,
 } from './dto/deployment.inputs';
+
+/** The author the progression's steps are recorded under in the change history. */
+export const PROGRESSION_AUTHOR = systemAuthor('deployment-progression');
 
 const UNIQUE_VIOLATION = '23505';
 /** A transition retried when a config write landed between reading and writing. */
@@ -150,10 +152,9 @@ export class DeploymentsService {
       unknown
     >;
     const issues = prefixed('candidate', validateConfigState(candidate));
-    const plan = isPlainObject(parameters)
-      ? planDeployment({ strategy, parameters })
-      : { issues: [{ path: '', rule: 'type', message: 'must be an object' }] };
-    if ('issues' in plan) issues.push(...prefixed('parameters', plan.issues));
+    // Its issues name `strategy` and `parameters.<name>`, as the input does.
+    const plan = planDeployment({ strategy, parameters });
+    if ('issues' in plan) issues.push(...plan.issues);
     if (issues.length > 0 || 'issues' in plan) {
       throw AppError.badInput(
         `The deployment of "${config.key}" is invalid: ${issues
@@ -493,7 +494,8 @@ export class DeploymentsService {
     return revision !== null;
   }
 
-  private async find(id: string): Promise<ConfigDeployment> {
+  /** The deployment with this id; NOT_FOUND otherwise. */
+  async find(id: string): Promise<ConfigDeployment> {
     const deployment = await this.findById(id);
     if (!deployment) throw AppError.notFound(`Deployment ${id}`, { id });
     return deployment;
