@@ -418,7 +418,10 @@ const RESTORED_BY_ROLLBACK = [
 ] as const satisfies readonly (keyof ConfigState)[];
 
 /** The state an input asks for: its fields over `base`; rules without an id get one. */
-export function draft(input: ConfigFieldsInput & { valueType?: string }, base: ConfigState): ConfigState {
+export function draft(
+  input: ConfigFieldsInput & { valueType?: string },
+  base: ConfigState,
+): ConfigState {
   const next: Record<string, unknown> = { ...base };
   if (input.valueType !== undefined) next.valueType = input.valueType;
   for (const field of FIELDS) {

@@ -4,16 +4,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { Actor, ChangeAuthor, systemAuthor } from '../../core/auth/actor';
 import { AppError, ErrorCode } from '../../core/errors/app-error';
-import {
-  Connection,
-  decodeCursor,
-  isInstant,
-  PageArgs,
-  toConnection,
-} from '../../core/graphql/pagination';
+import { Connection, decodeCursor, isInstant, toConnection } from '../../core/graphql/pagination';
 import { ConfigState, DeploymentStrategy, ValidationIssue } from '../../engine/config-state';
 import { planDeployment } from '../../engine/deployment-schedule';
-import { DeploymentStatus, DeploymentStep } from '../../engine/deployment-state';
+import { DeploymentStatus } from '../../engine/deployment-state';
 import { validateConfigState } from '../../engine/validate';
 import { BusinessConfig } from '../configs/business-config.entity';
 import { Statement } from '../configs/change-statement';

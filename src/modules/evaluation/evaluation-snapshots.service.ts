@@ -192,7 +192,7 @@ export class EnvironmentSnapshot {
 
   private put(key: string, version: number, state: ConfigState): void {
     this.states.set(key, { version, state });
-    const stored: StoredConfig & { deployment: ActiveDeployment | null } = {
+    const stored: StoredConfig = {
       key,
       version,
       state,
