@@ -14,7 +14,14 @@ import {
   PROGRESSION_AUTHOR,
 } from '../../src/modules/deployments/deployments.service';
 import { GuardService } from '../../src/modules/deployments/guard.service';
-import { errorCode, eventually, GraphQLResponse, startTestApp, TestApp } from '../support/test-app';
+import {
+  errorCode,
+  eventually,
+  GraphQLResponse,
+  hasPostgres,
+  startTestApp,
+  TestApp,
+} from '../support/test-app';
 import { subscribe, wsClient } from '../support/ws-client';
 
 const CHANGES = `query ($environment: String!, $filter: ConfigChangeFilter) {
@@ -498,24 +505,31 @@ describe('deployments', () => {
       expect(await configNow(config.key)).toEqual({ version: 1, value: 'on' });
     });
 
-    it('serves both states from a second instance that loaded the environment during the deployment', async () => {
-      const config = await createConfig(app);
-      const started = await start(config);
-      await move('advance', { id: started.id });
-      const second = await startTestApp({ shareWith: app });
-      try {
-        const snapshot = await second.running.app.get(EvaluationSnapshots).get(environmentId);
-        expect(snapshot.deploymentOf(config.key)).toMatchObject({ id: started.id, percentage: 40 });
-        const here = await served(config.key);
-        const there = new Map(
-          SUBJECTS.map((id) => [id, snapshot.evaluate(config.key, { user: { id } }).value]),
-        );
-        expect(there).toEqual(here);
-      } finally {
-        await second.close();
-        await move('rollback', { id: started.id, reason: 'cleanup' });
-      }
-    });
+    // A second instance shares the database: PostgreSQL only (the embedded one serves one process).
+    (hasPostgres ? it : it.skip)(
+      'serves both states from a second instance that loaded the environment during the deployment',
+      async () => {
+        const config = await createConfig(app);
+        const started = await start(config);
+        await move('advance', { id: started.id });
+        const second = await startTestApp({ shareWith: app });
+        try {
+          const snapshot = await second.running.app.get(EvaluationSnapshots).get(environmentId);
+          expect(snapshot.deploymentOf(config.key)).toMatchObject({
+            id: started.id,
+            percentage: 40,
+          });
+          const here = await served(config.key);
+          const there = new Map(
+            SUBJECTS.map((id) => [id, snapshot.evaluate(config.key, { user: { id } }).value]),
+          );
+          expect(there).toEqual(here);
+        } finally {
+          await second.close();
+          await move('rollback', { id: started.id, reason: 'cleanup' });
+        }
+      },
+    );
   });
 
   describe('progression', () => {
