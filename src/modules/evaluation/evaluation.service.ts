@@ -38,6 +38,7 @@ export interface Explained {
   context: unknown;
   result: Promise<Explanation['result']>;
   explain: Promise<Explanation['steps']>;
+  deployment: Promise<Explanation['deployment'] | null>;
 }
 
 @Injectable()
@@ -117,9 +118,10 @@ export class EvaluationService {
       const explanation = turn.then(() => explainer.explain(context));
       const result = explanation.then(({ result }) => result);
       const explain = explanation.then(({ steps }) => steps);
-      // A query may ask for only one of the two; the other must not fail unhandled.
-      for (const field of [result, explain]) field.catch(() => undefined);
-      return { context, result, explain };
+      const deployment = explanation.then((explained) => explained.deployment ?? null);
+      // A query may ask for only some of them; the others must not fail unhandled.
+      for (const field of [result, explain, deployment]) field.catch(() => undefined);
+      return { context, result, explain, deployment };
     });
   }
 

@@ -243,6 +243,8 @@ export type ExplainKind =
   | 'ANY'
   | 'ARCHIVED'
   | 'CONDITION'
+  /** The active deployment (step 4): outcome true when the candidate state serves the subject, false when the stable state does. Both states' steps follow, the candidate's under deployment.candidate. */
+  | 'DEPLOYMENT'
   /** The running experiment (step 3): whether the subject is in it. Its targeting, traffic (a ROLLOUT step) and VARIANT steps follow. */
   | 'EXPERIMENT'
   | 'ROLLOUT'
