@@ -37,6 +37,9 @@ const EVALUATE = `query ($context: JSON!, $keys: [String!]) {
 
 /** The name of the test app's admin key, recorded as who started, paused, … */
 const ADMIN = expect.stringContaining('admin');
+const PREVIEW = `query ($input: PreviewEvaluationInput!) {
+  previewEvaluation(input: $input) {
+    result { value } deployment { deploymentId percentage served salt bucket } } }`;
 const SUBJECTS = Array.from({ length: 2000 }, (_, i) => `user-${i}`);
 
 type Change = {
@@ -480,6 +483,31 @@ describe('deployments', () => {
         });
         expect(data(response).evaluate[0].value).toBe('candidate');
       }
+
+      // previewEvaluation says which state served each subject, and why.
+      const [inside, outside] = [sample[0], SUBJECTS.find((id) => !atForty.has(id))!];
+      const preview = await app.gql<{
+        previewEvaluation: { result: { value: unknown }; deployment: Record<string, unknown> }[];
+      }>(PREVIEW, {
+        input: {
+          config: { environment: 'development', key: config.key },
+          contexts: [{ user: { id: inside } }, { user: { id: outside } }],
+        },
+      });
+      expect(data(preview).previewEvaluation).toEqual([
+        {
+          result: { value: 'candidate' },
+          deployment: expect.objectContaining({
+            deploymentId: started.id,
+            percentage: 40,
+            served: 'CANDIDATE',
+          }),
+        },
+        {
+          result: { value: 'on' },
+          deployment: expect.objectContaining({ deploymentId: started.id, served: 'STABLE' }),
+        },
+      ]);
 
       const rolledBack = await move('rollback', { id: started.id, reason: 'error rate up' });
       expect(rolledBack).toMatchObject({

@@ -85,12 +85,14 @@ export class EvaluationService {
       }
     });
     const { state, version } = await this.configs.draftState(actor, input.config);
-    // The draft is explained as it would be served: with the config's running experiment.
-    const experiment =
-      (await this.snapshotFor(actor, input.config.environment)).experimentOf(state.key) ?? null;
+    // The draft is explained as it would be served: with the config's running experiment and
+    // active deployment (which state, stable or candidate, each subject is on).
+    const snapshot = await this.snapshotFor(actor, input.config.environment);
+    const experiment = snapshot.experimentOf(state.key) ?? null;
+    const deployment = snapshot.deploymentOf(state.key) ?? null;
     // Before any work on the draft: validating and compiling 100 rules costs more than
     // refusing them.
-    const stepCount = explainStepCount(state, experiment);
+    const stepCount = explainStepCount(state, experiment, deployment);
     const cost = input.contexts.length * stepCount;
     if (cost > PREVIEW_BUDGET) {
       throw AppError.badInput('The preview is over its budget', [
@@ -106,7 +108,7 @@ export class EvaluationService {
     }
     if (issues.length > 0) throw AppError.badInput('The preview input is invalid', issues);
     await nextTurn();
-    const explainer = compileExplainer({ key: state.key, version, state, experiment });
+    const explainer = compileExplainer({ key: state.key, version, state, experiment, deployment });
     let turn = nextTurn();
     let inSlice = 0;
     return input.contexts.map((context) => {
