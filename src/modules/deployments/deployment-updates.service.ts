@@ -40,6 +40,7 @@ export class DeploymentUpdates {
         status: deployment.status as ConfigDeploymentStatus,
         currentStep: deployment.currentStep,
         percentage: deployment.percentage,
+        nextStepAt: deployment.nextStepAt === null ? null : new Date(deployment.nextStepAt),
         revision: update.change.revision,
       });
     });

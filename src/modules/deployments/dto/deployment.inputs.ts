@@ -202,6 +202,9 @@ export class DeploymentUpdatedEvent {
   @Field(() => Number, { description: 'Percent of subjects served the candidate now.' })
   percentage!: number;
 
+  @Field(() => Date, { nullable: true, description: 'When the next step is due after this one.' })
+  nextStepAt!: Date | null;
+
   @Field(() => Int, { description: 'The environment revision the change was given.' })
   revision!: number;
 }
