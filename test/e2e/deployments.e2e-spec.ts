@@ -198,6 +198,12 @@ describe('deployments', () => {
         value: 'after',
       });
       expect(edited.errors).toBeUndefined();
+
+      // The deployment's entries are links of the environment's hash chain like any other.
+      const verified = await app.gql<{ verifyChangeHistory: { valid: boolean; problem: string } }>(
+        `query { verifyChangeHistory(environment: "development") { valid problem } }`,
+      );
+      expect(data(verified).verifyChangeHistory).toEqual({ valid: true, problem: null });
     });
 
     it('completes an immediate deployment at once', async () => {

@@ -34,7 +34,7 @@ export class AdvanceDeploymentJob implements JobHandler<AdvanceDeploymentJobData
     );
     if (outcome.advanced || !outcome.nextStepAt) return;
     await this.queue.add(AdvanceDeploymentJob, data, {
-      jobId: advanceJobId(data, `-at-${outcome.nextStepAt.getTime()}`),
+      jobId: advanceJobId(data, `-again-at-${outcome.nextStepAt.getTime()}`),
       delayMs: Math.max(0, outcome.nextStepAt.getTime() - Date.now()),
     });
   }
