@@ -40,9 +40,10 @@ export interface ConfigChange {
 
 /**
  * A change that leaves the config's state and version as they are but bumps the environment
- * revision with its own history entry (an experiment's or a deployment's transition): `write` must RETURN a
- * row, and match none when the change no longer applies (the caller re-reads to say why). It
- * must lock the config row at `config.version`, so the state the event carries is current.
+ * revision with its own history entry (an experiment's or a deployment's transition): `write`
+ * must RETURN a row, and match none when the change no longer applies (the caller re-reads to
+ * say why). It must lock the config row at `config.version`, so the state the event carries
+ * is current.
  */
 export interface SideChange {
   environmentId: string;
