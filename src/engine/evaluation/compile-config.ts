@@ -139,15 +139,14 @@ function compileDeployment(
     deploymentId: deployment.id,
   });
   if (deployment.percentage >= 100) return candidate;
-  const inCandidate = compileRollout(
-    deployment.percentage,
-    deploymentSalt(key, deployment.id),
-    stickiness,
-  );
-  return (context, targetingKey) =>
-    inCandidate(context, targetingKey) === true
+  const bucketOf = compileBucketing(deploymentSalt(key, deployment.id));
+  const threshold = bucketsIn(deployment.percentage);
+  return (context, targetingKey) => {
+    const subject = stickiness(context, targetingKey);
+    return subject !== undefined && bucketOf(subject) < threshold
       ? candidate(context, targetingKey)
       : stable(context, targetingKey);
+  };
 }
 
 /**
