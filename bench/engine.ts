@@ -15,8 +15,9 @@
 // hashes the traffic salt, and a subject outside it goes on to the rules.
 // Then ours with an active deployment on each config (its candidate: the same rule with a 50%
 // rollout) against ours without, once per percentage in BENCH_DEPLOYMENT_PERCENTAGES (default
-// "10,50"), the same way (target: within 10%). Every evaluation hashes the deployment salt,
-// then runs the candidate's rules or the stable state's.
+// "10,50"), the same way (target: within 10%), and at the last of them on 1 config in 10 (a few
+// configs deploying among many). Every evaluation of a deploying config hashes the deployment
+// salt, then runs the candidate's rules or the stable state's. Either list may be empty.
 import { cpus } from 'node:os';
 import {
   CompiledConfig,
@@ -55,13 +56,15 @@ const CAPS = {
 /** The served share of matched pairs must be within this of ROLLOUT_PERCENT. */
 const SHARE_TOLERANCE = 1;
 const SPEED_TARGET = 5;
-const EXPERIMENT_TRAFFIC = (process.env.BENCH_EXPERIMENT_TRAFFIC ?? '100,10')
-  .split(',')
-  .map(Number);
+/** A comma-separated list of percentages from the environment; empty for none. */
+const percentagesFrom = (value: string) =>
+  value
+    .split(',')
+    .filter((item) => item.trim() !== '')
+    .map(Number);
+const EXPERIMENT_TRAFFIC = percentagesFrom(process.env.BENCH_EXPERIMENT_TRAFFIC ?? '100,10');
 const EXPERIMENT_ROUNDS = Number(process.env.BENCH_EXPERIMENT_ROUNDS ?? 3);
-const DEPLOYMENT_PERCENTAGES = (process.env.BENCH_DEPLOYMENT_PERCENTAGES ?? '10,50')
-  .split(',')
-  .map(Number);
+const DEPLOYMENT_PERCENTAGES = percentagesFrom(process.env.BENCH_DEPLOYMENT_PERCENTAGES ?? '10,50');
 /** Ours with an experiment (or a deployment) may take at most this much longer than without. */
 const EXPERIMENT_OVERHEAD_TARGET = 0.1;
 
@@ -125,7 +128,8 @@ interface Attachment {
   /** What the report calls it: `a running experiment on each config (...)`. */
   label: string;
   short: string;
-  attach(config: BenchConfig): Pick<StoredConfig, 'experiment' | 'deployment'>;
+  /** What config `index` gets; nothing for configs it leaves alone. */
+  attach(config: BenchConfig, index: number): Pick<StoredConfig, 'experiment' | 'deployment'>;
   /** Whether a result came from what was attached (it served this pair). */
   served(result: EvaluationResult): boolean;
   /** The percent of pairs `served` should take (± SHARE_TOLERANCE). */
@@ -145,13 +149,13 @@ function compareAttached(
   const contexts = subjects.map(contextOf);
   const compile = (attached: boolean) => {
     const shared = new SharedConditions();
-    return configs.map((config) =>
+    return configs.map((config, index) =>
       compileConfig(
         {
           key: config.key,
           version: 1,
           state: benchConfigState(config),
-          ...(attached ? attachment.attach(config) : {}),
+          ...(attached ? attachment.attach(config, index) : {}),
         },
         shared,
       ),
@@ -226,22 +230,27 @@ const experimentAttachment = (traffic: number): Attachment => ({
 });
 
 /**
- * An active deployment on each config at `percentage`: its candidate is the same config with
- * its rule's rollout at 50% instead of 25%. Every bench subject has a user id, so the
- * deployment serves `percentage` % of the pairs its candidate state.
+ * An active deployment at `percentage` on one config in `every` (each, by default): its
+ * candidate is the same config with its rule's rollout at 50% instead of 25%. Every bench
+ * subject has a user id, so the deployments serve `percentage / every` % of the pairs.
  */
-const deploymentAttachment = (percentage: number): Attachment => ({
-  label: `an active deployment on each config at ${percentage}% (candidate: rule rollout 50%)`,
+const deploymentAttachment = (percentage: number, every = 1): Attachment => ({
+  label:
+    `an active deployment on ${every === 1 ? 'each config' : `1 config in ${every}`} at ` +
+    `${percentage}% (candidate: rule rollout 50%)`,
   short: 'deployment',
-  attach: (config) => ({
-    deployment: {
-      id: `${config.key}-deployment`,
-      percentage,
-      candidate: benchConfigState(config, 50),
-    },
-  }),
+  attach: (config, index) =>
+    index % every === 0
+      ? {
+          deployment: {
+            id: `${config.key}-deployment`,
+            percentage,
+            candidate: benchConfigState(config, 50),
+          },
+        }
+      : {},
   served: (result) => result.deploymentId !== undefined,
-  share: percentage,
+  share: percentage / every,
 });
 
 interface Checked {
@@ -359,7 +368,9 @@ async function main(): Promise<void> {
   if (!consistent) console.error('FAILED: a timed round served other pairs than the check');
   const attachments = [
     ...EXPERIMENT_TRAFFIC.map(experimentAttachment),
-    ...DEPLOYMENT_PERCENTAGES.map(deploymentAttachment),
+    ...DEPLOYMENT_PERCENTAGES.map((percentage) => deploymentAttachment(percentage)),
+    // As a snapshot usually is: a few configs deploying among many that are not.
+    ...DEPLOYMENT_PERCENTAGES.slice(-1).map((percentage) => deploymentAttachment(percentage, 10)),
   ];
   for (const attachment of attachments) {
     if (!compareAttached(configs, subjects, attachment)) process.exit(1);

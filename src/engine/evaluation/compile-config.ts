@@ -80,7 +80,7 @@ function stateStickiness(state: ConfigState, shared?: SharedConditions): Stickin
 }
 
 /**
- * Steps 2, 5 and 6 of one state (the config's, or a deployment's candidate): DISABLED when
+ * Steps 2 and 5-7 of one state (the config's, or a deployment's candidate): DISABLED when
  * archived, else its rules in order, then its rollout. Every result it can give is made here,
  * frozen, with `extra` (a candidate's carry its deployment's id).
  */
@@ -139,15 +139,14 @@ function compileDeployment(
     deploymentId: deployment.id,
   });
   if (deployment.percentage >= 100) return candidate;
-  const inCandidate = compileRollout(
-    deployment.percentage,
-    deploymentSalt(key, deployment.id),
-    stickiness,
-  );
-  return (context, targetingKey) =>
-    inCandidate(context, targetingKey) === true
+  const bucketOf = compileBucketing(deploymentSalt(key, deployment.id));
+  const threshold = bucketsIn(deployment.percentage);
+  return (context, targetingKey) => {
+    const subject = stickiness(context, targetingKey);
+    return subject !== undefined && bucketOf(subject) < threshold
       ? candidate(context, targetingKey)
       : stable(context, targetingKey);
+  };
 }
 
 /**
