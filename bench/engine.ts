@@ -13,12 +13,19 @@
 // (default 3) rounds interleaved, medians compared (target: within 10%). At 100% every subject
 // with an id is in, one hash (its variant) replaces the rules; below 100% every evaluation also
 // hashes the traffic salt, and a subject outside it goes on to the rules.
+// Then ours with an active deployment on each config (its candidate: the same rule with a 50%
+// rollout) against ours without, once per percentage in BENCH_DEPLOYMENT_PERCENTAGES (default
+// "10,50"), the same way (target: within 10%), and at the last of them on 1 config in 10 (a few
+// configs deploying among many). Every evaluation of a deploying config hashes the deployment
+// salt, then runs the candidate's rules or the stable state's. Either list may be empty.
 import { cpus } from 'node:os';
 import {
   CompiledConfig,
   compileConfig,
   evaluateAll,
+  StoredConfig,
 } from '../src/engine/evaluation/compile-config';
+import { EvaluationResult } from '../src/engine/evaluation/result';
 import { RunningExperiment } from '../src/engine/experiment-state';
 import { SharedConditions } from '../src/engine/evaluation/shared';
 import {
@@ -49,11 +56,16 @@ const CAPS = {
 /** The served share of matched pairs must be within this of ROLLOUT_PERCENT. */
 const SHARE_TOLERANCE = 1;
 const SPEED_TARGET = 5;
-const EXPERIMENT_TRAFFIC = (process.env.BENCH_EXPERIMENT_TRAFFIC ?? '100,10')
-  .split(',')
-  .map(Number);
+/** A comma-separated list of percentages from the environment; empty for none. */
+const percentagesFrom = (value: string) =>
+  value
+    .split(',')
+    .filter((item) => item.trim() !== '')
+    .map(Number);
+const EXPERIMENT_TRAFFIC = percentagesFrom(process.env.BENCH_EXPERIMENT_TRAFFIC ?? '100,10');
 const EXPERIMENT_ROUNDS = Number(process.env.BENCH_EXPERIMENT_ROUNDS ?? 3);
-/** Ours with an experiment may take at most this much longer than without. */
+const DEPLOYMENT_PERCENTAGES = percentagesFrom(process.env.BENCH_DEPLOYMENT_PERCENTAGES ?? '10,50');
+/** Ours with an experiment (or a deployment) may take at most this much longer than without. */
 const EXPERIMENT_OVERHEAD_TARGET = 0.1;
 
 /** The evaluation context of a bench subject. */
@@ -111,41 +123,58 @@ function benchExperiment(config: BenchConfig, trafficPercentage: number): Runnin
   };
 }
 
+/** What a comparison attaches to every bench config (an experiment, a deployment). */
+interface Attachment {
+  /** What the report calls it: `a running experiment on each config (...)`. */
+  label: string;
+  short: string;
+  /** What config `index` gets; nothing for configs it leaves alone. */
+  attach(config: BenchConfig, index: number): Pick<StoredConfig, 'experiment' | 'deployment'>;
+  /** Whether a result came from what was attached (it served this pair). */
+  served(result: EvaluationResult): boolean;
+  /** The percent of pairs `served` should take (± SHARE_TOLERANCE). */
+  share: number;
+}
+
 /**
- * Ours with a running experiment on every config against ours without, the same configs and
- * contexts. Checked first: the experiment takes `traffic` % ± 1% of the pairs, and every other
- * pair gets what it gets without the experiment.
+ * Ours with `attachment` on each config against ours without, the same configs and contexts.
+ * Checked first: the attachment serves `share` % ± 1% of the pairs, and every other pair gets
+ * what it gets without it.
  */
-function compareExperiment(configs: BenchConfig[], subjects: Subject[], traffic: number): boolean {
+function compareAttached(
+  configs: BenchConfig[],
+  subjects: Subject[],
+  attachment: Attachment,
+): boolean {
   const contexts = subjects.map(contextOf);
-  const compile = (withExperiment: boolean) => {
+  const compile = (attached: boolean) => {
     const shared = new SharedConditions();
-    return configs.map((config) =>
+    return configs.map((config, index) =>
       compileConfig(
         {
           key: config.key,
           version: 1,
           state: benchConfigState(config),
-          experiment: withExperiment ? benchExperiment(config, traffic) : undefined,
+          ...(attached ? attachment.attach(config, index) : {}),
         },
         shared,
       ),
     );
   };
   const without = compile(false);
-  const withExperiment = compile(true);
-  let inExperiment = 0;
+  const withAttached = compile(true);
+  let inside = 0;
   let mismatches = 0;
   for (const context of contexts) {
     const plain = evaluateAll(without, context);
-    evaluateAll(withExperiment, context).forEach((result, i) => {
-      if (result.reason === 'EXPERIMENT') inExperiment += 1;
+    evaluateAll(withAttached, context).forEach((result, i) => {
+      if (attachment.served(result)) inside += 1;
       else if (result.value !== plain[i].value || result.reason !== plain[i].reason)
         mismatches += 1;
     });
   }
-  const share = (100 * inExperiment) / (contexts.length * configs.length);
-  const shareOk = Math.abs(share - traffic) <= SHARE_TOLERANCE;
+  const share = (100 * inside) / (contexts.length * configs.length);
+  const shareOk = Math.abs(share - attachment.share) <= SHARE_TOLERANCE;
 
   const round = (compiled: CompiledConfig[]) => {
     const started = process.hrtime.bigint();
@@ -158,7 +187,7 @@ function compareExperiment(configs: BenchConfig[], subjects: Subject[], traffic:
   const times = { without: [] as number[], with: [] as number[] };
   for (let i = 0; i <= EXPERIMENT_ROUNDS; i += 1) {
     const a = round(without);
-    const b = round(withExperiment);
+    const b = round(withAttached);
     if (i > 0) {
       times.without.push(a.elapsed);
       times.with.push(b.elapsed);
@@ -168,15 +197,14 @@ function compareExperiment(configs: BenchConfig[], subjects: Subject[], traffic:
   const nsWithout = median(times.without) / evaluations;
   const nsWith = median(times.with) / evaluations;
   const overhead = nsWith / nsWithout - 1;
+  const { short } = attachment;
   console.log();
+  console.log(`ours with ${attachment.label} vs without, median of ${EXPERIMENT_ROUNDS} rounds:`);
+  console.log(`  without ${short.padEnd(12)} ${nsWithout.toFixed(1).padStart(7)} ns/evaluation`);
   console.log(
-    `ours with a running experiment on each config (consistent, 2 variants, ` +
-      `${traffic}% traffic) vs without, median of ${EXPERIMENT_ROUNDS} rounds:`,
-  );
-  console.log(`  without experiment   ${nsWithout.toFixed(1).padStart(7)} ns/evaluation`);
-  console.log(
-    `  with experiment      ${nsWith.toFixed(1).padStart(7)} ns/evaluation   ` +
-      `${share.toFixed(2)}% of pairs in the experiment${shareOk ? '' : '!'}, ${mismatches} mismatches`,
+    `  with ${short.padEnd(15)} ${nsWith.toFixed(1).padStart(7)} ns/evaluation   ` +
+      `${share.toFixed(2)}% of pairs served by the ${short}${shareOk ? '' : '!'}, ` +
+      `${mismatches} mismatches`,
   );
   console.log(
     `  with / without: ${(100 * overhead >= 0 ? '+' : '') + (100 * overhead).toFixed(1)}% ` +
@@ -184,13 +212,46 @@ function compareExperiment(configs: BenchConfig[], subjects: Subject[], traffic:
   );
   if (!shareOk || mismatches > 0) {
     console.error(
-      `FAILED: the experiment takes ${share.toFixed(2)}% of pairs (expected ${traffic}% ± ` +
-        `${SHARE_TOLERANCE}%), or changes ${mismatches} results outside it`,
+      `FAILED: the ${short} serves ${share.toFixed(2)}% of pairs (expected ` +
+        `${attachment.share}% ± ${SHARE_TOLERANCE}%), or changes ${mismatches} results outside it`,
     );
     return false;
   }
   return true;
 }
+
+/** A running experiment on each config at `traffic` %: consistent, two variants of 50%. */
+const experimentAttachment = (traffic: number): Attachment => ({
+  label: `a running experiment on each config (consistent, 2 variants, ${traffic}% traffic)`,
+  short: 'experiment',
+  attach: (config) => ({ experiment: benchExperiment(config, traffic) }),
+  served: (result) => result.reason === 'EXPERIMENT',
+  share: traffic,
+});
+
+/**
+ * An active deployment at `percentage` on one config in `every` (each, by default): its
+ * candidate is the same config with its rule's rollout at 50% instead of 25%. Every bench
+ * subject has a user id, so the deployments serve `percentage / every` % of the pairs.
+ */
+const deploymentAttachment = (percentage: number, every = 1): Attachment => ({
+  label:
+    `an active deployment on ${every === 1 ? 'each config' : `1 config in ${every}`} at ` +
+    `${percentage}% (candidate: rule rollout 50%)`,
+  short: 'deployment',
+  attach: (config, index) =>
+    index % every === 0
+      ? {
+          deployment: {
+            id: `${config.key}-deployment`,
+            percentage,
+            candidate: benchConfigState(config, 50),
+          },
+        }
+      : {},
+  served: (result) => result.deploymentId !== undefined,
+  share: percentage / every,
+});
 
 interface Checked {
   matched: number;
@@ -305,8 +366,14 @@ async function main(): Promise<void> {
     `ours / fastest peer (${fastest.engine.name}): ${speedUp.toFixed(1)}x (target >= ${SPEED_TARGET}x)`,
   );
   if (!consistent) console.error('FAILED: a timed round served other pairs than the check');
-  for (const traffic of EXPERIMENT_TRAFFIC) {
-    if (!compareExperiment(configs, subjects, traffic)) process.exit(1);
+  const attachments = [
+    ...EXPERIMENT_TRAFFIC.map(experimentAttachment),
+    ...DEPLOYMENT_PERCENTAGES.map((percentage) => deploymentAttachment(percentage)),
+    // As a snapshot usually is: a few configs deploying among many that are not.
+    ...DEPLOYMENT_PERCENTAGES.slice(-1).map((percentage) => deploymentAttachment(percentage, 10)),
+  ];
+  for (const attachment of attachments) {
+    if (!compareAttached(configs, subjects, attachment)) process.exit(1);
   }
   if (failed) {
     console.error(

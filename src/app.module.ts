@@ -18,6 +18,7 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { ConfigsModule } from './modules/configs/configs.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { EvaluationModule } from './modules/evaluation/evaluation.module';
+import { DeploymentsModule } from './modules/deployments/deployments.module';
 import { ExperimentsModule } from './modules/experiments/experiments.module';
 import { HistoryModule } from './modules/history/history.module';
 import { OfrepModule } from './modules/ofrep/ofrep.module';
@@ -59,6 +60,7 @@ export class AppModule {
         ConfigsModule,
         EvaluationModule,
         ExperimentsModule,
+        DeploymentsModule,
         UsageModule,
         ExperimentEventsModule,
         ExperimentResultsModule,

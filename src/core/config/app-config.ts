@@ -242,6 +242,16 @@ export class AppConfig {
   EXPERIMENT_AGGREGATE_MS = 60_000;
 
   /**
+   * How often the worker sweeps for deployments whose next step is overdue without a job
+   * (a lost Redis, a restarted worker); each step is otherwise a delayed job of its own.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(3_600_000)
+  DEPLOYMENT_SWEEP_MS = 30_000;
+
+  /**
    * Experiment events are aggregated once this old (by arrival): time for the exposure they
    * follow, held until its process's usage flush, to be stored. Longer than USAGE_FLUSH_MS.
    */

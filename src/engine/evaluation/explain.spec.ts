@@ -1,5 +1,8 @@
 import { bucketOf } from '../bucketing';
+import { ConfigState } from '../config-state';
+import { ActiveDeployment } from '../deployment-state';
 import { RunningExperiment } from '../experiment-state';
+import { compileConfig } from './compile-config';
 import { ExplainStep, explainConfig, explainStepCount } from './explain';
 import { de, pro, stored } from './test-support';
 
@@ -235,6 +238,149 @@ describe('explainConfig: a running experiment (step 3)', () => {
         expect(explainConfig(config, { user }).steps).toHaveLength(
           explainStepCount(config.state, running),
         );
+      }
+    }
+  });
+});
+
+describe('explainConfig: an active deployment (step 4)', () => {
+  const salt = 'checkout.banner:d1';
+  const subject = (inside: boolean, percentage = 40) => {
+    for (let i = 0; ; i += 1) {
+      if (bucketOf(salt, `u${i}`) < percentage * 100 === inside) return `u${i}`;
+    }
+  };
+  const withDeployment = (percentage: number, candidate: Partial<ConfigState> = {}) => ({
+    ...stored({ targetingRules: [{ id: 'pro', condition: pro, value: 'stable-pro' }] }),
+    deployment: {
+      id: 'd1',
+      percentage,
+      candidate: {
+        ...stored().state,
+        value: 'candidate',
+        targetingRules: [{ id: 'de', condition: de, value: 'candidate-de' }],
+        ...candidate,
+      },
+    },
+  });
+
+  it('says the candidate served, with the bucket, and lists the stable steps as not reached', () => {
+    const id = subject(true);
+    const bucket = bucketOf(salt, id);
+    const { result, steps, deployment } = explainConfig(withDeployment(40), {
+      user: { id, plan: 'pro', country: 'DE' },
+    });
+    expect(result).toMatchObject({ value: 'candidate-de', ruleId: 'de', deploymentId: 'd1' });
+    expect(deployment).toEqual({
+      deploymentId: 'd1',
+      percentage: 40,
+      served: 'candidate',
+      bucket,
+      salt,
+    });
+    expect(path(steps)).toEqual([
+      'deployment true',
+      'targetingRules[0] not reached',
+      'targetingRules[0].condition not reached',
+      'targetingRules[0].rolloutPercentage not reached',
+      'rolloutPercentage not reached',
+      'deployment.candidate.targetingRules[0] true',
+      'deployment.candidate.targetingRules[0].condition true',
+      'deployment.candidate.targetingRules[0].rolloutPercentage true',
+      'deployment.candidate.rolloutPercentage not reached',
+    ]);
+    expect(steps[0]).toEqual({
+      path: 'deployment',
+      kind: 'DEPLOYMENT',
+      reached: true,
+      outcome: true,
+      detail: `deployment "d1" at 40%: bucket ${bucket} of 10000 for "${id}" (salt "${salt}") is inside, the candidate state serves`,
+    });
+    expect(steps[1].detail).toBe('not reached: deployment "d1" serves the candidate state');
+  });
+
+  it('says the stable state served a subject outside, or one without a stickiness value', () => {
+    const id = subject(false);
+    const outside = explainConfig(withDeployment(40), { user: { id, plan: 'pro' } });
+    expect(outside.result).toMatchObject({ value: 'stable-pro', ruleId: 'pro' });
+    expect(outside.result).not.toHaveProperty('deploymentId');
+    expect(outside.deployment).toMatchObject({ served: 'stable', bucket: bucketOf(salt, id) });
+    expect(path(outside.steps)).toEqual([
+      'deployment false',
+      'targetingRules[0] true',
+      'targetingRules[0].condition true',
+      'targetingRules[0].rolloutPercentage true',
+      'rolloutPercentage not reached',
+      'deployment.candidate.targetingRules[0] not reached',
+      'deployment.candidate.targetingRules[0].condition not reached',
+      'deployment.candidate.targetingRules[0].rolloutPercentage not reached',
+      'deployment.candidate.rolloutPercentage not reached',
+    ]);
+    expect(outside.steps[0].detail).toMatch(/is outside, the stable state serves$/);
+    expect(outside.steps[5].detail).toBe('not reached: the stable state serves');
+    const anonymous = explainConfig(withDeployment(40), { user: { plan: 'free' } });
+    expect(anonymous.deployment).toMatchObject({ served: 'stable', bucket: null });
+    expect(anonymous.steps[0].detail).toBe(
+      'deployment "d1" at 40%: no stickiness value at user.id or device.id, the stable state serves',
+    );
+  });
+
+  it('takes everyone at 100% and no one at 0%, and explains an archived candidate', () => {
+    const all = explainConfig(withDeployment(100), {});
+    expect(all.deployment).toMatchObject({ served: 'candidate', bucket: null });
+    expect(all.steps[0].detail).toBe(
+      'deployment "d1" at 100%: the candidate state serves every subject',
+    );
+    const none = explainConfig(withDeployment(0), { user: { id: 'u1' } });
+    expect(none.deployment?.served).toBe('stable');
+    const archived = explainConfig(withDeployment(100, { archived: true }), {});
+    expect(archived.result).toMatchObject({ reason: 'DISABLED', deploymentId: 'd1' });
+    expect(archived.steps.at(-1)).toEqual({
+      path: 'deployment.candidate',
+      kind: 'ARCHIVED',
+      reached: true,
+      outcome: true,
+      detail: 'archived: the default value, DISABLED',
+    });
+  });
+
+  it('is not reached when a running experiment served', () => {
+    const experiment: RunningExperiment = {
+      id: 'e1',
+      key: 'exp-42',
+      assignment: 'consistent',
+      trafficPercentage: 100,
+      variants: [{ key: 'a', name: 'A', value: 'va', weight: 100, control: true }],
+    };
+    const { steps, deployment } = explainConfig(
+      { ...withDeployment(100), experiment },
+      { user: { id: 'u1' } },
+    );
+    expect(deployment).toMatchObject({ served: null, bucket: bucketOf(salt, 'u1') });
+    const step = steps.find((s) => s.kind === 'DEPLOYMENT');
+    expect(step).toMatchObject({
+      reached: false,
+      detail: 'not reached: experiment "exp-42" served variant "a"',
+    });
+    expect(steps.filter((s) => s.reached).map((s) => s.path)).toEqual([
+      'experiment',
+      'experiment.trafficPercentage',
+      'experiment.variants[0]',
+    ]);
+  });
+
+  it('lists as many steps as explainStepCount says, and agrees with the evaluator', () => {
+    for (const percentage of [0, 40, 100]) {
+      for (const archived of [false, true]) {
+        const config = withDeployment(percentage, { archived });
+        const compiled = compileConfig(config);
+        for (const user of [{ id: subject(true), country: 'DE' }, { id: subject(false) }, {}]) {
+          const { result, steps } = explainConfig(config, { user });
+          expect(result).toEqual(compiled.evaluate({ user }));
+          expect(steps).toHaveLength(
+            explainStepCount(config.state, null, config.deployment as ActiveDeployment),
+          );
+        }
       }
     }
   });

@@ -1,17 +1,26 @@
 import { bucketOf, BUCKETS, isInPercentage } from '../bucketing';
 import { Condition, ConfigState } from '../config-state';
 import { AttributeGetter, compileAttribute, isMissing } from './attribute';
-import { compileConfig, StoredConfig } from './compile-config';
+import { compileConfig, deploymentSalt, StoredConfig } from './compile-config';
 import { compileCondition, Predicate } from './conditions';
 import { EvaluationResult } from './result';
 import { trafficSalt, variantBounds, variantSalt } from './experiment';
 import { RunningExperiment } from '../experiment-state';
+import { ActiveDeployment } from '../deployment-state';
 import { beginSession, SharedConditions } from './shared';
 import { isPlainObject } from '../validate/issues';
 import { compileStickiness, stickinessPaths } from './stickiness';
 
 export type ExplainKind =
-  'ARCHIVED' | 'EXPERIMENT' | 'VARIANT' | 'RULE' | 'ALL' | 'ANY' | 'CONDITION' | 'ROLLOUT';
+  | 'ARCHIVED'
+  | 'EXPERIMENT'
+  | 'VARIANT'
+  | 'DEPLOYMENT'
+  | 'RULE'
+  | 'ALL'
+  | 'ANY'
+  | 'CONDITION'
+  | 'ROLLOUT';
 
 /**
  * One node of the explanation, in tree order (a parent before its children); `path` says
@@ -37,9 +46,23 @@ export interface ExplainStep {
   detail?: string;
 }
 
+/** Which state an active deployment (step 4) served a subject, and why. */
+export interface DeploymentExplanation {
+  deploymentId: string;
+  percentage: number;
+  /** `candidate` or `stable`; null when a running experiment served before step 4. */
+  served: 'stable' | 'candidate' | null;
+  /** The subject's bucket of `salt`; null when the context has no stickiness value. */
+  bucket: number | null;
+  /** `<configKey>:<deploymentId>`. */
+  salt: string;
+}
+
 export interface Explanation {
   result: EvaluationResult;
   steps: ExplainStep[];
+  /** Present when the config has an active deployment. */
+  deployment?: DeploymentExplanation;
 }
 
 /** A config compiled once to explain any number of contexts. */
@@ -91,17 +114,29 @@ function conditionSize(condition: unknown): number {
 /**
  * Steps in each explanation of `state` (every node is listed, reached or not): known before
  * anything is validated or compiled, so a caller can refuse a preview over its budget before
- * doing any work for it. Counts a draft as written; once valid, it is the exact count.
+ * doing any work for it. Counts a draft as written; once valid, it is the exact count. An
+ * active deployment adds its own step and every step of its candidate state.
  */
 export function explainStepCount(
   state: Pick<ConfigState, 'archived' | 'targetingRules'>,
   experiment?: RunningExperiment | null,
+  deployment?: ActiveDeployment | null,
 ): number {
+  if (state.archived) return 1;
+  return (
+    stateStepCount(state) +
+    (experiment ? experimentStepCount(experiment) : 0) +
+    (deployment ? 1 + stateStepCount(deployment.candidate) : 0)
+  );
+}
+
+/** A state's steps: its rules (each itself, its condition and its rollout), then its rollout. */
+function stateStepCount(state: Pick<ConfigState, 'archived' | 'targetingRules'>): number {
   if (state.archived) return 1;
   const rules: unknown[] = Array.isArray(state.targetingRules) ? state.targetingRules : [];
   return rules.reduce(
     (n: number, rule) => n + 2 + conditionSize(isPlainObject(rule) ? rule.condition : undefined),
-    1 + (experiment ? experimentStepCount(experiment) : 0),
+    1,
   );
 }
 
@@ -269,39 +304,35 @@ function explainPlan(plan: Plan, context: unknown, steps: ExplainStep[]): boolea
 }
 
 /**
- * Compiles a config to explain contexts: the result (the compiled evaluator's, so the
- * explanation cannot disagree with what is served) and the path evaluation took to it, each
- * rule, condition and rollout with its outcome, and the rest marked not reached.
+ * Explains one state's rules and rollout (the config's, or a deployment's candidate, whose
+ * paths start with `prefix`): pushes their steps, evaluated, or all not reached with `skip`
+ * as the reason when a step before decided.
  */
-export function compileExplainer(stored: StoredConfig): Explainer {
-  // The leaves share the evaluator's compiled tests: one compilation per distinct condition.
-  const shared = new SharedConditions();
-  const evaluator = compileConfig(stored, shared);
-  const { key, state } = stored;
+type StateExplainer = (context: unknown, steps: ExplainStep[], skip?: string) => void;
+
+function compileStateExplainer(
+  key: string,
+  state: ConfigState,
+  prefix: string,
+  shared: SharedConditions,
+): StateExplainer {
+  const at = (path: string) => (prefix ? `${prefix}.${path}` : path);
   if (state.archived) {
-    return {
-      explain: (context) => ({
-        result: evaluator.evaluate(context),
-        steps: [
-          {
-            path: '',
-            kind: 'ARCHIVED',
-            reached: true,
-            outcome: true,
-            detail: 'archived: every context gets the default value',
-          },
-        ],
-      }),
-    };
+    return (_context, steps, skip) =>
+      steps.push({
+        path: prefix,
+        kind: 'ARCHIVED',
+        reached: skip === undefined,
+        outcome: skip === undefined,
+        detail: skip ?? 'archived: the default value, DISABLED',
+      });
   }
   const paths = stickinessPaths(state.stickiness);
   const stickiness = compileStickiness(paths);
-  const experiment =
-    stored.experiment && compileExperimentExplainer(stored.experiment, paths, shared);
   const rules = state.targetingRules.map((rule, i) => ({
     id: rule.id,
-    path: `targetingRules[${i}]`,
-    condition: planCondition(rule.condition, `targetingRules[${i}].condition`, shared),
+    path: at(`targetingRules[${i}]`),
+    condition: planCondition(rule.condition, at(`targetingRules[${i}].condition`), shared),
     percentage: rule.rolloutPercentage ?? 100,
     salt: `${key}:${rule.id}`,
   }));
@@ -338,14 +369,10 @@ export function compileExplainer(stored: StoredConfig): Explainer {
     detail,
   });
 
-  const explain = (context: unknown): Explanation => {
-    const result = evaluator.evaluate(context);
-    // The leaves' memo answers for this context from here on (see shared.ts).
-    beginSession();
+  return (context, steps, skip) => {
     const subject = stickiness(context);
-    const steps: ExplainStep[] = [];
     // Why the steps from here on were not reached, once something served.
-    let decided = experiment ? experiment(context, subject, result, steps) : undefined;
+    let decided = skip;
     for (const rule of rules) {
       const rolloutPath = `${rule.path}.rolloutPercentage`;
       if (decided !== undefined) {
@@ -384,10 +411,113 @@ export function compileExplainer(stored: StoredConfig): Explainer {
     }
     steps.push(
       decided === undefined
-        ? rollout('rolloutPercentage', state.rolloutPercentage, key, subject)
-        : notReached('rolloutPercentage', decided),
+        ? rollout(at('rolloutPercentage'), state.rolloutPercentage, key, subject)
+        : notReached(at('rolloutPercentage'), decided),
     );
-    return { result, steps };
+  };
+}
+
+/**
+ * Explains step 4: pushes the deployment's step and returns which state went on (the
+ * evaluator's answer, read from `result`; the bucket is the reference `bucketOf`'s).
+ */
+function explainDeployment(
+  key: string,
+  deployment: ActiveDeployment,
+  paths: readonly string[],
+  subject: string | undefined,
+  result: EvaluationResult,
+  steps: ExplainStep[],
+  skip: string | undefined,
+): DeploymentExplanation {
+  const { id, percentage } = deployment;
+  const salt = deploymentSalt(key, id);
+  const bucket = subject === undefined ? null : bucketOf(salt, subject);
+  const candidate = result.deploymentId === id;
+  const served = skip !== undefined ? null : candidate ? 'candidate' : 'stable';
+  const serves = `the ${served} state serves`;
+  const detail =
+    skip ??
+    (percentage >= 100
+      ? `deployment "${id}" at 100%: ${serves} every subject`
+      : percentage <= 0
+        ? `deployment "${id}" at 0%: ${serves} every subject`
+        : bucket === null
+          ? `deployment "${id}" at ${percentage}%: no stickiness value at ${paths.join(' or ')}, ${serves}`
+          : `deployment "${id}" at ${percentage}%: bucket ${bucket} of ${BUCKETS} for "${subject}" (salt "${salt}") is ${candidate ? 'inside' : 'outside'}, ${serves}`);
+  steps.push({
+    path: 'deployment',
+    kind: 'DEPLOYMENT',
+    reached: skip === undefined,
+    outcome: skip === undefined && candidate,
+    detail,
+  });
+  return { deploymentId: id, percentage, served, bucket, salt };
+}
+
+/**
+ * Compiles a config to explain contexts: the result (the compiled evaluator's, so the
+ * explanation cannot disagree with what is served) and the path evaluation took to it, each
+ * rule, condition and rollout with its outcome, and the rest marked not reached. With an
+ * active deployment, its step says which state served, and both states' steps are listed
+ * (the candidate's under `deployment.candidate`), the one not serving as not reached.
+ */
+export function compileExplainer(stored: StoredConfig): Explainer {
+  // The leaves share the evaluator's compiled tests: one compilation per distinct condition.
+  const shared = new SharedConditions();
+  const evaluator = compileConfig(stored, shared);
+  const { key, state, deployment } = stored;
+  if (state.archived) {
+    return {
+      explain: (context) => ({
+        result: evaluator.evaluate(context),
+        steps: [
+          {
+            path: '',
+            kind: 'ARCHIVED',
+            reached: true,
+            outcome: true,
+            detail: 'archived: every context gets the default value',
+          },
+        ],
+      }),
+    };
+  }
+  const paths = stickinessPaths(state.stickiness);
+  const stickiness = compileStickiness(paths);
+  const experiment =
+    stored.experiment && compileExperimentExplainer(stored.experiment, paths, shared);
+  const stable = compileStateExplainer(key, state, '', shared);
+  const candidate =
+    deployment && compileStateExplainer(key, deployment.candidate, 'deployment.candidate', shared);
+
+  const explain = (context: unknown): Explanation => {
+    const result = evaluator.evaluate(context);
+    // The leaves' memo answers for this context from here on (see shared.ts).
+    beginSession();
+    const subject = stickiness(context);
+    const steps: ExplainStep[] = [];
+    const decided = experiment ? experiment(context, subject, result, steps) : undefined;
+    if (!deployment || !candidate) {
+      stable(context, steps, decided);
+      return { result, steps };
+    }
+    const explained = explainDeployment(key, deployment, paths, subject, result, steps, decided);
+    const { served } = explained;
+    stable(
+      context,
+      steps,
+      decided ??
+        (served === 'candidate'
+          ? `not reached: deployment "${deployment.id}" serves the candidate state`
+          : undefined),
+    );
+    candidate(
+      context,
+      steps,
+      decided ?? (served === 'stable' ? 'not reached: the stable state serves' : undefined),
+    );
+    return { result, steps, deployment: explained };
   };
   return { explain };
 }

@@ -13,6 +13,8 @@ export interface EvaluationResult {
   ruleId?: string;
   variant?: string;
   errorCode?: EvaluationErrorCode;
+  /** Set when an active deployment's candidate state served (step 4); absent for the stable. */
+  deploymentId?: string;
 }
 
 /** The answer for a key the environment does not have: the client keeps its own default. */

@@ -6,6 +6,7 @@ import {
   ValueConstraints,
   ValueType,
 } from '../config-state';
+import { planDeployment } from '../deployment-schedule';
 import { checkConstraints } from './constraints';
 import { attributePathProblem, isPercentage, isPlainObject, Issues } from './issues';
 import { checkCondition, checkTargetingRules } from './targeting';
@@ -77,6 +78,21 @@ export function validateConfigState(state: ConfigState): ValidationIssue[] {
       'type',
       `must be an object of at most ${MAX_DEPLOYMENT_CONFIG_BYTES / 1024} KB`,
     );
+  } else if (DEPLOYMENT_STRATEGIES.includes(state.deploymentStrategy)) {
+    // The defaults a deployment starts with must plan, or the start would fail later.
+    const planned = planDeployment({
+      strategy: state.deploymentStrategy,
+      parameters: state.deploymentConfig,
+    });
+    if ('issues' in planned) {
+      for (const issue of planned.issues) {
+        issues.add(
+          issue.path.replace(/^parameters/, 'deploymentConfig'),
+          issue.rule,
+          issue.message,
+        );
+      }
+    }
   }
   return issues.result();
 }

@@ -226,15 +226,26 @@ describe('validateConfigState', () => {
         { deploymentStrategy: 'big-bang' as never },
         ['deploymentStrategy:type'],
       ],
+      [
+        'deployment defaults the strategy does not plan',
+        { deploymentStrategy: 'linear', deploymentConfig: { stepPercentage: 0, holdMinutes: 5 } },
+        ['deploymentConfig.holdMinutes:unknownParameter', 'deploymentConfig.stepPercentage:range'],
+      ],
     ];
     it.each(cases)('%s', (_name, overrides, expected) => {
       expect(rules(validateConfigState(state(overrides)))).toEqual(expected);
     });
 
-    it('accepts 128-character keys, two-decimal rollouts and custom stickiness', () => {
+    it('accepts 128-character keys, two-decimal rollouts, custom stickiness and deployment defaults', () => {
       expect(
         validateConfigState(
-          state({ key: 'a'.repeat(128), rolloutPercentage: 12.34, stickiness: 'device.id' }),
+          state({
+            key: 'a'.repeat(128),
+            rolloutPercentage: 12.34,
+            stickiness: 'device.id',
+            deploymentStrategy: 'canary',
+            deploymentConfig: { canaryPercentage: 2.5, holdSeconds: 90 },
+          }),
         ),
       ).toEqual([]);
     });

@@ -34,11 +34,11 @@ export enum ConfigDeploymentStrategy {
   LINEAR = 'linear',
   EXPONENTIAL = 'exponential',
 }
-/** Stored now so clients keep working when deployments land; nothing acts on it yet. */
+/** The defaults of `startDeployment` when it names no strategy (docs/deployments.md). */
 export const DEPLOYMENT_STRATEGY_DESCRIPTION =
-  'How a change rolls out by default. Stored and validated; takes effect with progressive deployments, which are not built yet.';
+  'How a change rolls out by default: the strategy startDeployment uses when it names none.';
 export const DEPLOYMENT_CONFIG_DESCRIPTION =
-  'Settings of the deployment strategy. Stored and validated; takes effect with progressive deployments, which are not built yet.';
+  "The default strategy's parameters (docs/deployments.md), used by startDeployment when it names no strategy or this one without parameters.";
 
 registerEnumType(ConfigDeploymentStrategy, {
   name: 'DeploymentStrategy',

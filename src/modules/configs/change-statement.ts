@@ -7,28 +7,38 @@ export interface Statement {
   params: unknown[];
 }
 
+/** The name under which a change's precondition write is visible to the config write. */
+export const PRECONDITION = 'precondition';
+
 /**
  * The whole of a config change as one statement, so it commits on its own and holds the
  * environment's row lock only while PostgreSQL runs it, never across a round trip to the
  * application: the config write (`write`, which must RETURN the row), then — only if it
  * wrote a row — the revision bump, which also extends the environment's hash chain
  * (hash = sha256(prevHash + canonical JSON), the canonical JSON completed with the revision
- * it assigns), the change-log entry and the outbox event. Returns the written row with
+ * it assigns), the change-log entry and the outbox event. A `precondition` write runs first,
+ * under the name PRECONDITION, for the config write to require. Returns the written row with
  * `revision`, or no row when the write matched nothing (stale version, duplicate key).
  */
 export function changeStatement(
   write: Statement,
   entry: PreparedEntry,
   event: Pick<ChangeEvent, 'type' | 'payload'>,
+  precondition?: Statement,
 ): Statement {
   const params = [...write.params];
+  // Its placeholders follow the write's: $1 of the precondition is $(n + 1) here.
+  const prelude = precondition
+    ? `${PRECONDITION} AS (${precondition.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`)}),\n`
+    : '';
+  if (precondition) params.push(...precondition.params);
   const p = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
   const f = entry.fields;
   const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-  const sql = `WITH config AS (${write.sql}),
+  const sql = `WITH ${prelude}config AS (${write.sql}),
 revision AS (
   UPDATE environment
   SET revision = revision + 1,

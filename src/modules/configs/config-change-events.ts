@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigState } from '../../engine/config-state';
+import { ActiveDeployment, DeploymentStatus } from '../../engine/deployment-state';
 import { RunningExperiment } from '../../engine/experiment-state';
 
 /**
@@ -18,6 +19,8 @@ export interface ConfigChangedEvent {
   state: ConfigState | null;
   /** Only on an experiment's start, pause, resume or completion (the state is unchanged). */
   experiment?: ExperimentChange;
+  /** Only on a deployment's start, step, pause, resume, rollback or completion. */
+  deployment?: DeploymentChange;
 }
 
 /** An experiment transition: what the snapshot attaches to the config from this revision on. */
@@ -27,6 +30,18 @@ export interface ExperimentChange {
   status: string;
   /** The experiment as the engine serves it while running (no assignments); null otherwise. */
   running: Omit<RunningExperiment, 'assignments'> | null;
+}
+
+/** A deployment transition: what the snapshot attaches to the config from this revision on. */
+export interface DeploymentChange {
+  id: string;
+  status: DeploymentStatus;
+  currentStep: number;
+  percentage: number;
+  /** When the next step is due (ISO); null when paused or ended. */
+  nextStepAt: string | null;
+  /** The deployment as the engine serves it while active; null once it ended. */
+  active: ActiveDeployment | null;
 }
 
 /** The pub/sub channel of an environment's change events. */

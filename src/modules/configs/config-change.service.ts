@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Actor } from '../../core/auth/actor';
+import { ChangeAuthor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
 import { nextTurn } from '../../core/runtime/next-turn';
 import { ConfigState, ValidationIssue } from '../../engine/config-state';
@@ -11,13 +11,12 @@ import { validateConfigState } from '../../engine/validate';
 import { ChangeAction } from '../history/config-change-log.entity';
 import { HistoryService } from '../history/history.service';
 import { BusinessConfig } from './business-config.entity';
-import { changeStatement, Statement } from './change-statement';
-import { ConfigChangeEvents, ExperimentChange } from './config-change-events';
+import { changeStatement, PRECONDITION, Statement } from './change-statement';
+import { ConfigChangeEvents, DeploymentChange, ExperimentChange } from './config-change-events';
 import { stateColumns } from './config-state.mapper';
 import { ValidationFailuresService } from './validation-failures.service';
 
-/** Who made a change: an API key, or the system (deployments, experiments). */
-export type ChangeAuthor = Pick<Actor, 'id' | 'name' | 'kind'>;
+export type { ChangeAuthor } from '../../core/auth/actor';
 
 export interface ConfigChange {
   environmentId: string;
@@ -29,13 +28,22 @@ export interface ConfigChange {
   next: ConfigState | null;
   author: ChangeAuthor;
   comment?: string | null;
+  /**
+   * A write run first in the same statement (a deployment's completion): the config is
+   * written only when it RETURNs a row, else the change is refused with `refusal`. It must
+   * lock the config row at `current.version`, so both apply or neither.
+   */
+  precondition?: Statement & { refusal: string };
+  /** The deployment this change ends, as the snapshot detaches it. */
+  deployment?: DeploymentChange;
 }
 
 /**
  * A change that leaves the config's state and version as they are but bumps the environment
- * revision with its own history entry (an experiment's start or stop): `write` must RETURN a
- * row, and match none when the change no longer applies (the caller re-reads to say why). It
- * must lock the config row at `config.version`, so the state the event carries is current.
+ * revision with its own history entry (an experiment's or a deployment's transition): `write`
+ * must RETURN a row, and match none when the change no longer applies (the caller re-reads to
+ * say why). It must lock the config row at `config.version`, so the state the event carries
+ * is current.
  */
 export interface SideChange {
   environmentId: string;
@@ -45,7 +53,9 @@ export interface SideChange {
   /** What the history entry records before and after (not the config's state). */
   before: object;
   after: object;
-  experiment: ExperimentChange;
+  /** Exactly one of these: the experiment or the deployment the change moves. */
+  experiment?: ExperimentChange;
+  deployment?: DeploymentChange;
   author: ChangeAuthor;
   comment?: string | null;
 }
@@ -102,10 +112,23 @@ export class ConfigChangeService {
       comment: change.comment ?? null,
       configVersion: version,
     });
-    const statement = changeStatement(this.writeStatement(change, configId), entry, {
-      type: 'config.changed',
-      payload: { configId, key: change.key, action: change.action, version, state: next },
-    });
+    const deployment = change.deployment && { deployment: change.deployment };
+    const statement = changeStatement(
+      this.writeStatement(change, configId),
+      entry,
+      {
+        type: 'config.changed',
+        payload: {
+          configId,
+          key: change.key,
+          action: change.action,
+          version,
+          state: next,
+          ...deployment,
+        },
+      },
+      change.precondition,
+    );
     await nextTurn();
     const [row]: ChangedRow[] = await this.dataSource.query(statement.sql, statement.params);
     if (!row) return this.refuse(change);
@@ -119,6 +142,7 @@ export class ConfigChangeService {
       action: change.action,
       version,
       state: next,
+      ...deployment,
     });
     return committed;
   }
@@ -147,7 +171,8 @@ export class ConfigChangeService {
       action: change.action,
       version: config.version,
       state: config.state,
-      experiment: change.experiment,
+      ...(change.experiment && { experiment: change.experiment }),
+      ...(change.deployment && { deployment: change.deployment }),
     };
     const statement = changeStatement(change.write, entry, { type: 'config.changed', payload });
     const [row]: { revision: string }[] = await this.dataSource.query(
@@ -210,6 +235,7 @@ export class ConfigChangeService {
           archivedAt: () => (next.archived ? 'coalesce(archived_at, now())' : 'NULL'),
         })
         .where('id = :id AND version = :version', { id: current.id, version: current.version });
+      if (change.precondition) query.andWhere(`EXISTS (SELECT 1 FROM ${PRECONDITION})`);
     }
     const [sql, params] = query.returning(RETURNED).getQueryAndParameters();
     return { sql, params };
@@ -218,6 +244,9 @@ export class ConfigChangeService {
   /** Why a change wrote nothing: the key exists already, or the version moved on. */
   private async refuse(change: ConfigChange): Promise<never> {
     const { current, key } = change;
+    if (current && change.precondition) {
+      throw AppError.conflict(change.precondition.refusal, { key });
+    }
     if (!current) {
       throw AppError.conflict(`Config "${key}" already exists in this environment`, { key });
     }

@@ -325,6 +325,7 @@ export class ConfigsService {
     const environment = await this.environments.resolveForActor(actor, environmentKey);
     const current = await this.find(environment, key);
     await this.assertNoRunningExperiment(current);
+    await this.assertNoActiveDeployment(current);
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
       throw AppError.conflict(
         `Config "${key}" changed since version ${expectedVersion}; it is now at version ${current.version}`,
@@ -339,15 +340,40 @@ export class ConfigsService {
    * variants replace its value for the subjects they hold); after role and scope, before
    * `expectedVersion`. Pausing or completing the experiment frees it.
    */
-  private async assertNoRunningExperiment(config: BusinessConfig): Promise<void> {
+  async assertNoRunningExperiment(
+    config: BusinessConfig,
+    before = 'changing the config',
+  ): Promise<void> {
     const [running] = await this.configs.manager.query(
       `SELECT key FROM experiment WHERE config_id = $1 AND status = 'running' LIMIT 1`,
       [config.id],
     );
     if (running) {
       throw AppError.conflict(
-        `Config "${config.key}" has a running experiment "${running.key}"; pause or complete it before changing the config`,
+        `Config "${config.key}" has a running experiment "${running.key}"; pause or complete it before ${before}`,
         { key: config.key, experimentKey: running.key },
+      );
+    }
+  }
+
+  /**
+   * Likewise for an active deployment (pending, in progress or paused): its candidate is
+   * served to a share of subjects and becomes the state on completion, so an edit meanwhile
+   * would be lost or mixed in. Completing or rolling it back frees the config.
+   */
+  async assertNoActiveDeployment(
+    config: BusinessConfig,
+    before = 'changing the config',
+  ): Promise<void> {
+    const [active] = await this.configs.manager.query(
+      `SELECT id, status FROM config_deployment
+       WHERE config_id = $1 AND status IN ('pending', 'in_progress', 'paused') LIMIT 1`,
+      [config.id],
+    );
+    if (active) {
+      throw AppError.conflict(
+        `Config "${config.key}" has an active deployment ${active.id} (${active.status}); complete or roll it back before ${before}`,
+        { key: config.key, deploymentId: active.id },
       );
     }
   }
@@ -392,7 +418,10 @@ const RESTORED_BY_ROLLBACK = [
 ] as const satisfies readonly (keyof ConfigState)[];
 
 /** The state an input asks for: its fields over `base`; rules without an id get one. */
-function draft(input: ConfigFieldsInput & { valueType?: string }, base: ConfigState): ConfigState {
+export function draft(
+  input: ConfigFieldsInput & { valueType?: string },
+  base: ConfigState,
+): ConfigState {
   const next: Record<string, unknown> = { ...base };
   if (input.valueType !== undefined) next.valueType = input.valueType;
   for (const field of FIELDS) {

@@ -2,8 +2,14 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConfigState } from '../../engine/config-state';
+import { ActiveDeployment } from '../../engine/deployment-state';
 import { RunningExperiment } from '../../engine/experiment-state';
-import { compileConfig, CompiledConfig, evaluateAll } from '../../engine/evaluation/compile-config';
+import {
+  compileConfig,
+  CompiledConfig,
+  evaluateAll,
+  StoredConfig,
+} from '../../engine/evaluation/compile-config';
 import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { SharedConditions } from '../../engine/evaluation/shared';
 import { PubSub } from '../../core/pubsub/pub-sub';
@@ -14,6 +20,11 @@ import {
   ConfigChangeEvents,
 } from '../configs/config-change-events';
 import { toConfigState } from '../configs/config-state.mapper';
+import {
+  ACTIVE_DEPLOYMENT_COLUMNS,
+  ActiveDeploymentRow,
+  toActiveDeployment,
+} from '../deployments/active-deployment.mapper';
 import {
   RUNNING_EXPERIMENT_COLUMNS,
   RunningExperimentRow,
@@ -56,6 +67,9 @@ export class EnvironmentSnapshot {
   /** The running experiment of each config key, and the revision it reflects. */
   private readonly experiments = new Map<string, RunningExperiment>();
   private readonly experimentRevisions = new Map<string, number>();
+  /** The active deployment of each config key, and the revision it reflects. */
+  private readonly deployments = new Map<string, ActiveDeployment>();
+  private readonly deploymentRevisions = new Map<string, number>();
   /** Conditions equal across this environment's configs are compiled, and answered, once. */
   readonly shared = new SharedConditions();
   /** Every revision up to this one has been seen. */
@@ -87,6 +101,11 @@ export class EnvironmentSnapshot {
     return this.experiments.get(key);
   }
 
+  /** The active deployment attached to a config, if any. */
+  deploymentOf(key: string): ActiveDeployment | undefined {
+    return this.deployments.get(key);
+  }
+
   all(): IterableIterator<CompiledConfig> {
     return this.configs.values();
   }
@@ -105,25 +124,34 @@ export class EnvironmentSnapshot {
    * Applies a committed change unless this snapshot already reflects it or a later one. An
    * experiment transition carries the config's (unchanged) state and its experiment, each
    * applied if newer than what the key reflects: a config edit carries no experiment, so the
-   * running one stays attached whichever arrives first.
+   * running one stays attached whichever arrives first. Deployments likewise: a step carries
+   * the unchanged state and the new percentage; a completion the new state and no deployment.
    */
   apply(change: ConfigChangedEvent, now = Date.now()): boolean {
     this.track(change.revision, now);
     const { key } = change;
-    let experimentChanged = false;
+    let sideChanged = false;
     if (change.experiment) {
       const seen = this.experimentRevisions.get(key) ?? this.loadedRevision;
       if (change.revision > seen) {
         this.experimentRevisions.set(key, change.revision);
         this.attach(key, change.experiment.running);
-        experimentChanged = true;
+        sideChanged = true;
+      }
+    }
+    if (change.deployment) {
+      const seen = this.deploymentRevisions.get(key) ?? this.loadedRevision;
+      if (change.revision > seen) {
+        this.deploymentRevisions.set(key, change.revision);
+        this.attachDeployment(key, change.deployment.active);
+        sideChanged = true;
       }
     }
     const seen = this.revisions.get(key) ?? this.loadedRevision;
     if (change.revision <= seen) {
       const stored = this.states.get(key);
-      if (experimentChanged && stored) this.put(key, stored.version, stored.state);
-      return experimentChanged;
+      if (sideChanged && stored) this.put(key, stored.version, stored.state);
+      return sideChanged;
     }
     this.revisions.set(key, change.revision);
     if (change.state) this.put(key, change.version, change.state);
@@ -131,6 +159,7 @@ export class EnvironmentSnapshot {
       this.configs.delete(key);
       this.states.delete(key);
       this.experiments.delete(key);
+      this.deployments.delete(key);
     }
     return true;
   }
@@ -155,10 +184,22 @@ export class EnvironmentSnapshot {
     this.experiments.set(key, { ...running, assignments });
   }
 
+  /** Attaches an active deployment to a config (before `load`), or detaches it. */
+  attachDeployment(key: string, active: ActiveDeployment | null): void {
+    if (active) this.deployments.set(key, active);
+    else this.deployments.delete(key);
+  }
+
   private put(key: string, version: number, state: ConfigState): void {
     this.states.set(key, { version, state });
-    const experiment = this.experiments.get(key) ?? null;
-    this.configs.set(key, compileConfig({ key, version, state, experiment }, this.shared));
+    const stored: StoredConfig = {
+      key,
+      version,
+      state,
+      experiment: this.experiments.get(key) ?? null,
+      deployment: this.deployments.get(key) ?? null,
+    };
+    this.configs.set(key, compileConfig(stored, this.shared));
   }
 
   private track(revision: number, now: number): void {
@@ -430,6 +471,14 @@ export class EvaluationSnapshots implements OnModuleInit, OnModuleDestroy {
       );
       for (const experiment of experiments) {
         snapshot.attach(experiment.configKey, toRunningExperiment(experiment));
+      }
+      const deployments: ActiveDeploymentRow[] = await manager.query(
+        `SELECT ${ACTIVE_DEPLOYMENT_COLUMNS} FROM config_deployment d
+         WHERE d.environment_id = $1 AND d.status IN ('pending', 'in_progress', 'paused')`,
+        [environmentId],
+      );
+      for (const deployment of deployments) {
+        snapshot.attachDeployment(deployment.configKey, toActiveDeployment(deployment));
       }
       for (const config of configs) snapshot.load(config);
       return snapshot;

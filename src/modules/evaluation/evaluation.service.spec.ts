@@ -41,7 +41,8 @@ function serviceFor(state: ConfigState): EvaluationService {
     undefined as never,
     undefined as never,
   );
-  service.snapshotFor = () => Promise.resolve({ experimentOf: () => undefined } as never);
+  service.snapshotFor = () =>
+    Promise.resolve({ experimentOf: () => undefined, deploymentOf: () => undefined } as never);
   return service;
 }
 

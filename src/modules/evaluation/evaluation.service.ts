@@ -38,6 +38,7 @@ export interface Explained {
   context: unknown;
   result: Promise<Explanation['result']>;
   explain: Promise<Explanation['steps']>;
+  deployment: Promise<Explanation['deployment'] | null>;
 }
 
 @Injectable()
@@ -84,12 +85,14 @@ export class EvaluationService {
       }
     });
     const { state, version } = await this.configs.draftState(actor, input.config);
-    // The draft is explained as it would be served: with the config's running experiment.
-    const experiment =
-      (await this.snapshotFor(actor, input.config.environment)).experimentOf(state.key) ?? null;
+    // The draft is explained as it would be served: with the config's running experiment and
+    // active deployment (which state, stable or candidate, each subject is on).
+    const snapshot = await this.snapshotFor(actor, input.config.environment);
+    const experiment = snapshot.experimentOf(state.key) ?? null;
+    const deployment = snapshot.deploymentOf(state.key) ?? null;
     // Before any work on the draft: validating and compiling 100 rules costs more than
     // refusing them.
-    const stepCount = explainStepCount(state, experiment);
+    const stepCount = explainStepCount(state, experiment, deployment);
     const cost = input.contexts.length * stepCount;
     if (cost > PREVIEW_BUDGET) {
       throw AppError.badInput('The preview is over its budget', [
@@ -105,7 +108,7 @@ export class EvaluationService {
     }
     if (issues.length > 0) throw AppError.badInput('The preview input is invalid', issues);
     await nextTurn();
-    const explainer = compileExplainer({ key: state.key, version, state, experiment });
+    const explainer = compileExplainer({ key: state.key, version, state, experiment, deployment });
     let turn = nextTurn();
     let inSlice = 0;
     return input.contexts.map((context) => {
@@ -117,9 +120,10 @@ export class EvaluationService {
       const explanation = turn.then(() => explainer.explain(context));
       const result = explanation.then(({ result }) => result);
       const explain = explanation.then(({ steps }) => steps);
-      // A query may ask for only one of the two; the other must not fail unhandled.
-      for (const field of [result, explain]) field.catch(() => undefined);
-      return { context, result, explain };
+      const deployment = explanation.then((explained) => explained.deployment ?? null);
+      // A query may ask for only some of them; the others must not fail unhandled.
+      for (const field of [result, explain, deployment]) field.catch(() => undefined);
+      return { context, result, explain, deployment };
     });
   }
 

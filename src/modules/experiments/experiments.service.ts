@@ -516,7 +516,7 @@ export class ExperimentsService {
         { key: config.key, runningExperiment: other.key },
       );
     }
-    this.assertNoActiveDeployment(config);
+    await this.configs.assertNoActiveDeployment(config, 'running an experiment on it');
     const issues = experiment.variants.flatMap((variant, i) =>
       validateValue(variant.value, config.valueType, constraintsOf(config), `variants[${i}].value`),
     );
@@ -527,13 +527,6 @@ export class ExperimentsService {
       );
     }
   }
-
-  /**
-   * A config has at most one of a running experiment and an active deployment (DESIGN.md).
-   * Progressive deployments are not built yet: when they land, refuse here with CONFLICT
-   * naming the active deployment.
-   */
-  private assertNoActiveDeployment(_config: BusinessConfig): void {}
 
   private async find(environmentId: string, key: string): Promise<Experiment> {
     const experiment = await this.findByKey(environmentId, key);

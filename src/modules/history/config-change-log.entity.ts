@@ -16,6 +16,16 @@ export enum ChangeAction {
   EXPERIMENT_STARTED = 'experiment_started',
   /** An experiment on the config paused or completed (the config's version unchanged). */
   EXPERIMENT_STOPPED = 'experiment_stopped',
+  /** A progressive deployment started on the config (the config's version unchanged). */
+  DEPLOYMENT_STARTED = 'deployment_started',
+  /** A deployment moved to its next step (the config's version unchanged). */
+  DEPLOYMENT_STEP = 'deployment_step',
+  DEPLOYMENT_PAUSED = 'deployment_paused',
+  DEPLOYMENT_RESUMED = 'deployment_resumed',
+  /** A deployment was rolled back: the stable state stays, the reason is the comment. */
+  DEPLOYMENT_ROLLED_BACK = 'deployment_rolled_back',
+  /** A deployment's last step: its candidate became the config's state (a new version). */
+  DEPLOYMENT_COMPLETED = 'deployment_completed',
 }
 registerEnumType(ChangeAction, { name: 'ChangeAction' });
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { compare } from 'fast-json-patch';
-import { Repository } from 'typeorm';
-import { Actor } from '../../core/auth/actor';
+import { In, Repository } from 'typeorm';
+import { ChangeAuthor } from '../../core/auth/actor';
 import {
   Connection,
   decodeCursor,
@@ -32,7 +32,7 @@ export interface NewChange {
   action: ChangeAction;
   before: object | null;
   after: object | null;
-  actor: Pick<Actor, 'id' | 'name' | 'kind'>;
+  actor: ChangeAuthor;
   comment: string | null;
   configVersion: number;
 }
@@ -48,8 +48,9 @@ const VERIFY_BATCH = 1000;
 /**
  * The actions whose `after` is the config's whole state (null on delete). Entries that only
  * bump the revision carry their own state: an experiment's start and stop record
- * `{experiment: {key, status, winner?}}` (the config's state is unchanged); deployment
- * steps, when they land, extend `stateAt` with theirs.
+ * `{experiment: {key, status, winner?}}` and a deployment's start, steps, pause, resume
+ * and rollback `{deployment: {id, status, step, percentage}}` (the config's state is
+ * unchanged); a deployment's completion records the candidate that became the state.
  */
 const STATE_ACTIONS: readonly ChangeAction[] = [
   ChangeAction.CREATE,
@@ -58,6 +59,7 @@ const STATE_ACTIONS: readonly ChangeAction[] = [
   ChangeAction.UNARCHIVE,
   ChangeAction.DELETE,
   ChangeAction.ROLLBACK,
+  ChangeAction.DEPLOYMENT_COMPLETED,
 ];
 
 @Injectable()
@@ -187,7 +189,12 @@ export class HistoryService {
 
   /** The entry that recorded `version` of a config, if any. */
   findVersion(configId: string, version: number): Promise<ConfigChangeLog | null> {
-    return this.entries.findOneBy({ configId, configVersion: version });
+    // Side entries (experiments, deployment steps) carry the version they left unchanged.
+    return this.entries.findOneBy({
+      configId,
+      configVersion: version,
+      action: In([...STATE_ACTIONS]),
+    });
   }
 
   /**

@@ -40,3 +40,23 @@ describe('an experiment result served over OFREP and counted', () => {
     ]);
   });
 });
+
+describe('a deployment result served over OFREP', () => {
+  it('names the deployment in the metadata when its candidate served, and not otherwise', () => {
+    const candidate = { ...stored().state, value: 'candidate' };
+    const at = (percentage: number) =>
+      compileConfig({ ...stored(), deployment: { id: 'd1', percentage, candidate } });
+    expect(toOfrep(at(100).evaluate({ user: { id: 'u1' } }), 'string')).toEqual({
+      key: 'checkout.banner',
+      value: 'candidate',
+      reason: 'STATIC',
+      metadata: { reason: 'FALLTHROUGH', version: 3, deploymentId: 'd1' },
+    });
+    expect(toOfrep(at(0).evaluate({ user: { id: 'u1' } }), 'string')).toEqual({
+      key: 'checkout.banner',
+      value: 'value',
+      reason: 'STATIC',
+      metadata: { reason: 'FALLTHROUGH', version: 3 },
+    });
+  });
+});

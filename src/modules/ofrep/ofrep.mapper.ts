@@ -59,6 +59,7 @@ export function toOfrep(
   const metadata: OfrepSuccess['metadata'] = { reason: result.reason, version: result.version };
   if (result.ruleId) metadata.ruleId = result.ruleId;
   if (result.errorCode) metadata.errorCode = result.errorCode;
+  if (result.deploymentId) metadata.deploymentId = result.deploymentId;
   let value = result.value;
   if (valueType === 'decimal' && typeof value === 'string') {
     metadata.decimal = value;

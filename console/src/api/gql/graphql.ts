@@ -26,6 +26,12 @@ export type ChangeAction =
   | 'ARCHIVE'
   | 'CREATE'
   | 'DELETE'
+  | 'DEPLOYMENT_COMPLETED'
+  | 'DEPLOYMENT_PAUSED'
+  | 'DEPLOYMENT_RESUMED'
+  | 'DEPLOYMENT_ROLLED_BACK'
+  | 'DEPLOYMENT_STARTED'
+  | 'DEPLOYMENT_STEP'
   | 'EXPERIMENT_STARTED'
   | 'EXPERIMENT_STOPPED'
   | 'ROLLBACK'
@@ -107,9 +113,9 @@ export type CreateConfigInput = {
   /** Recorded in the change history. */
   comment?: string | null | undefined;
   defaultValue?: unknown;
-  /** Settings of the deployment strategy. Stored and validated; takes effect with progressive deployments, which are not built yet. */
+  /** The default strategy's parameters (docs/deployments.md), used by startDeployment when it names no strategy or this one without parameters. */
   deploymentConfig?: unknown;
-  /** How a change rolls out by default. Stored and validated; takes effect with progressive deployments, which are not built yet. */
+  /** How a change rolls out by default: the strategy startDeployment uses when it names none. */
   deploymentStrategy?: DeploymentStrategy | null | undefined;
   description?: string | null | undefined;
   environment: string;
@@ -164,7 +170,7 @@ export type DeleteExperimentInput = {
   key: string;
 };
 
-/** How a change rolls out by default. Stored and validated; takes effect with progressive deployments, which are not built yet. */
+/** How a change rolls out by default: the strategy startDeployment uses when it names none. */
 export type DeploymentStrategy =
   | 'CANARY'
   | 'EXPONENTIAL'
@@ -243,6 +249,8 @@ export type ExplainKind =
   | 'ANY'
   | 'ARCHIVED'
   | 'CONDITION'
+  /** The active deployment (step 4): outcome true when the candidate state serves the subject, false when the stable state does. Both states' steps follow, the candidate's under deployment.candidate. */
+  | 'DEPLOYMENT'
   /** The running experiment (step 3): whether the subject is in it. Its targeting, traffic (a ROLLOUT step) and VARIANT steps follow. */
   | 'EXPERIMENT'
   | 'ROLLOUT'
@@ -349,9 +357,9 @@ export type UpdateConfigInput = {
   /** Recorded in the change history. */
   comment?: string | null | undefined;
   defaultValue?: unknown;
-  /** Settings of the deployment strategy. Stored and validated; takes effect with progressive deployments, which are not built yet. */
+  /** The default strategy's parameters (docs/deployments.md), used by startDeployment when it names no strategy or this one without parameters. */
   deploymentConfig?: unknown;
-  /** How a change rolls out by default. Stored and validated; takes effect with progressive deployments, which are not built yet. */
+  /** How a change rolls out by default: the strategy startDeployment uses when it names none. */
   deploymentStrategy?: DeploymentStrategy | null | undefined;
   description?: string | null | undefined;
   environment: string;
@@ -409,9 +417,9 @@ export type ValidateConfigInput = {
   /** Recorded in the change history. */
   comment?: string | null | undefined;
   defaultValue?: unknown;
-  /** Settings of the deployment strategy. Stored and validated; takes effect with progressive deployments, which are not built yet. */
+  /** The default strategy's parameters (docs/deployments.md), used by startDeployment when it names no strategy or this one without parameters. */
   deploymentConfig?: unknown;
-  /** How a change rolls out by default. Stored and validated; takes effect with progressive deployments, which are not built yet. */
+  /** How a change rolls out by default: the strategy startDeployment uses when it names none. */
   deploymentStrategy?: DeploymentStrategy | null | undefined;
   description?: string | null | undefined;
   environment: string;

@@ -1,4 +1,12 @@
-import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  ArgsType,
+  Field,
+  Float,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+} from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   Allow,
@@ -60,6 +68,13 @@ export class EvaluationResultType {
     description: 'FLAG_NOT_FOUND, or TARGETING_KEY_MISSING when no stickiness value was given.',
   })
   errorCode?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The active deployment whose candidate state served this result; null when the config's stable state served (or it has no active deployment).",
+  })
+  deploymentId?: string;
 }
 
 @ArgsType()
@@ -94,6 +109,7 @@ export enum ExplainKindType {
   ARCHIVED = 'ARCHIVED',
   EXPERIMENT = 'EXPERIMENT',
   VARIANT = 'VARIANT',
+  DEPLOYMENT = 'DEPLOYMENT',
   RULE = 'RULE',
   ALL = 'ALL',
   ANY = 'ANY',
@@ -110,6 +126,10 @@ registerEnumType(ExplainKindType, {
     VARIANT: {
       description:
         "The experiment's variant for the subject: its bucket's range, or the stored assignment (random).",
+    },
+    DEPLOYMENT: {
+      description:
+        "The active deployment (step 4): outcome true when the candidate state serves the subject, false when the stable state does. Both states' steps follow, the candidate's under deployment.candidate.",
     },
   },
 });
@@ -153,6 +173,44 @@ export class ExplainStepType {
   detail?: string;
 }
 
+export enum DeploymentServedStateType {
+  STABLE = 'stable',
+  CANDIDATE = 'candidate',
+}
+registerEnumType(DeploymentServedStateType, {
+  name: 'DeploymentServedState',
+  description: "Which of a deployment's two states a subject was served.",
+});
+
+@ObjectType('DeploymentExplanation', {
+  description:
+    'How an active deployment (evaluation step 4) split the subjects: which state served this one, and its bucket.',
+})
+export class DeploymentExplanationType {
+  @Field()
+  deploymentId!: string;
+
+  @Field(() => Float, { description: "The deployment's current percentage (0-100)." })
+  percentage!: number;
+
+  @Field(() => DeploymentServedStateType, {
+    nullable: true,
+    description:
+      'The state evaluation went on with; null when a running experiment served first (step 3).',
+  })
+  served!: DeploymentServedStateType | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The subject's bucket (0-9999) of salt; the candidate serves when it is below percentage × 100. Null without a stickiness value.",
+  })
+  bucket!: number | null;
+
+  @Field({ description: '<configKey>:<deploymentId>.' })
+  salt!: string;
+}
+
 @ObjectType('PreviewResult')
 export class PreviewResultType {
   @Field(() => GraphQLJSON)
@@ -163,6 +221,13 @@ export class PreviewResultType {
 
   @Field(() => [ExplainStepType])
   explain!: ExplainStepType[];
+
+  @Field(() => DeploymentExplanationType, {
+    nullable: true,
+    description:
+      'Present when the config has an active deployment: which state served this context.',
+  })
+  deployment?: DeploymentExplanationType | null;
 }
 
 export const MAX_PREVIEW_CONTEXTS = 100;
