@@ -83,17 +83,18 @@ export class HourSketches {
     return this.hours.size === 0;
   }
 
-  /** Merges sketches in (merging is idempotent, so a retried merge changes nothing). */
+  /**
+   * Merges sketches in (merging is idempotent, so a retried merge changes nothing). The
+   * sketches given are read, never kept: a flush's window shares one sketch between the keys
+   * served together (ServedSubjects.sketches), so a merge into one key's must not reach another's.
+   */
   addAll(sketches: Iterable<HourSketch>): void {
     for (const sketch of sketches) {
       const keys = this.keysOf(sketch.hour, sketch.environmentId);
-      const pair = keys.get(sketch.configKey);
-      if (pair) {
-        pair.users.merge(sketch.users);
-        pair.devices.merge(sketch.devices);
-      } else {
-        keys.set(sketch.configKey, { users: sketch.users, devices: sketch.devices });
-      }
+      let pair = keys.get(sketch.configKey);
+      if (!pair) keys.set(sketch.configKey, (pair = newPair()));
+      pair.users.merge(sketch.users);
+      pair.devices.merge(sketch.devices);
     }
   }
 
@@ -216,17 +217,34 @@ export class ServedSubjects {
     for (const key of keys) addSubject(this.direct, key, user, device);
   }
 
-  /** Each config's sketches, and the environment's under ENVIRONMENT_WIDE. */
+  /**
+   * Each config's sketches, and the environment's under ENVIRONMENT_WIDE. A key whose subjects
+   * all came through one group gets that group's sketches themselves, shared with the other
+   * keys of the group (read only): requests that are served the same keys (OFREP bulk, an
+   * SDK's full fetch) make one pair of sketches for all of them, encoded and sent once.
+   */
   sketches(environmentWide: string): Map<string, SketchPair> {
-    const keys = this.direct;
+    const groupsOf = new Map<string, SketchPair[]>();
     const pending = [this.root];
     for (let node = pending.pop(); node; node = pending.pop()) {
       if (node.children) pending.push(...node.children.values());
       const group = node.group;
       if (!group) continue;
       for (const key of node.path()) {
-        let pair = keys.get(key);
-        if (!pair) keys.set(key, (pair = newPair()));
+        const groups = groupsOf.get(key);
+        if (groups) groups.push(group);
+        else groupsOf.set(key, [group]);
+      }
+    }
+    const keys = this.direct;
+    for (const [key, groups] of groupsOf) {
+      let pair = keys.get(key);
+      if (!pair && groups.length === 1) {
+        keys.set(key, groups[0]);
+        continue;
+      }
+      if (!pair) keys.set(key, (pair = newPair()));
+      for (const group of groups) {
         pair.users.merge(group.users);
         pair.devices.merge(group.devices);
       }
