@@ -131,11 +131,12 @@ describe('mergeByKey', () => {
       if (ticking) setImmediate(tick);
     };
     setImmediate(tick);
-    const merged = await mergeByKey(new Map(), stored, (row) => ({
-      configKey: row.key,
-      users: HyperLogLog.fromRedis(row.bytes),
-      devices: new HyperLogLog(),
-    }));
+    const merged = await mergeByKey(
+      new Map(),
+      stored,
+      (row) => row.key,
+      (pair, row) => pair.users.mergeRedis(row.bytes),
+    );
     ticking = false;
     expect(turns).toBeGreaterThanOrEqual(9);
     expect([...merged.keys()].sort()).toEqual(['k0', 'k1', 'k2']);

@@ -45,22 +45,29 @@ export const MERGES_PER_TURN = 64;
 /**
  * Merges each item's sketches into `into`, by config key, a slice of MERGES_PER_TURN at a time
  * with a turn of the event loop between: a reader asks for up to a year of day sketches of
- * 100 keys, seconds of work in all. `sketchOf` decodes an item when its turn comes.
+ * 100 keys, seconds of work in all. `mergeItem` merges an item into its key's pair when its
+ * turn comes (stored ones straight from their bytes, HyperLogLog.mergeRedis).
  */
 export async function mergeByKey<T>(
   into: Map<string, SketchPair>,
   items: readonly T[],
-  sketchOf: (item: T) => { configKey: string } & SketchPair,
+  keyOf: (item: T) => string,
+  mergeItem: (pair: SketchPair, item: T) => void,
 ): Promise<Map<string, SketchPair>> {
   for (let i = 0; i < items.length; i += 1) {
     if (i > 0 && i % MERGES_PER_TURN === 0) await nextTurn();
-    const sketch = sketchOf(items[i]);
-    let pair = into.get(sketch.configKey);
-    if (!pair) into.set(sketch.configKey, (pair = newPair()));
-    pair.users.merge(sketch.users);
-    pair.devices.merge(sketch.devices);
+    const key = keyOf(items[i]);
+    let pair = into.get(key);
+    if (!pair) into.set(key, (pair = newPair()));
+    mergeItem(pair, items[i]);
   }
   return into;
+}
+
+/** Merges a pair of sketches into another. */
+export function mergePair(into: SketchPair, pair: SketchPair): void {
+  into.users.merge(pair.users);
+  into.devices.merge(pair.devices);
 }
 
 /**
@@ -93,8 +100,7 @@ export class HourSketches {
       const keys = this.keysOf(sketch.hour, sketch.environmentId);
       let pair = keys.get(sketch.configKey);
       if (!pair) keys.set(sketch.configKey, (pair = newPair()));
-      pair.users.merge(sketch.users);
-      pair.devices.merge(sketch.devices);
+      mergePair(pair, sketch);
     }
   }
 
@@ -244,10 +250,7 @@ export class ServedSubjects {
         continue;
       }
       if (!pair) keys.set(key, (pair = newPair()));
-      for (const group of groups) {
-        pair.users.merge(group.users);
-        pair.devices.merge(group.devices);
-      }
+      for (const group of groups) mergePair(pair, group);
     }
     keys.set(environmentWide, this.environment);
     return keys;
