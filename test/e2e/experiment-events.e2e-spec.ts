@@ -358,12 +358,12 @@ describe('experiment exposures and events', () => {
       {
         variantKey: 'a',
         exposures: 3,
-        metrics: { purchase: { converters: 2, n: 3, sum: 18, sumOfSquares: 15 ** 2 + 3 ** 2 } },
+        metrics: { purchase: { converters: 2, sum: 18, sumOfSquares: 15 ** 2 + 3 ** 2 } },
       },
       {
         variantKey: 'b',
         exposures: 2,
-        metrics: { purchase: { converters: 1, n: 2, sum: 7, sumOfSquares: 49 } },
+        metrics: { purchase: { converters: 1, sum: 7, sumOfSquares: 49 } },
       },
     ]);
 
@@ -374,7 +374,6 @@ describe('experiment exposures and events', () => {
     const [a] = await counts(id);
     expect(a.metrics.purchase).toEqual({
       converters: 2,
-      n: 4,
       sum: 20,
       sumOfSquares: 17 ** 2 + 3 ** 2,
     });
@@ -407,7 +406,7 @@ describe('experiment exposures and events', () => {
     expect(b).toEqual({
       variantKey: 'b',
       exposures: 1,
-      metrics: { purchase: { converters: 1, n: 1, sum: 0, sumOfSquares: 0 } },
+      metrics: { purchase: { converters: 1, sum: 0, sumOfSquares: 0 } },
     });
   });
 
@@ -450,26 +449,22 @@ describe('experiment exposures and events', () => {
 
     const inWindow = (t: number) =>
       windows.some((w) => t >= Date.parse(w.start) && (w.end === null || t < Date.parse(w.end)));
-    const totals = new Map<string, { events: number; total: number }>();
+    const totals = new Map<string, number>();
     for (const e of events) {
       const exposed = exposedAt.get(e.subject);
       if (exposed === undefined || e.occurredAt < exposed || !inWindow(e.occurredAt)) continue;
       const k = `${variantOf.get(e.subject)}|${e.eventName}|${e.subject}`;
-      const found = totals.get(k) ?? { events: 0, total: 0 };
-      found.events += 1;
-      found.total += e.value ?? 0;
-      totals.set(k, found);
+      totals.set(k, (totals.get(k) ?? 0) + (e.value ?? 0));
     }
     const expected: Record<
       string,
-      Record<string, { converters: number; n: number; sum: number; sumOfSquares: number }>
+      Record<string, { converters: number; sum: number; sumOfSquares: number }>
     > = {};
-    for (const [k, { events: n, total }] of totals) {
+    for (const [k, total] of totals) {
       const [variant, eventName] = k.split('|');
       expected[variant] ??= {};
-      const m = (expected[variant][eventName] ??= { converters: 0, n: 0, sum: 0, sumOfSquares: 0 });
+      const m = (expected[variant][eventName] ??= { converters: 0, sum: 0, sumOfSquares: 0 });
       m.converters += 1;
-      m.n += n;
       m.sum += total;
       m.sumOfSquares += total * total;
     }
@@ -485,7 +480,6 @@ describe('experiment exposures and events', () => {
       for (const [name, metric] of Object.entries(variant.metrics)) {
         const want = expected[variant.variantKey][name];
         expect(metric.converters).toBe(want.converters);
-        expect(metric.n).toBe(want.n);
         expect(metric.sum).toBeCloseTo(want.sum, 6);
         expect(metric.sumOfSquares).toBeCloseTo(want.sumOfSquares, 4);
       }
