@@ -1,6 +1,6 @@
 // npm run bench:analytics — configAnalytics over a large usage table: BENCH_DAYS (90) days ×
 // BENCH_CONFIGS (1,000) configs of hourly rows (generated in SQL), with the daily rows the
-// rollup job would have written, and day sketches of users and devices (BENCH_SKETCH_USERS,
+// rollup job would have written (with each config's totals), and day sketches of users and devices (BENCH_SKETCH_USERS,
 // 100, a config-day), on a fresh database of the real PostgreSQL. Then times
 // configAnalytics for 30 days at DAY granularity for 20 configs, and for the whole environment
 // (no keys): p50/p99 of BENCH_QUERIES (100) queries each (target p99 < 100 ms). Prints the
@@ -58,12 +58,15 @@ async function generate(client: Client, environmentId: string, end: number): Pro
     process.stdout.write(`\r  hourly rows: ${Math.min(DAYS, day + chunkDays)}/${DAYS} days`);
   }
   process.stdout.write('\n');
+  // Set, not inserted: on a slow machine the service's own rollup job (every 5 minutes) may
+  // have summed today's day rows while the hours were generated.
   await client.query(
     `INSERT INTO config_usage_metric
        (environment_id, granularity, period_start, config_key, metric, dimension, count)
      SELECT environment_id, 'day', date_trunc('day', period_start, 'UTC'), config_key, metric, dimension, sum(count)
      FROM config_usage_metric WHERE environment_id = $1 AND granularity = 'hour'
-     GROUP BY environment_id, date_trunc('day', period_start, 'UTC'), config_key, metric, dimension`,
+     GROUP BY environment_id, date_trunc('day', period_start, 'UTC'), config_key, metric, dimension
+     ON CONFLICT ON CONSTRAINT pk_config_usage_metric DO UPDATE SET count = EXCLUDED.count`,
     [environmentId],
   );
   // The environment sums the rollup job keeps (environment_usage_metric).
@@ -76,8 +79,25 @@ async function generate(client: Client, environmentId: string, end: number): Pro
      ON CONFLICT ON CONSTRAINT pk_environment_usage_metric DO UPDATE SET count = EXCLUDED.count`,
     [environmentId],
   );
+  // Each config's evaluations and errors per hour and day (config_usage_total), in the order
+  // the rollup job writes them: period by period.
+  await client.query(
+    `INSERT INTO config_usage_total
+       (environment_id, granularity, period_start, config_key, evaluations, errors)
+     SELECT environment_id, granularity, period_start, config_key,
+            coalesce(sum(count) FILTER (WHERE metric = 'evaluations'), 0),
+            coalesce(sum(count) FILTER (WHERE metric = 'error'), 0)
+     FROM config_usage_metric
+     WHERE environment_id = $1 AND metric IN ('evaluations', 'error')
+     GROUP BY environment_id, granularity, period_start, config_key
+     ORDER BY granularity, period_start, config_key
+     ON CONFLICT ON CONSTRAINT pk_config_usage_total DO UPDATE
+       SET evaluations = EXCLUDED.evaluations, errors = EXCLUDED.errors`,
+    [environmentId],
+  );
   await client.query('VACUUM ANALYZE config_usage_metric');
   await client.query('VACUUM ANALYZE environment_usage_metric');
+  await client.query('VACUUM ANALYZE config_usage_total');
   const [{ n }] = (await client.query('SELECT count(*)::int AS n FROM config_usage_metric')).rows;
   return n as number;
 }

@@ -273,6 +273,9 @@ describe('configAnalytics and staleConfigs', () => {
       });
       expect(answer.configs[0].totals.evaluations).toBe(9);
       expect(answer.environmentSeries.totals.evaluations).toBe(9);
+      expect(answer.topByEvaluations).toEqual([
+        { key: config.key, evaluations: 9, errors: 0, errorRate: 0 },
+      ]);
     }
   });
 

@@ -21,6 +21,89 @@ interface Window {
   end: string | null;
 }
 
+/** A real experiment (variants a and b) on the config, started through the change path. */
+async function startExperiment(app: TestApp, configKey: string): Promise<string> {
+  const key = uniqueKey('exp');
+  const created = await app.gql<{ createExperiment: { experiment: { id: string } } }>(
+    `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { id } } }`,
+    {
+      input: {
+        environment: 'development',
+        configKey,
+        key,
+        name: `Experiment ${key}`,
+        variants: [
+          { key: 'a', name: 'A', value: 'a', weight: 50, control: true },
+          { key: 'b', name: 'B', value: 'b', weight: 50 },
+        ],
+        primaryMetric: { event: 'purchase', kind: 'CONVERSION' },
+      },
+    },
+  );
+  const started = await app.gql(
+    `mutation ($input: StartExperimentInput!) { startExperiment(input: $input) { experiment { status } } }`,
+    { input: { environment: 'development', key } },
+  );
+  expect(started.errors).toBeUndefined();
+  return created.data!.createExperiment.experiment.id;
+}
+
+it('records exposures served over OFREP and GraphQL with USAGE_METRICS=off, and counts no usage', async () => {
+  const app = await startTestApp({ env: { USAGE_METRICS: 'off', USAGE_FLUSH_MS: '600000' } });
+  try {
+    const db = app.running.app.get(DataSource);
+    const token = (await createApiKey(app, { roles: ['SDK'], environment: 'development' })).token;
+    const config = await createConfig(app);
+    const id = await startExperiment(app, config.key);
+    const ofrep = async (user: string) => {
+      const response = await fetch(`${app.baseUrl}/ofrep/v1/evaluate/flags`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ context: { targetingKey: user } }),
+      });
+      const { flags } = (await response.json()) as {
+        flags: { key: string; reason: string; variant: string }[];
+      };
+      // OFREP calls an experiment's variant a SPLIT.
+      const flag = flags.find((f) => f.key === config.key)!;
+      return { experiment: flag.reason === 'SPLIT' && flag.variant !== undefined, ...flag };
+    };
+    const graphql = async (user: string) => {
+      const response = await app.gql<{ evaluate: { reason: string; variant: string }[] }>(
+        `query ($context: JSON!, $keys: [String!]) {
+          evaluate(environment: "development", context: $context, keys: $keys) { reason variant } }`,
+        { context: { user: { id: user } }, keys: [config.key] },
+        token,
+      );
+      const result = response.data!.evaluate[0];
+      return { experiment: result.reason === 'EXPERIMENT', ...result };
+    };
+    await eventually(async () => (await ofrep('probe')).experiment, {
+      what: 'the experiment served',
+    });
+    const served = new Map<string, string>([['probe', (await ofrep('probe')).variant]]);
+    for (let i = 0; i < 20; i += 1) {
+      const [user, result] =
+        i % 2 === 0
+          ? [`ofrep-${i}`, await ofrep(`ofrep-${i}`)]
+          : [`gql-${i}`, await graphql(`gql-${i}`)];
+      expect(result.experiment).toBe(true);
+      served.set(user, result.variant);
+    }
+    await app.running.app.get(UsageRecorder).flush();
+    const rows: { subject: string; variant_key: string }[] = await db.query(
+      'SELECT subject, variant_key FROM experiment_exposure WHERE experiment_id = $1',
+      [id],
+    );
+    expect(new Map(rows.map((r) => [r.subject, r.variant_key]))).toEqual(served);
+    expect(await db.query('SELECT count(*)::int AS n FROM config_usage_metric')).toEqual([
+      { n: 0 },
+    ]);
+  } finally {
+    await app.close();
+  }
+}, 180_000);
+
 describe('experiment exposures and events', () => {
   let app: TestApp;
   let db: DataSource;
@@ -181,29 +264,7 @@ describe('experiment exposures and events', () => {
     // A real experiment, started through the change path; each process evaluates through
     // GraphQL `evaluate` and records exposures at its usage flush.
     const config = await createConfig(app);
-    const key = uniqueKey('exp');
-    const created = await app.gql<{ createExperiment: { experiment: { id: string } } }>(
-      `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { id } } }`,
-      {
-        input: {
-          environment: 'development',
-          configKey: config.key,
-          key,
-          name: 'Two processes',
-          variants: [
-            { key: 'a', name: 'A', value: 'a', weight: 50, control: true },
-            { key: 'b', name: 'B', value: 'b', weight: 50 },
-          ],
-          primaryMetric: { event: 'purchase', kind: 'CONVERSION' },
-        },
-      },
-    );
-    const id = created.data!.createExperiment.experiment.id;
-    const started = await app.gql(
-      `mutation ($input: StartExperimentInput!) { startExperiment(input: $input) { experiment { status } } }`,
-      { input: { environment: 'development', key } },
-    );
-    expect(started.errors).toBeUndefined();
+    const id = await startExperiment(app, config.key);
     const evaluate = async (on: TestApp, user: string) => {
       const response = await on.gql<{ evaluate: { reason: string; variant: string | null }[] }>(
         `query ($context: JSON!, $keys: [String!]) {
@@ -297,12 +358,12 @@ describe('experiment exposures and events', () => {
       {
         variantKey: 'a',
         exposures: 3,
-        metrics: { purchase: { converters: 2, n: 3, sum: 18, sumOfSquares: 15 ** 2 + 3 ** 2 } },
+        metrics: { purchase: { converters: 2, sum: 18, sumOfSquares: 15 ** 2 + 3 ** 2 } },
       },
       {
         variantKey: 'b',
         exposures: 2,
-        metrics: { purchase: { converters: 1, n: 2, sum: 7, sumOfSquares: 49 } },
+        metrics: { purchase: { converters: 1, sum: 7, sumOfSquares: 49 } },
       },
     ]);
 
@@ -313,7 +374,6 @@ describe('experiment exposures and events', () => {
     const [a] = await counts(id);
     expect(a.metrics.purchase).toEqual({
       converters: 2,
-      n: 4,
       sum: 20,
       sumOfSquares: 17 ** 2 + 3 ** 2,
     });
@@ -346,7 +406,7 @@ describe('experiment exposures and events', () => {
     expect(b).toEqual({
       variantKey: 'b',
       exposures: 1,
-      metrics: { purchase: { converters: 1, n: 1, sum: 0, sumOfSquares: 0 } },
+      metrics: { purchase: { converters: 1, sum: 0, sumOfSquares: 0 } },
     });
   });
 
@@ -389,26 +449,22 @@ describe('experiment exposures and events', () => {
 
     const inWindow = (t: number) =>
       windows.some((w) => t >= Date.parse(w.start) && (w.end === null || t < Date.parse(w.end)));
-    const totals = new Map<string, { events: number; total: number }>();
+    const totals = new Map<string, number>();
     for (const e of events) {
       const exposed = exposedAt.get(e.subject);
       if (exposed === undefined || e.occurredAt < exposed || !inWindow(e.occurredAt)) continue;
       const k = `${variantOf.get(e.subject)}|${e.eventName}|${e.subject}`;
-      const found = totals.get(k) ?? { events: 0, total: 0 };
-      found.events += 1;
-      found.total += e.value ?? 0;
-      totals.set(k, found);
+      totals.set(k, (totals.get(k) ?? 0) + (e.value ?? 0));
     }
     const expected: Record<
       string,
-      Record<string, { converters: number; n: number; sum: number; sumOfSquares: number }>
+      Record<string, { converters: number; sum: number; sumOfSquares: number }>
     > = {};
-    for (const [k, { events: n, total }] of totals) {
+    for (const [k, total] of totals) {
       const [variant, eventName] = k.split('|');
       expected[variant] ??= {};
-      const m = (expected[variant][eventName] ??= { converters: 0, n: 0, sum: 0, sumOfSquares: 0 });
+      const m = (expected[variant][eventName] ??= { converters: 0, sum: 0, sumOfSquares: 0 });
       m.converters += 1;
-      m.n += n;
       m.sum += total;
       m.sumOfSquares += total * total;
     }
@@ -424,7 +480,6 @@ describe('experiment exposures and events', () => {
       for (const [name, metric] of Object.entries(variant.metrics)) {
         const want = expected[variant.variantKey][name];
         expect(metric.converters).toBe(want.converters);
-        expect(metric.n).toBe(want.n);
         expect(metric.sum).toBeCloseTo(want.sum, 6);
         expect(metric.sumOfSquares).toBeCloseTo(want.sumOfSquares, 4);
       }

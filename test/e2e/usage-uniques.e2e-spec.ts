@@ -270,19 +270,22 @@ describe('unique users and devices', () => {
           for (const i of ids) users.addId(`user-${i}`);
           return { environmentId: env, configKey: 'merged', hour: HOUR, users, devices: users };
         };
-        // The rows exist first: each merge reads, then writes them (under its row lock).
-        await first.running.app.get(UsageSketchRepository).persist([sketchOf(range(0, 10))]);
+        // The rows exist first: each merge reads, then writes them (under its row lock). The
+        // three sketches are disjoint, so whichever is lost (either merge's, or the stored one
+        // both should have merged with) shows, in the hour row and in the day row.
+        await first.running.app.get(UsageSketchRepository).persist([sketchOf(range(700, 710))]);
         await Promise.all([
           first.running.app.get(UsageSketchRepository).persist([sketchOf(range(0, 300))]),
           second.running.app.get(UsageSketchRepository).persist([sketchOf(range(300, 700))]),
         ]);
-        const merged = await one.counter.distinct(
-          env,
-          ['merged'],
-          new Date(HOUR),
-          new Date(HOUR + HOUR_MS),
-        );
-        expect(merged.get('merged')?.users).toBe(estimateOf(range(0, 700)));
+        const day = HOUR - (HOUR % DAY_MS);
+        for (const [from, to] of [
+          [HOUR, HOUR + HOUR_MS],
+          [day, day + DAY_MS],
+        ]) {
+          const merged = await one.counter.distinct(env, ['merged'], new Date(from), new Date(to));
+          expect(merged.get('merged')?.users).toBe(estimateOf(range(0, 710)));
+        }
       } finally {
         await second.close();
       }

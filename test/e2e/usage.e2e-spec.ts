@@ -359,12 +359,24 @@ describe('usage metrics', () => {
     const at = (hours: number, minutes = 0) => day + hours * 3_600_000 + minutes * 60_000;
     const iso = (time: number) => new Date(time).toISOString();
     const now = at(12, 30);
-    const insert = (granularity: string, time: number, count: number) =>
-      db.query(
-        `INSERT INTO config_usage_metric VALUES ($1, $2, $3, $4, 'evaluations', 'sdk', $5)`,
-        [id, granularity, new Date(time), key, count],
-      );
+    const insert = (granularity: string, time: number, count: number, metric = 'evaluations') =>
+      db.query(`INSERT INTO config_usage_metric VALUES ($1, $2, $3, $4, $5, 'sdk', $6)`, [
+        id,
+        granularity,
+        new Date(time),
+        key,
+        metric,
+        count,
+      ]);
     await insert('minute', at(12, 1), 3);
+    await insert('minute', at(12, 2), 2, 'error');
+    await insert('minute', at(12, 3), 6, 'default'); // neither an evaluation nor an error
+    // A config's totals older than the hourly retention (90 days): pruned.
+    await db.query(`INSERT INTO config_usage_total VALUES ($1, 'hour', $2, $3, 1, 0)`, [
+      id,
+      new Date(at(-100 * 24)),
+      key,
+    ]);
     await insert('minute', at(12, 29), 4);
     await insert('minute', at(11, 59), 5);
     await insert('hour', at(3), 100);
@@ -377,7 +389,8 @@ describe('usage metrics', () => {
     await run();
     await run(); // a repeated run changes nothing
     const rows = await db.query(
-      `SELECT granularity, period_start, count::int AS n FROM config_usage_metric WHERE config_key = $1 ORDER BY granularity, period_start`,
+      `SELECT granularity, period_start, count::int AS n FROM config_usage_metric
+       WHERE config_key = $1 AND metric = 'evaluations' ORDER BY granularity, period_start`,
       [key],
     );
     expect(
@@ -394,6 +407,24 @@ describe('usage metrics', () => {
       ['minute', iso(at(11, 59)), 5],
       ['minute', iso(at(12, 1)), 3],
       ['minute', iso(at(12, 29)), 4],
+    ]);
+    // Each config's evaluations and errors per hour and day (the top lists read them), for the
+    // hours re-summed (from 06:00, six hours back) and their day.
+    const totals = await db.query(
+      `SELECT granularity, period_start, evaluations::int, errors::int FROM config_usage_total
+       WHERE config_key = $1 ORDER BY granularity, period_start`,
+      [key],
+    );
+    expect(
+      totals.map((r: { granularity: string; period_start: Date }) => [
+        r.granularity,
+        r.period_start.toISOString(),
+        r,
+      ]),
+    ).toEqual([
+      ['day', iso(day), expect.objectContaining({ evaluations: 112, errors: 2 })],
+      ['hour', iso(at(11)), expect.objectContaining({ evaluations: 5, errors: 0 })],
+      ['hour', iso(at(12)), expect.objectContaining({ evaluations: 7, errors: 2 })],
     ]);
   });
 });

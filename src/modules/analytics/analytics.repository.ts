@@ -75,8 +75,9 @@ export class AnalyticsRepository {
 
   /**
    * Evaluations and errors per config key over [from, to) (whole hours), for the top lists:
-   * from day rows for the whole UTC days inside the range and hour rows for the hours at
-   * either end, so a range of local days reads at most two days of hour rows.
+   * from each config's totals (config_usage_total, one row per config and period), day rows
+   * for the whole UTC days inside the range and hour rows for the hours at either end, so a
+   * range of local days reads at most two days of hour rows.
    */
   async keyTotals(environmentId: string, from: Date, to: Date): Promise<KeyTotals[]> {
     const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
@@ -91,11 +92,9 @@ export class AnalyticsRepository {
       : `granularity = 'hour' AND period_start >= $2 AND period_start < $3`;
     const rows: { config_key: string; evaluations: string; errors: string }[] =
       await this.dataSource.query(
-        `SELECT config_key,
-                coalesce(sum(count) FILTER (WHERE metric = 'evaluations'), 0)::text AS evaluations,
-                coalesce(sum(count) FILTER (WHERE metric = 'error'), 0)::text AS errors
-         FROM config_usage_metric
-         WHERE environment_id = $1 AND metric IN ('evaluations', 'error') AND (${periods})
+        `SELECT config_key, sum(evaluations)::text AS evaluations, sum(errors)::text AS errors
+         FROM config_usage_total
+         WHERE environment_id = $1 AND (${periods})
          GROUP BY config_key`,
         [environmentId, from, to, ...(days ? [firstDay, lastDay] : [])],
       );

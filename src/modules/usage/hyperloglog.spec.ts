@@ -77,10 +77,37 @@ describe('HyperLogLog in Redis format', () => {
     expect(hllUpdateOf('x') >>> 6).toBeLessThan(HLL_REGISTERS);
   });
 
+  it('merges a stored sketch straight from its bytes as it merges the sketch decoded', () => {
+    const sparse = new HyperLogLog();
+    for (const id of ids(40, 'sparse')) sparse.addId(id);
+    const dense = new HyperLogLog();
+    for (const id of ids(20_000, 'dense')) dense.addId(id);
+    for (const [target, source] of [
+      [ids(30, 'small'), sparse],
+      [ids(30, 'small'), dense],
+      [ids(5000, 'large'), sparse],
+      [ids(5000, 'large'), dense],
+    ] as const) {
+      const fromBytes = new HyperLogLog();
+      const decoded = new HyperLogLog();
+      for (const id of target) {
+        fromBytes.addId(id);
+        decoded.addId(id);
+      }
+      fromBytes.mergeRedis(source.toRedis());
+      decoded.merge(HyperLogLog.fromRedis(source.toRedis()));
+      expect(fromBytes.registers()).toEqual(decoded.registers());
+      expect(fromBytes.toRedis()).toEqual(decoded.toRedis());
+    }
+  });
+
   it('refuses strings that are not sketches', () => {
     expect(() => HyperLogLog.fromRedis(Buffer.from('hello world, not a sketch'))).toThrow(/HYLL/);
     const truncated = new HyperLogLog();
     truncated.addId('x');
     expect(() => HyperLogLog.fromRedis(truncated.toRedis().subarray(0, 17))).toThrow(/cover/);
+    // A run past the 16,384 registers: the sketch's bytes, then one more register of value 1.
+    const past = Buffer.concat([truncated.toRedis(), Buffer.from([0x80])]);
+    expect(() => new HyperLogLog().mergeRedis(past)).toThrow(/past its registers/);
   });
 });

@@ -220,6 +220,14 @@ export class HyperLogLog {
   }
 
   static fromRedis(bytes: Uint8Array): HyperLogLog {
+    return new HyperLogLog().mergeRedis(bytes);
+  }
+
+  /**
+   * Merges a sketch stored in Redis's format (register-wise max) straight from its bytes,
+   * without building it first: what readers of many stored sketches do.
+   */
+  mergeRedis(bytes: Uint8Array): this {
     if (
       bytes.length < HEADER_BYTES ||
       bytes[0] !== 0x48 || // H
@@ -229,19 +237,19 @@ export class HyperLogLog {
     ) {
       throw new Error('not a HyperLogLog string (no HYLL header)');
     }
-    const sketch = new HyperLogLog();
     if (bytes[4] === DENSE) {
       if (bytes.length !== DENSE_BYTES) throw new Error('dense HyperLogLog of the wrong length');
-      sketch.toDense();
-      const registers = sketch.dense!;
+      this.toDense();
+      const registers = this.dense!;
       for (let i = 0; i < HLL_REGISTERS; i++) {
         const bit = i * 6;
         const byte = HEADER_BYTES + (bit >>> 3);
         const shift = bit & 7;
         const b1 = byte + 1 < bytes.length ? bytes[byte + 1] : 0;
-        registers[i] = ((bytes[byte] >>> shift) | (b1 << (8 - shift))) & 63;
+        const value = ((bytes[byte] >>> shift) | (b1 << (8 - shift))) & 63;
+        if (registers[i] < value) registers[i] = value;
       }
-      return sketch;
+      return this;
     }
     if (bytes[4] !== SPARSE) throw new Error(`unknown HyperLogLog encoding ${bytes[4]}`);
     let index = 0;
@@ -254,13 +262,18 @@ export class HyperLogLog {
       } else {
         const value = ((op >>> 2) & 0x1f) + 1;
         const run = (op & 3) + 1;
-        for (let i = 0; i < run; i++) sketch.add((index + i) * 64 + value);
+        if (index + run > HLL_REGISTERS) {
+          index += run;
+          break;
+        }
+        for (let i = 0; i < run; i++) this.add((index + i) * 64 + value);
         index += run;
       }
-      if (index > HLL_REGISTERS) throw new Error('sparse HyperLogLog runs past its registers');
+      if (index > HLL_REGISTERS) break;
     }
+    if (index > HLL_REGISTERS) throw new Error('sparse HyperLogLog runs past its registers');
     if (index !== HLL_REGISTERS) throw new Error('sparse HyperLogLog does not cover its registers');
-    return sketch;
+    return this;
   }
 
   private toDense(): void {

@@ -4,6 +4,7 @@ import { AppConfig } from '../../core/config/app-config';
 import { RedisConnections } from '../../core/redis/redis-connections';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { ConfigUsageMetric } from './config-usage-metric.entity';
+import { ConfigUsageTotal } from './config-usage-total.entity';
 import { EnvironmentUsageMetric } from './environment-usage-metric.entity';
 import { ExposureRecorder } from '../experiments/events/exposure-recorder';
 import { UsageRecorder } from './usage-recorder';
@@ -19,7 +20,7 @@ import { UsageRepository } from './usage.repository';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ConfigUsageMetric, EnvironmentUsageMetric]),
+    TypeOrmModule.forFeature([ConfigUsageMetric, ConfigUsageTotal, EnvironmentUsageMetric]),
     EnvironmentsModule,
   ],
   providers: [

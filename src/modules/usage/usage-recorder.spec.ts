@@ -246,6 +246,44 @@ describe('UsageRecorder', () => {
       expect(await counts(store, HOUR, 'not-a-config')).toBeUndefined();
     });
 
+    it('keeps the sketches of a failed write for the next, each key its own', async () => {
+      const { usage, store } = recorder();
+      const add = store.add.bind(store);
+      let down = true;
+      store.add = (window) => (down ? Promise.reject(new Error('Redis is down')) : add(window));
+      const other = compileConfig({
+        key: 'other',
+        version: 1,
+        state: {
+          ...CONFIG_DEFAULTS,
+          key: 'other',
+          valueType: 'string',
+          value: 'a',
+          defaultValue: 'b',
+        },
+      });
+      // Served together: one sketch for both keys in the window.
+      for (let i = 0; i < 10; i += 1) {
+        const context = { user: { id: `u${i}` } };
+        usage.record(
+          'env',
+          UsageChannel.Ofrep,
+          [config.evaluate(context), other.evaluate(context)],
+          context,
+        );
+      }
+      await usage.flush();
+      expect(await counts(store)).toBeUndefined();
+      down = false;
+      for (let i = 10; i < 15; i += 1) {
+        const context = { user: { id: `u${i}` } };
+        usage.record('env', UsageChannel.GraphQL, [config.evaluate(context)], context);
+      }
+      await usage.flush();
+      expect(await counts(store)).toEqual([15, 0]);
+      expect(await counts(store, HOUR, 'other')).toEqual([10, 0]);
+    });
+
     it('puts each request in the hour it was served in', async () => {
       const { usage, store, tick } = recorder();
       usage.record('env', UsageChannel.GraphQL, [config.evaluate({})], { user: { id: 'a' } });

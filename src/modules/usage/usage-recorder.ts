@@ -55,28 +55,6 @@ export const MAX_PENDING_ROWS = 100_000;
 
 const NO_TALLY: UsageTally = { add: () => undefined, done: () => undefined };
 
-/** A tally that also hands EXPERIMENT results, with the context, to the exposure recorder. */
-class ExposingTally implements UsageTally {
-  constructor(
-    private readonly inner: UsageTally,
-    private readonly exposures: ExposureRecorder,
-    private readonly environmentId: string,
-    private readonly context: unknown,
-    private readonly targetingKey: string | undefined,
-  ) {}
-
-  add(result: EvaluationResult): void {
-    this.inner.add(result);
-    if (result.reason === 'EXPERIMENT') {
-      this.exposures.add(this.environmentId, result, this.context, this.targetingKey);
-    }
-  }
-
-  done(): void {
-    this.inner.done();
-  }
-}
-
 /**
  * One channel's counts in one environment and minute. Results are compiled once per config
  * version and shared (see compile-config.ts), so they key the map by identity: counting an
@@ -102,23 +80,32 @@ class ChannelTally implements UsageTally {
 }
 
 /**
- * A request's tally when its context names a user or a device: counts like the channel's
- * tally, and walks the keys served so that done() adds the subject (its ids hashed once) to
- * the sketches of each config served (see ServedSubjects).
+ * A request's tally, one object per request: counts in the channel's tally (absent with
+ * USAGE_METRICS=off); with a subject (a user or device id), walks the keys served so that
+ * done() adds the subject (its ids hashed once) to the sketches of each config served (see
+ * ServedSubjects); once experiments run, hands the EXPERIMENT results, with the context, to
+ * the exposure recorder (with USAGE_METRICS=off too: experiments need them).
  */
-class SubjectTally implements UsageTally {
+class RequestTally implements UsageTally {
   constructor(
-    private readonly counts: ChannelTally,
-    private readonly walk: SubjectWalk,
+    private readonly counts: ChannelTally | undefined,
+    private readonly walk: SubjectWalk | undefined,
+    private readonly exposures: ExposureRecorder | undefined,
+    private readonly environmentId: string,
+    private readonly context: unknown,
+    private readonly targetingKey: string | undefined,
   ) {}
 
   add(result: EvaluationResult): void {
-    this.counts.add(result);
-    if (result.errorCode !== 'FLAG_NOT_FOUND') this.walk.add(result.key);
+    this.counts?.add(result);
+    if (this.walk && result.errorCode !== 'FLAG_NOT_FOUND') this.walk.add(result.key);
+    if (this.exposures && result.reason === 'EXPERIMENT') {
+      this.exposures.add(this.environmentId, result, this.context, this.targetingKey);
+    }
   }
 
   done(): void {
-    this.walk.done();
+    this.walk?.done();
   }
 }
 
@@ -215,30 +202,29 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     context?: unknown,
     targetingKey?: string,
   ): UsageTally {
-    const tally = this.enabled ? this.countingTally(environmentId, channel, context) : NO_TALLY;
     // Only once some experiment runs (its results compiled) do requests pay for exposures.
-    return context !== undefined && anyExposureSource()
-      ? new ExposingTally(tally, this.exposures, environmentId, context, targetingKey)
-      : tally;
+    const exposures = context !== undefined && anyExposureSource() ? this.exposures : undefined;
+    const counts = this.enabled
+      ? this.environmentTally(environmentId).channels[SERVED_CHANNELS.indexOf(channel)]
+      : undefined;
+    const walk =
+      counts && context !== undefined ? this.subjectWalk(environmentId, context) : undefined;
+    if (!walk && !exposures) return counts ?? NO_TALLY;
+    return new RequestTally(counts, walk, exposures, environmentId, context, targetingKey);
   }
 
-  private countingTally(
-    environmentId: string,
-    channel: ServedChannel,
-    context?: unknown,
-  ): UsageTally {
-    const counts = this.environmentTally(environmentId).channels[SERVED_CHANNELS.indexOf(channel)];
-    if (context === undefined) return counts;
+  /** The walk that counts the context's user and device ids; undefined when it has neither. */
+  private subjectWalk(environmentId: string, context: unknown): SubjectWalk | undefined {
     const userId = subjectField(context, 'user', 'id');
     const deviceId = subjectField(context, 'device', 'id');
-    if (userId === null && deviceId === null) return counts;
+    if (userId === null && deviceId === null) return undefined;
     const user = userId === null ? NO_UPDATE : hllUpdateOf(userId);
     const device = deviceId === null ? NO_UPDATE : hllUpdateOf(deviceId);
     const served = this.subjects.served(
       periodStart(this.now(), UsageGranularity.Hour),
       environmentId,
     );
-    return new SubjectTally(counts, new SubjectWalk(served, user, device));
+    return new SubjectWalk(served, user, device);
   }
 
   /** Adds to a counter that is not an evaluation (a refused save, say). */
@@ -312,10 +298,14 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
    * and hours past Redis's TTL are dropped.
    */
   private async writeSketches(): Promise<void> {
-    const window = this.subjects.toSketches(ENVIRONMENT_WIDE);
+    let window = this.subjects.toSketches(ENVIRONMENT_WIDE);
     this.subjects = new SubjectWindow();
-    window.addAll(this.unsentSketches.entries());
-    this.unsentSketches = new HourSketches();
+    if (!this.unsentSketches.isEmpty) {
+      // Merged into the kept ones: the window's sketches may be shared between keys.
+      this.unsentSketches.addAll(window.entries());
+      window = this.unsentSketches;
+      this.unsentSketches = new HourSketches();
+    }
     if (window.isEmpty) return;
     try {
       await this.sketchStore.add(window);

@@ -135,12 +135,16 @@ export class RedisSketchStore extends SketchStore {
 
   async add(window: HourSketches): Promise<void> {
     const pipeline = this.redis.pipeline();
-    const temporary: string[] = [];
+    // A sketch shared by several keys (ServedSubjects.sketches) is encoded and sent once.
+    const temporary = new Map<HyperLogLog, string>();
     const merge = (destination: string, sketch: HyperLogLog) => {
       if (sketch.isEmpty) return;
-      const key = `${this.prefix}:tmp:${randomUUID()}`;
-      temporary.push(key);
-      pipeline.set(key, sketch.toRedis(), 'PX', TEMPORARY_TTL_MS);
+      let key = temporary.get(sketch);
+      if (key === undefined) {
+        key = `${this.prefix}:tmp:${randomUUID()}`;
+        temporary.set(sketch, key);
+        pipeline.set(key, sketch.toRedis(), 'PX', TEMPORARY_TTL_MS);
+      }
       pipeline.pfmerge(destination, key);
       pipeline.pexpire(destination, SKETCH_TTL_MS);
     };
@@ -158,8 +162,8 @@ export class RedisSketchStore extends SketchStore {
       pipeline.pexpire(this.index(hour), SKETCH_TTL_MS);
       pipeline.del(this.marker(hour));
     }
-    if (temporary.length === 0) return;
-    pipeline.del(...temporary);
+    if (temporary.size === 0) return;
+    pipeline.del(...temporary.values());
     throwFirstError(await pipeline.exec());
   }
 

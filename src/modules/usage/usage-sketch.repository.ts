@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { HyperLogLog } from './hyperloglog';
 import { periodStart, UsageGranularity } from './usage-metric.util';
 import { HourSketch, mergeByKey, newPair, SketchPair } from './usage-sketch.util';
 import { compare } from './usage.repository';
@@ -96,8 +95,8 @@ export class UsageSketchRepository {
         );
       for (const row of stored) {
         const target = ordered[Number(row.i) - 1];
-        target.users.merge(HyperLogLog.fromRedis(row.users));
-        target.devices.merge(HyperLogLog.fromRedis(row.devices));
+        target.users.mergeRedis(row.users);
+        target.devices.mergeRedis(row.devices);
       }
       await manager.query(
         `UPDATE config_usage_sketch s SET users = decode(r.u, 'hex'), devices = decode(r.d, 'hex')
@@ -132,11 +131,15 @@ export class UsageSketchRepository {
           wanted.map((range) => new Date(range.to).toISOString()),
         ],
       );
-    return mergeByKey(merged, rows, (row) => ({
-      configKey: row.config_key,
-      users: HyperLogLog.fromRedis(row.users),
-      devices: HyperLogLog.fromRedis(row.devices),
-    }));
+    return mergeByKey(
+      merged,
+      rows,
+      (row) => row.config_key,
+      (pair, row) => {
+        pair.users.mergeRedis(row.users);
+        pair.devices.mergeRedis(row.devices);
+      },
+    );
   }
 }
 

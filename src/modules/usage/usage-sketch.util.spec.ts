@@ -1,5 +1,6 @@
 import { HyperLogLog, hllUpdateOf } from './hyperloglog';
 import {
+  HourSketches,
   MAX_GROUPS,
   MAX_KEY_NODES,
   mergeByKey,
@@ -63,6 +64,57 @@ describe('ServedSubjects', () => {
   });
 });
 
+describe('sketches shared by the keys served together', () => {
+  function servedTogether() {
+    const served = new ServedSubjects();
+    for (let i = 0; i < 400; i += 1) {
+      const walk = new SubjectWalk(served, hllUpdateOf(`u${i}`), hllUpdateOf(`d${i}`));
+      for (const key of ['a', 'b', 'c']) walk.add(key);
+      walk.done();
+    }
+    const extra = new SubjectWalk(served, hllUpdateOf('only-c'), NO_UPDATE);
+    extra.add('c');
+    extra.done();
+    return served.sketches('*');
+  }
+
+  it('gives keys served only together one pair of sketches, and a key served otherwise its own', () => {
+    const keys = servedTogether();
+    expect(keys.get('a')).toBe(keys.get('b'));
+    expect(keys.get('c')).not.toBe(keys.get('a'));
+    expect(keys.get('a')!.users.count()).toBe(400);
+    expect(keys.get('c')!.users.count()).toBe(401);
+  });
+
+  it('never merges into a shared sketch: adding to one key leaves the others as they were', () => {
+    const keys = servedTogether();
+    const window = new HourSketches();
+    for (const [configKey, pair] of keys) window.keysOf(0, 'env').set(configKey, pair);
+    const kept = new HourSketches();
+    kept.addAll(window.entries());
+    const late = new HyperLogLog();
+    for (let i = 0; i < 100; i += 1) late.addId(`late-${i}`);
+    kept.addAll([
+      { hour: 0, environmentId: 'env', configKey: 'a', users: late, devices: new HyperLogLog() },
+    ]);
+    const counts = (sketches: HourSketches) =>
+      Object.fromEntries([...sketches.entries()].map((s) => [s.configKey, s.users.count()]));
+    // The estimates of sketches built id by id: 400 users of a and b, 100 late ones of a.
+    const estimate = (ids: string[]) => {
+      const sketch = new HyperLogLog();
+      for (const id of ids) sketch.addId(id);
+      return sketch.count();
+    };
+    const users = Array.from({ length: 400 }, (_, i) => `u${i}`);
+    const lateUsers = Array.from({ length: 100 }, (_, i) => `late-${i}`);
+    expect(counts(kept)).toMatchObject({
+      a: estimate([...users, ...lateUsers]),
+      b: estimate(users),
+    });
+    expect(counts(window)).toMatchObject({ a: estimate(users), b: estimate(users) });
+  });
+});
+
 describe('mergeByKey', () => {
   it("merges each key's sketches, giving the event loop a turn between slices", async () => {
     // A dense sketch costs 0.1-0.2 ms to decode and merge: a year of day sketches for 100
@@ -79,11 +131,12 @@ describe('mergeByKey', () => {
       if (ticking) setImmediate(tick);
     };
     setImmediate(tick);
-    const merged = await mergeByKey(new Map(), stored, (row) => ({
-      configKey: row.key,
-      users: HyperLogLog.fromRedis(row.bytes),
-      devices: new HyperLogLog(),
-    }));
+    const merged = await mergeByKey(
+      new Map(),
+      stored,
+      (row) => row.key,
+      (pair, row) => pair.users.mergeRedis(row.bytes),
+    );
     ticking = false;
     expect(turns).toBeGreaterThanOrEqual(9);
     expect([...merged.keys()].sort()).toEqual(['k0', 'k1', 'k2']);

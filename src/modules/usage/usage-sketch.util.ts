@@ -45,22 +45,29 @@ export const MERGES_PER_TURN = 64;
 /**
  * Merges each item's sketches into `into`, by config key, a slice of MERGES_PER_TURN at a time
  * with a turn of the event loop between: a reader asks for up to a year of day sketches of
- * 100 keys, seconds of work in all. `sketchOf` decodes an item when its turn comes.
+ * 100 keys, seconds of work in all. `mergeItem` merges an item into its key's pair when its
+ * turn comes (stored ones straight from their bytes, HyperLogLog.mergeRedis).
  */
 export async function mergeByKey<T>(
   into: Map<string, SketchPair>,
   items: readonly T[],
-  sketchOf: (item: T) => { configKey: string } & SketchPair,
+  keyOf: (item: T) => string,
+  mergeItem: (pair: SketchPair, item: T) => void,
 ): Promise<Map<string, SketchPair>> {
   for (let i = 0; i < items.length; i += 1) {
     if (i > 0 && i % MERGES_PER_TURN === 0) await nextTurn();
-    const sketch = sketchOf(items[i]);
-    let pair = into.get(sketch.configKey);
-    if (!pair) into.set(sketch.configKey, (pair = newPair()));
-    pair.users.merge(sketch.users);
-    pair.devices.merge(sketch.devices);
+    const key = keyOf(items[i]);
+    let pair = into.get(key);
+    if (!pair) into.set(key, (pair = newPair()));
+    mergeItem(pair, items[i]);
   }
   return into;
+}
+
+/** Merges a pair of sketches into another. */
+export function mergePair(into: SketchPair, pair: SketchPair): void {
+  into.users.merge(pair.users);
+  into.devices.merge(pair.devices);
 }
 
 /**
@@ -83,17 +90,17 @@ export class HourSketches {
     return this.hours.size === 0;
   }
 
-  /** Merges sketches in (merging is idempotent, so a retried merge changes nothing). */
+  /**
+   * Merges sketches in (merging is idempotent, so a retried merge changes nothing). The
+   * sketches given are read, never kept: a flush's window shares one sketch between the keys
+   * served together (ServedSubjects.sketches), so a merge into one key's must not reach another's.
+   */
   addAll(sketches: Iterable<HourSketch>): void {
     for (const sketch of sketches) {
       const keys = this.keysOf(sketch.hour, sketch.environmentId);
-      const pair = keys.get(sketch.configKey);
-      if (pair) {
-        pair.users.merge(sketch.users);
-        pair.devices.merge(sketch.devices);
-      } else {
-        keys.set(sketch.configKey, { users: sketch.users, devices: sketch.devices });
-      }
+      let pair = keys.get(sketch.configKey);
+      if (!pair) keys.set(sketch.configKey, (pair = newPair()));
+      mergePair(pair, sketch);
     }
   }
 
@@ -216,20 +223,34 @@ export class ServedSubjects {
     for (const key of keys) addSubject(this.direct, key, user, device);
   }
 
-  /** Each config's sketches, and the environment's under ENVIRONMENT_WIDE. */
+  /**
+   * Each config's sketches, and the environment's under ENVIRONMENT_WIDE. A key whose subjects
+   * all came through one group gets that group's sketches themselves, shared with the other
+   * keys of the group (read only): requests that are served the same keys (OFREP bulk, an
+   * SDK's full fetch) make one pair of sketches for all of them, encoded and sent once.
+   */
   sketches(environmentWide: string): Map<string, SketchPair> {
-    const keys = this.direct;
+    const groupsOf = new Map<string, SketchPair[]>();
     const pending = [this.root];
     for (let node = pending.pop(); node; node = pending.pop()) {
       if (node.children) pending.push(...node.children.values());
       const group = node.group;
       if (!group) continue;
       for (const key of node.path()) {
-        let pair = keys.get(key);
-        if (!pair) keys.set(key, (pair = newPair()));
-        pair.users.merge(group.users);
-        pair.devices.merge(group.devices);
+        const groups = groupsOf.get(key);
+        if (groups) groups.push(group);
+        else groupsOf.set(key, [group]);
       }
+    }
+    const keys = this.direct;
+    for (const [key, groups] of groupsOf) {
+      let pair = keys.get(key);
+      if (!pair && groups.length === 1) {
+        keys.set(key, groups[0]);
+        continue;
+      }
+      if (!pair) keys.set(key, (pair = newPair()));
+      for (const group of groups) mergePair(pair, group);
     }
     keys.set(environmentWide, this.environment);
     return keys;

@@ -3,7 +3,7 @@ import { DistinctSubjects, UniqueCounter } from './unique-counter';
 import { DAY_MS, HOUR_MS, periodStart, UsageGranularity } from './usage-metric.util';
 import { SketchStore } from './usage-sketch-store';
 import { UsageSketchRepository } from './usage-sketch.repository';
-import { HourSketch, mergeByKey, SketchPair } from './usage-sketch.util';
+import { HourSketch, mergeByKey, mergePair, SketchPair } from './usage-sketch.util';
 
 /**
  * Unique users and devices (docs/usage-metrics.md): open hours' sketches in the SketchStore
@@ -52,7 +52,7 @@ export class UsageSketches extends UniqueCounter {
         return [];
       }),
     ]);
-    await mergeByKey(stored, live, (sketch) => sketch);
+    await mergeByKey(stored, live, (sketch) => sketch.configKey, mergePair);
     const answer = new Map<string, DistinctSubjects>();
     for (const key of keys) answer.set(key, countOf(stored.get(key)));
     return answer;

@@ -63,6 +63,19 @@ export class UsageRepository {
          ON CONFLICT ON CONSTRAINT pk_environment_usage_metric DO UPDATE SET count = m.count + EXCLUDED.count`,
         columns,
       );
+      await this.dataSource.query(
+        `INSERT INTO config_usage_total AS t
+           (environment_id, granularity, period_start, config_key, evaluations, errors)
+         SELECT environment_id, granularity, period_start, config_key, ${TOTALS}
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+           AS r(environment_id, granularity, period_start, config_key, metric, dimension, count)
+         WHERE granularity <> 'minute' AND ${TOTALS_METRICS}
+         GROUP BY environment_id, granularity, period_start, config_key
+         ORDER BY granularity DESC, environment_id, period_start, config_key COLLATE "C"
+         ON CONFLICT ON CONSTRAINT pk_config_usage_total DO UPDATE
+           SET evaluations = t.evaluations + EXCLUDED.evaluations, errors = t.errors + EXCLUDED.errors`,
+        columns,
+      );
     }
   }
 
@@ -74,8 +87,8 @@ export class UsageRepository {
     return this.dataSource.transaction(async (manager) => {
       await resum(manager, UsageGranularity.Minute, UsageGranularity.Hour, window.hoursSince);
       await resum(manager, UsageGranularity.Hour, UsageGranularity.Day, window.daysSince);
-      await resumEnvironment(manager, UsageGranularity.Hour, window.hoursSince);
-      await resumEnvironment(manager, UsageGranularity.Day, window.daysSince);
+      await resumSums(manager, UsageGranularity.Hour, window.hoursSince);
+      await resumSums(manager, UsageGranularity.Day, window.daysSince);
       const pruned = { batches: 0, sketches: 0 } as PruneCounts;
       for (const granularity of Object.values(UsageGranularity)) {
         const [, deleted] = await manager.query(
@@ -83,10 +96,12 @@ export class UsageRepository {
           [granularity, window.pruneBefore[granularity]],
         );
         pruned[granularity] = deleted;
-        await manager.query(
-          'DELETE FROM environment_usage_metric WHERE granularity = $1 AND period_start < $2',
-          [granularity, window.pruneBefore[granularity]],
-        );
+        for (const sums of ['environment_usage_metric', 'config_usage_total']) {
+          await manager.query(`DELETE FROM ${sums} WHERE granularity = $1 AND period_start < $2`, [
+            granularity,
+            window.pruneBefore[granularity],
+          ]);
+        }
         // Sketches (hour and day) share the counters' retention.
         const [, sketches] = await manager.query(
           'DELETE FROM config_usage_sketch WHERE granularity = $1 AND period_start < $2',
@@ -103,6 +118,11 @@ export class UsageRepository {
     });
   }
 }
+
+/** A config's evaluations and errors summed from its usage rows (config_usage_total). */
+const TOTALS = `coalesce(sum(count) FILTER (WHERE metric = 'evaluations'), 0),
+  coalesce(sum(count) FILTER (WHERE metric = 'error'), 0)`;
+const TOTALS_METRICS = `metric IN ('evaluations', 'error')`;
 
 const GRANULARITY_ORDER = [UsageGranularity.Minute, UsageGranularity.Hour, UsageGranularity.Day];
 
@@ -141,23 +161,38 @@ function resum(
 }
 
 /**
- * Sets the environment sums (environment_usage_metric) of the `granularity` rows from the
- * period `since` falls in on, from the config rows (already re-summed by then).
+ * Sets the sums kept from the config rows (already re-summed by then) of the `granularity`
+ * rows from the period `since` falls in on: the environment's (environment_usage_metric) and
+ * each config's evaluations and errors (config_usage_total).
  */
-function resumEnvironment(
+async function resumSums(
   manager: EntityManager,
   granularity: UsageGranularity,
   since: Date,
-): Promise<unknown> {
-  return manager.query(
+): Promise<void> {
+  const recent = `granularity = $1 AND period_start >= date_trunc($2, $3::timestamptz, 'UTC')`;
+  const parameters = [granularity, granularity, since];
+  await manager.query(
     `INSERT INTO environment_usage_metric AS m
        (environment_id, granularity, period_start, metric, dimension, count)
      SELECT environment_id, granularity, period_start, metric, dimension, sum(count)
      FROM config_usage_metric
-     WHERE granularity = $1 AND period_start >= date_trunc($2, $3::timestamptz, 'UTC')
+     WHERE ${recent}
      GROUP BY environment_id, granularity, period_start, metric, dimension
      ORDER BY environment_id, period_start, metric COLLATE "C", dimension COLLATE "C"
      ON CONFLICT ON CONSTRAINT pk_environment_usage_metric DO UPDATE SET count = EXCLUDED.count`,
-    [granularity, granularity, since],
+    parameters,
+  );
+  await manager.query(
+    `INSERT INTO config_usage_total AS t
+       (environment_id, granularity, period_start, config_key, evaluations, errors)
+     SELECT environment_id, granularity, period_start, config_key, ${TOTALS}
+     FROM config_usage_metric
+     WHERE ${recent} AND ${TOTALS_METRICS}
+     GROUP BY environment_id, granularity, period_start, config_key
+     ORDER BY environment_id, period_start, config_key COLLATE "C"
+     ON CONFLICT ON CONSTRAINT pk_config_usage_total DO UPDATE
+       SET evaluations = EXCLUDED.evaluations, errors = EXCLUDED.errors`,
+    parameters,
   );
 }

@@ -6,8 +6,6 @@ import { DataSource } from 'typeorm';
 export interface MetricCounts {
   /** Exposed subjects with at least one counted event. */
   converters: number;
-  /** Events counted. */
-  n: number;
   /** Sum of the subjects' totals (an event without a value adds 0). */
   sum: number;
   /** Sum of the squares of the subjects' totals; subjects with no event add 0. */
@@ -37,7 +35,6 @@ export class ExperimentCounts {
         variant_key: string;
         event_name: string;
         converters: string;
-        events: string;
         sum: number;
         sum_of_squares: number;
       }[],
@@ -47,7 +44,7 @@ export class ExperimentCounts {
         [experimentId],
       ),
       this.dataSource.query(
-        `SELECT variant_key, event_name, converters, events, sum, sum_of_squares
+        `SELECT variant_key, event_name, converters, sum, sum_of_squares
          FROM experiment_metric_total WHERE experiment_id = $1`,
         [experimentId],
       ),
@@ -62,7 +59,6 @@ export class ExperimentCounts {
     for (const row of totals) {
       variant(row.variant_key).metrics[row.event_name] = {
         converters: Number(row.converters),
-        n: Number(row.events),
         sum: Number(row.sum),
         sumOfSquares: Number(row.sum_of_squares),
       };

@@ -20,8 +20,8 @@ describe('resultsInput', () => {
         variantKey: 'control',
         exposures: 100,
         metrics: {
-          purchase: { converters: 10, n: 12, sum: 0, sumOfSquares: 0 },
-          revenue: { converters: 5, n: 7, sum: 50, sumOfSquares: 900 },
+          purchase: { converters: 10, sum: 0, sumOfSquares: 0 },
+          revenue: { converters: 5, sum: 50, sumOfSquares: 900 },
         },
       },
       { variantKey: 'treatment', exposures: 80, metrics: {} },
