@@ -1,21 +1,25 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
-import { JobQueue } from '../../core/queue/job-queue';
 import { emailMessage } from './delivery/email-message.util';
 import { Mailer } from './delivery/mailer';
 import { nextAttemptAt } from './delivery/retry-schedule.util';
 import { AttemptOutcome, WebhookSender } from './delivery/webhook-sender';
 import { signatureHeader } from './delivery/webhook-signature.util';
 import { EmailRecipient } from './email-recipient.entity';
-import { deliveryJobId, DeliverNotificationJob } from './jobs/deliver-notification.job';
 import { DeliveryChannel, NotificationDelivery } from './notification-delivery.entity';
-import { NotificationEventType } from './notification-event-type';
-import { NotificationsService } from './notifications.service';
+import { NotificationEventType, NOTIFIER, Notifier } from './notification-event-type';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+
+/** The retry a failed attempt asks for: attempt number `attempts + 1`, after `delayMs`. */
+export interface NextAttempt {
+  deliveryId: string;
+  attempts: number;
+  delayMs: number;
+}
 
 /** An outcome that ends the delivery without retries (its channel is off). */
 type Outcome = AttemptOutcome & { final?: boolean };
@@ -44,21 +48,35 @@ export class NotificationDeliverer {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly queue: JobQueue,
     private readonly sender: WebhookSender,
     private readonly mailer: Mailer,
-    private readonly notifications: NotificationsService,
+    @Inject(NOTIFIER) private readonly notifications: Notifier,
     private readonly config: AppConfig,
   ) {}
 
-  async attempt(deliveryId: string): Promise<void> {
+  /**
+   * Makes the attempt, if the delivery is still due and nobody else is making one; returns
+   * when to try again (after a failure within the retry window), for the caller to queue.
+   */
+  async attempt(deliveryId: string): Promise<NextAttempt | null> {
     const claimed = await this.claim(deliveryId);
-    if (!claimed) return;
+    if (!claimed) return null;
     const outcome =
       claimed.channel === DeliveryChannel.WEBHOOK
         ? await this.sendWebhook(claimed)
         : await this.sendEmail(claimed);
-    await this.record(claimed, outcome);
+    return this.record(claimed, outcome);
+  }
+
+  /** Deliveries due but not being attempted: their queued attempt was lost, or never queued. */
+  async due(limit: number): Promise<{ id: string; attempts: number }[]> {
+    return this.dataSource.query(
+      `SELECT id, attempts FROM notification_delivery
+       WHERE status = 'pending' AND next_attempt_at <= now()
+         AND (claimed_until IS NULL OR claimed_until < now())
+       ORDER BY next_attempt_at LIMIT $1`,
+      [limit],
+    );
   }
 
   /** Long enough for an attempt to end (it is bounded by the timeouts); then it is free again. */
@@ -122,7 +140,7 @@ export class NotificationDeliverer {
     }
   }
 
-  private async record(delivery: ClaimedRow, outcome: Outcome): Promise<void> {
+  private async record(delivery: ClaimedRow, outcome: Outcome): Promise<NextAttempt | null> {
     const attempts = delivery.attempts + 1;
     const now = new Date();
     const next =
@@ -144,18 +162,11 @@ export class NotificationDeliverer {
     if (delivery.endpoint_id && !outcome.final) {
       await this.trackEndpoint(delivery.endpoint_id, outcome);
     }
-    if (next) {
-      await this.queue.add(
-        DeliverNotificationJob,
-        { deliveryId: delivery.id },
-        { jobId: deliveryJobId(delivery.id, attempts), delayMs: next.getTime() - now.getTime() },
-      );
-    }
+    return next && { deliveryId: delivery.id, attempts, delayMs: next.getTime() - now.getTime() };
   }
 
   /** Remembers since when an endpoint fails, and disables it once that is too long ago. */
   private async trackEndpoint(endpointId: string, outcome: Outcome): Promise<void> {
-    const repository = this.dataSource.getRepository(WebhookEndpoint);
     if (outcome.ok) {
       await this.dataSource.query(
         'UPDATE webhook_endpoint SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL',
@@ -163,34 +174,30 @@ export class NotificationDeliverer {
       );
       return;
     }
-    const [disabled]: [WebhookEndpoint[], number] = await this.dataSource.query(
-      `WITH failing AS (
-         UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, now())
-         WHERE id = $1 RETURNING id, failing_since)
-       UPDATE webhook_endpoint e
-       SET enabled = false, disabled_reason = $2 || to_char(f.failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ': ' || $3
-       FROM failing f
-       WHERE e.id = f.id AND e.enabled
-         AND f.failing_since <= now() - make_interval(secs => $4::double precision / 1000)
-       RETURNING e.id, e.environment_id AS "environmentId", e.url`,
-      [
-        endpointId,
-        'Every delivery failed since ',
-        outcome.error,
-        this.config.WEBHOOK_DISABLE_AFTER_MS,
-      ],
+    const [[failing]]: [{ since: Date; overdue: boolean }[], number] = await this.dataSource.query(
+      `UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, now()) WHERE id = $1
+       RETURNING failing_since AS since,
+         failing_since <= now() - make_interval(secs => $2::double precision / 1000) AS overdue`,
+      [endpointId, this.config.WEBHOOK_DISABLE_AFTER_MS],
     );
-    const endpoint = disabled[0];
+    if (!failing?.overdue) return;
+    const reason = `Every delivery failed since ${failing.since.toISOString()}: ${outcome.error}`;
+    const [[endpoint]]: [{ id: string; environmentId: string; url: string }[], number] =
+      await this.dataSource.query(
+        `UPDATE webhook_endpoint SET enabled = false, disabled_reason = $2
+         WHERE id = $1 AND enabled RETURNING id, environment_id AS "environmentId", url`,
+        [endpointId, reason],
+      );
+    // Another attempt disabled it first.
     if (!endpoint) return;
-    const saved = await repository.findOneByOrFail({ id: endpoint.id });
-    this.logger.warn(`Webhook endpoint ${endpoint.id} disabled: ${saved.disabledReason}`);
+    this.logger.warn(`Webhook endpoint ${endpoint.id} disabled: ${reason}`);
     await this.notifications.notify({
       id: `webhook-disabled.${endpoint.id}.${randomUUID()}`,
       type: NotificationEventType.WEBHOOK_DISABLED,
       environmentId: endpoint.environmentId,
       occurredAt: new Date(),
       summary: `Webhook endpoint ${endpoint.url} was disabled after failing`,
-      data: { endpointId: endpoint.id, url: endpoint.url, reason: saved.disabledReason },
+      data: { endpointId: endpoint.id, url: endpoint.url, reason },
     });
   }
 }

@@ -55,3 +55,13 @@ export interface NotificationPayload {
   timestamp: string;
   data: Record<string, unknown> & { summary: string; environment: string; link?: string };
 }
+
+/**
+ * NotificationsService.notify as a token, for the delivery side (which NotificationsService
+ * depends on) to send its own notices without a circular import.
+ */
+export const NOTIFIER = 'NOTIFIER';
+
+export interface Notifier {
+  notify(event: NotificationEvent): Promise<string[]>;
+}

@@ -11,6 +11,7 @@ import { DeliverNotificationJob } from './jobs/deliver-notification.job';
 import { SweepNotificationsJob } from './jobs/sweep-notifications.job';
 import { NotificationDeliverer } from './notification-deliverer.service';
 import { NotificationDelivery } from './notification-delivery.entity';
+import { NOTIFIER } from './notification-event-type';
 import { NotificationsResolver } from './notifications.resolver';
 import { NotificationsService } from './notifications.service';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -29,6 +30,7 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
   ],
   providers: [
     NotificationsService,
+    { provide: NOTIFIER, useExisting: NotificationsService },
     NotificationDeliverer,
     WebhookEndpointsService,
     EmailRecipientsService,

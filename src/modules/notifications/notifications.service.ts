@@ -15,7 +15,7 @@ import { NotificationDeliveriesArgs } from './dto/notification.inputs';
 import { deliveryJobId, DeliverNotificationJob } from './jobs/deliver-notification.job';
 import { SweepNotificationsJob } from './jobs/sweep-notifications.job';
 import { NotificationDelivery } from './notification-delivery.entity';
-import { NotificationEvent, NotificationPayload } from './notification-event-type';
+import { NotificationEvent, NotificationPayload, Notifier } from './notification-event-type';
 
 /** Which channels get an event, instead of those subscribed to its type (alert rules). */
 export interface NotificationChannels {
@@ -23,16 +23,15 @@ export interface NotificationChannels {
   recipientIds?: string[];
 }
 
-/** Deliveries one sweep queues again at most. */
-const SWEEP_BATCH = 500;
-
 /**
  * The notifications other domains send: `notify` writes one delivery per (event, endpoint
  * or recipient) and queues it. Config changes and experiment transitions are notified from
  * the outbox relay, in the transaction that marks them relayed, so each is notified once.
  */
 @Injectable()
-export class NotificationsService implements OnModuleInit, OnApplicationBootstrap, OutboxConsumer {
+export class NotificationsService
+  implements OnModuleInit, OnApplicationBootstrap, OutboxConsumer, Notifier
+{
   private readonly logger = new Logger(NotificationsService.name);
   private readonly environmentKeys = new Map<string, string>();
 
@@ -145,24 +144,6 @@ export class NotificationsService implements OnModuleInit, OnApplicationBootstra
       ids.push(...(await this.record(manager, changeNotification(change, key, now))));
     }
     return () => this.dispatch(ids);
-  }
-
-  /** Queues again the due deliveries nobody is attempting (see SweepNotificationsJob). */
-  async sweep(): Promise<number> {
-    const rows: { id: string; attempts: number }[] = await this.dataSource.query(
-      `SELECT id, attempts FROM notification_delivery
-       WHERE status = 'pending' AND next_attempt_at <= now()
-         AND (claimed_until IS NULL OR claimed_until < now())
-       ORDER BY next_attempt_at LIMIT ${SWEEP_BATCH}`,
-    );
-    for (const row of rows) {
-      await this.queue.add(
-        DeliverNotificationJob,
-        { deliveryId: row.id },
-        { jobId: deliveryJobId(row.id, row.attempts) },
-      );
-    }
-    return rows.length;
   }
 
   /** The delivery log of an environment, newest first. */

@@ -1,6 +1,11 @@
 import { Job, JobHandler } from '../../../core/queue/job';
 import { QueueName } from '../../../core/queue/queue-name';
-import { NotificationsService } from '../notifications.service';
+import { JobQueue } from '../../../core/queue/job-queue';
+import { NotificationDeliverer } from '../notification-deliverer.service';
+import { deliveryJobId, DeliverNotificationJob } from './deliver-notification.job';
+
+/** Deliveries one sweep queues again at most. */
+const SWEEP_BATCH = 500;
 
 export type SweepNotificationsJobData = Record<string, never>;
 
@@ -11,9 +16,18 @@ export type SweepNotificationsJobData = Record<string, never>;
  */
 @Job({ queue: QueueName.Notifications })
 export class SweepNotificationsJob implements JobHandler<SweepNotificationsJobData> {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly deliverer: NotificationDeliverer,
+    private readonly queue: JobQueue,
+  ) {}
 
   async handle(): Promise<void> {
-    await this.notifications.sweep();
+    for (const { id, attempts } of await this.deliverer.due(SWEEP_BATCH)) {
+      await this.queue.add(
+        DeliverNotificationJob,
+        { deliveryId: id },
+        { jobId: deliveryJobId(id, attempts) },
+      );
+    }
   }
 }
