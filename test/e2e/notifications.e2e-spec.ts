@@ -201,7 +201,7 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
     const target = await receiver();
     const endpoint = await createEndpoint(app, target.url, ['ALERT_TRIGGERED']);
     const sent = await app.gql<{ sendTestWebhook: { delivery: { id: string } } }>(
-      `mutation ($input: NotificationTargetInput!) { sendTestWebhook(input: $input) { delivery { id } } }`,
+      `mutation ($input: SendTestWebhookInput!) { sendTestWebhook(input: $input) { delivery { id } } }`,
       { input: { id: endpoint.id } },
     );
     expect(sent.errors).toBeUndefined();
@@ -326,7 +326,7 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
       'the delivery',
     );
     const redelivered = await app.gql(
-      `mutation ($input: NotificationTargetInput!) { redeliverNotification(input: $input) { delivery { id status } } }`,
+      `mutation ($input: RedeliverNotificationInput!) { redeliverNotification(input: $input) { delivery { id status } } }`,
       { input: { id: delivery.id } },
     );
     expect(redelivered.errors).toBeUndefined();

@@ -7,14 +7,20 @@ import {
   CreateEmailRecipientInput,
   CreateWebhookEndpointInput,
   CreateWebhookEndpointPayload,
-  DeletePayload,
-  EmailRecipientPayload,
+  DeleteEmailRecipientInput,
+  DeleteEmailRecipientPayload,
+  DeleteWebhookEndpointInput,
+  DeleteWebhookEndpointPayload,
+  CreateEmailRecipientPayload,
+  UpdateEmailRecipientPayload,
   EnvironmentPageArgs,
   NotificationDeliveriesArgs,
-  NotificationDeliveryPayload,
-  NotificationTargetInput,
+  RedeliverNotificationPayload,
+  SendTestWebhookPayload,
+  RedeliverNotificationInput,
   RotateWebhookSecretInput,
   RotateWebhookSecretPayload,
+  SendTestWebhookInput,
   UpdateEmailRecipientInput,
   UpdateWebhookEndpointInput,
   UpdateWebhookEndpointPayload,
@@ -75,23 +81,25 @@ export class NotificationsResolver {
     return this.endpoints.rotateSecret(actor, input);
   }
 
-  @Mutation(() => DeletePayload, { description: 'Deletes the endpoint and its delivery log.' })
+  @Mutation(() => DeleteWebhookEndpointPayload, {
+    description: 'Deletes the endpoint and its delivery log.',
+  })
   @Allow(Role.EDITOR)
   async deleteWebhookEndpoint(
     @CurrentActor() actor: Actor,
-    @Args('input') input: NotificationTargetInput,
-  ): Promise<DeletePayload> {
+    @Args('input') input: DeleteWebhookEndpointInput,
+  ): Promise<DeleteWebhookEndpointPayload> {
     return { id: await this.endpoints.delete(actor, input.id) };
   }
 
-  @Mutation(() => NotificationDeliveryPayload, {
+  @Mutation(() => SendTestWebhookPayload, {
     description: 'Sends a webhook.test event to the endpoint; returns its delivery.',
   })
   @Allow(Role.EDITOR)
   async sendTestWebhook(
     @CurrentActor() actor: Actor,
-    @Args('input') input: NotificationTargetInput,
-  ): Promise<NotificationDeliveryPayload> {
+    @Args('input') input: SendTestWebhookInput,
+  ): Promise<SendTestWebhookPayload> {
     return { delivery: await this.endpoints.sendTest(actor, input.id) };
   }
 
@@ -101,30 +109,32 @@ export class NotificationsResolver {
     return this.recipients.list(actor, args);
   }
 
-  @Mutation(() => EmailRecipientPayload)
+  @Mutation(() => CreateEmailRecipientPayload)
   @Allow(Role.EDITOR)
   async createEmailRecipient(
     @CurrentActor() actor: Actor,
     @Args('input') input: CreateEmailRecipientInput,
-  ): Promise<EmailRecipientPayload> {
+  ): Promise<CreateEmailRecipientPayload> {
     return { emailRecipient: await this.recipients.create(actor, input) };
   }
 
-  @Mutation(() => EmailRecipientPayload)
+  @Mutation(() => UpdateEmailRecipientPayload)
   @Allow(Role.EDITOR)
   async updateEmailRecipient(
     @CurrentActor() actor: Actor,
     @Args('input') input: UpdateEmailRecipientInput,
-  ): Promise<EmailRecipientPayload> {
+  ): Promise<UpdateEmailRecipientPayload> {
     return { emailRecipient: await this.recipients.update(actor, input) };
   }
 
-  @Mutation(() => DeletePayload, { description: 'Deletes the recipient and its delivery log.' })
+  @Mutation(() => DeleteEmailRecipientPayload, {
+    description: 'Deletes the recipient and its delivery log.',
+  })
   @Allow(Role.EDITOR)
   async deleteEmailRecipient(
     @CurrentActor() actor: Actor,
-    @Args('input') input: NotificationTargetInput,
-  ): Promise<DeletePayload> {
+    @Args('input') input: DeleteEmailRecipientInput,
+  ): Promise<DeleteEmailRecipientPayload> {
     return { id: await this.recipients.delete(actor, input.id) };
   }
 
@@ -136,14 +146,14 @@ export class NotificationsResolver {
     return this.notifications.deliveries(actor, args);
   }
 
-  @Mutation(() => NotificationDeliveryPayload, {
+  @Mutation(() => RedeliverNotificationPayload, {
     description: 'Attempts a delivery again now, with the same webhook-id.',
   })
   @Allow(Role.EDITOR)
   async redeliverNotification(
     @CurrentActor() actor: Actor,
-    @Args('input') input: NotificationTargetInput,
-  ): Promise<NotificationDeliveryPayload> {
+    @Args('input') input: RedeliverNotificationInput,
+  ): Promise<RedeliverNotificationPayload> {
     return { delivery: await this.notifications.redeliver(actor, input.id) };
   }
 }

@@ -116,12 +116,24 @@ export class RotateWebhookSecretInput {
   overlapSeconds?: number;
 }
 
-@InputType()
-export class NotificationTargetInput {
+@InputType({ isAbstract: true })
+abstract class IdInput {
   @Field(() => ID)
   @IsUUID()
   id!: string;
 }
+
+@InputType()
+export class DeleteWebhookEndpointInput extends IdInput {}
+
+@InputType()
+export class SendTestWebhookInput extends IdInput {}
+
+@InputType()
+export class DeleteEmailRecipientInput extends IdInput {}
+
+@InputType()
+export class RedeliverNotificationInput extends IdInput {}
 
 @ObjectType()
 export class CreateWebhookEndpointPayload {
@@ -141,17 +153,29 @@ export class UpdateWebhookEndpointPayload {
   webhookEndpoint!: WebhookEndpoint;
 }
 
-@ObjectType()
-export class DeletePayload {
-  @Field(() => ID)
+@ObjectType({ isAbstract: true })
+abstract class DeletedPayload {
+  @Field(() => ID, { description: 'The id of what was deleted.' })
   id!: string;
 }
 
 @ObjectType()
-export class NotificationDeliveryPayload {
+export class DeleteWebhookEndpointPayload extends DeletedPayload {}
+
+@ObjectType()
+export class DeleteEmailRecipientPayload extends DeletedPayload {}
+
+@ObjectType({ isAbstract: true })
+abstract class NotificationDeliveryPayload {
   @Field(() => NotificationDelivery)
   delivery!: NotificationDelivery;
 }
+
+@ObjectType()
+export class SendTestWebhookPayload extends NotificationDeliveryPayload {}
+
+@ObjectType()
+export class RedeliverNotificationPayload extends NotificationDeliveryPayload {}
 
 @InputType()
 export class CreateEmailRecipientInput {
@@ -205,11 +229,17 @@ export class UpdateEmailRecipientInput {
   enabled?: boolean;
 }
 
-@ObjectType()
-export class EmailRecipientPayload {
+@ObjectType({ isAbstract: true })
+abstract class EmailRecipientPayload {
   @Field(() => EmailRecipient)
   emailRecipient!: EmailRecipient;
 }
+
+@ObjectType()
+export class CreateEmailRecipientPayload extends EmailRecipientPayload {}
+
+@ObjectType()
+export class UpdateEmailRecipientPayload extends EmailRecipientPayload {}
 
 @ArgsType()
 export class EnvironmentPageArgs extends PageArgs {
