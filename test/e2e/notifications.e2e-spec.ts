@@ -2,10 +2,11 @@ import { DataSource } from 'typeorm';
 import { JobQueue } from '../../src/core/queue/job-queue';
 import { HostResolver } from '../../src/modules/notifications/delivery/host-resolver';
 import { DeliverNotificationJob } from '../../src/modules/notifications/jobs/deliver-notification.job';
+import { SweepNotificationsJob } from '../../src/modules/notifications/jobs/sweep-notifications.job';
 import { NotificationDeliverer } from '../../src/modules/notifications/notification-deliverer.service';
 import { NotificationEventType } from '../../src/modules/notifications/notification-event-type';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
-import { createConfig } from '../factories/config.factory';
+import { createConfig, uniqueKey } from '../factories/config.factory';
 import { SmtpSink } from '../support/smtp-sink';
 import { errorCode, eventually, startTestApp, TestApp } from '../support/test-app';
 import { verifyWebhook, WebhookReceiver } from '../support/webhook-receiver';
@@ -195,6 +196,86 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
     const second = target.received[1];
     expect(verifyWebhook(again.data!.rotateWebhookSecret.secret, second)).toBeDefined();
     expect(() => verifyWebhook(newSecret, second)).toThrow();
+  });
+
+  it('notifies an experiment status change as experiment.status_changed', async () => {
+    const target = await receiver();
+    const endpoint = await createEndpoint(app, target.url, ['EXPERIMENT_STATUS_CHANGED']);
+    const config = await createConfig(app);
+    const key = uniqueKey('exp');
+    const created = await app.gql(
+      `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { id } } }`,
+      {
+        input: {
+          environment: 'development',
+          configKey: config.key,
+          key,
+          name: 'Button colour',
+          variants: [
+            { key: 'control', name: 'Control', value: 'a', weight: 50, control: true },
+            { key: 'treatment', name: 'Treatment', value: 'b', weight: 50 },
+          ],
+          primaryMetric: { event: 'purchase', kind: 'CONVERSION' },
+        },
+      },
+    );
+    expect(created.errors).toBeUndefined();
+    const started = await app.gql(
+      `mutation ($input: StartExperimentInput!) { startExperiment(input: $input) { experiment { status } } }`,
+      { input: { environment: 'development', key } },
+    );
+    expect(started.errors).toBeUndefined();
+    await eventually(async () => target.received.length === 1, { what: 'the notification' });
+    expect(verifyWebhook(endpoint.secret, target.received[0])).toEqual({
+      type: 'experiment.status_changed',
+      timestamp: expect.any(String),
+      data: expect.objectContaining({ key: config.key, experimentKey: key, status: 'running' }),
+    });
+  });
+
+  it('sends, through the sweep, deliveries never queued or left by a dead attempt, not those being attempted', async () => {
+    const target = await receiver();
+    const endpoint = await createEndpoint(app, target.url, ['ALERT_TRIGGERED']);
+    const db = app.running.app.get(DataSource);
+    const [{ id: environmentId }] = await db.query(
+      `SELECT id FROM environment WHERE key = 'development'`,
+    );
+    // What a process that died between commit and queueing leaves behind.
+    const recordAlert = (id: string) =>
+      db.transaction(async (manager) => {
+        const [deliveryId] = await app.running.app.get(NotificationsService).record(manager, {
+          id,
+          type: NotificationEventType.ALERT_TRIGGERED,
+          environmentId,
+          occurredAt: new Date(),
+          summary: 'Fetch rate below 10 per minute',
+          data: { value: 3 },
+        });
+        return deliveryId;
+      });
+    const unqueued = await recordAlert('alert.unqueued');
+    const abandoned = await recordAlert('alert.abandoned');
+    const inFlight = await recordAlert('alert.in-flight');
+    const claim = (id: string, interval: string) =>
+      db.query(
+        `UPDATE notification_delivery SET claimed_until = now() + interval '${interval}' WHERE id = $1`,
+        [id],
+      );
+    await claim(abandoned, '-1 second');
+    await claim(inFlight, '1 hour');
+
+    const queue = app.running.app.get(JobQueue);
+    await queue.add(SweepNotificationsJob, {});
+    await eventually(async () => target.received.length === 2, { what: 'the swept deliveries' });
+    await queue.drain();
+    expect(target.received.map((r) => r.headers['webhook-id']).sort()).toEqual(
+      [unqueued, abandoned].sort(),
+    );
+    for (const request of target.received) {
+      expect(verifyWebhook(endpoint.secret, request)).toEqual(
+        expect.objectContaining({ type: 'alert.triggered' }),
+      );
+    }
   });
 
   it('sends a test event to one endpoint', async () => {
