@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { JobQueue } from '../../src/core/queue/job-queue';
 import { HostResolver } from '../../src/modules/notifications/delivery/host-resolver';
 import { DeliverNotificationJob } from '../../src/modules/notifications/jobs/deliver-notification.job';
+import { PruneNotificationDeliveriesJob } from '../../src/modules/notifications/jobs/prune-notification-deliveries.job';
 import { SweepNotificationsJob } from '../../src/modules/notifications/jobs/sweep-notifications.job';
 import { NotificationDeliverer } from '../../src/modules/notifications/notification-deliverer.service';
 import { NotificationEventType } from '../../src/modules/notifications/notification-event-type';
@@ -276,6 +277,37 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
         expect.objectContaining({ type: 'alert.triggered' }),
       );
     }
+  });
+
+  it('prunes finished deliveries past the retention, never pending ones', async () => {
+    const target = await receiver();
+    const endpoint = await createEndpoint(app, target.url);
+    await createConfig(app);
+    await createConfig(app);
+    const rows = await deliveriesWhen(
+      app,
+      { endpointId: endpoint.id },
+      (found) => found.length === 2 && found.every((d) => d.status === 'SUCCEEDED'),
+      'two deliveries',
+    );
+    const db = app.running.app.get(DataSource);
+    const age = (id: string, status: string) =>
+      db.query(
+        `UPDATE notification_delivery SET created_at = now() - interval '31 days', status = $2 WHERE id = $1`,
+        [id, status],
+      );
+    await age(rows[0].id, 'succeeded');
+    await age(rows[1].id, 'pending');
+    await db.query(
+      `UPDATE notification_delivery SET next_attempt_at = now() + interval '1 day' WHERE id = $1`,
+      [rows[1].id],
+    );
+    const queue = app.running.app.get(JobQueue);
+    await queue.add(PruneNotificationDeliveriesJob, {});
+    await queue.drain();
+    expect((await deliveries(app, { endpointId: endpoint.id })).map((d) => d.id)).toEqual([
+      rows[1].id,
+    ]);
   });
 
   it('sends a test event to one endpoint', async () => {

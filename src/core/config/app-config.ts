@@ -342,6 +342,13 @@ export class AppConfig {
   @Max(3_600_000)
   NOTIFICATION_SWEEP_MS = 60_000;
 
+  /** Finished notification deliveries (the delivery log) are deleted after this many days. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  NOTIFICATION_RETENTION_DAYS = 30;
+
   get embeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }

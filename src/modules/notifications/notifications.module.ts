@@ -8,6 +8,7 @@ import { WebhookSender } from './delivery/webhook-sender';
 import { EmailRecipient } from './email-recipient.entity';
 import { EmailRecipientsService } from './email-recipients.service';
 import { DeliverNotificationJob } from './jobs/deliver-notification.job';
+import { PruneNotificationDeliveriesJob } from './jobs/prune-notification-deliveries.job';
 import { SweepNotificationsJob } from './jobs/sweep-notifications.job';
 import { NotificationDeliverer } from './notification-deliverer.service';
 import { NotificationDelivery } from './notification-delivery.entity';
@@ -40,6 +41,7 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
     Mailer,
     DeliverNotificationJob,
     SweepNotificationsJob,
+    PruneNotificationDeliveriesJob,
   ],
   exports: [NotificationsService],
 })

@@ -13,9 +13,12 @@ import { OutboxConsumer, OutboxRelay } from '../realtime/outbox-relay.service';
 import { changeNotification } from './change-notification.util';
 import { NotificationDeliveriesArgs } from './dto/notification.inputs';
 import { deliveryJobId, DeliverNotificationJob } from './jobs/deliver-notification.job';
+import { PruneNotificationDeliveriesJob } from './jobs/prune-notification-deliveries.job';
 import { SweepNotificationsJob } from './jobs/sweep-notifications.job';
 import { NotificationDelivery } from './notification-delivery.entity';
 import { NotificationEvent, NotificationPayload, Notifier } from './notification-event-type';
+
+const DAILY_MS = 24 * 60 * 60 * 1000;
 
 /** Which channels get an event, instead of those subscribed to its type (alert rules). */
 export interface NotificationChannels {
@@ -53,6 +56,12 @@ export class NotificationsService
       SweepNotificationsJob,
       'notifications:sweep',
       this.config.NOTIFICATION_SWEEP_MS,
+      {},
+    );
+    await this.queue.upsertRecurring(
+      PruneNotificationDeliveriesJob,
+      'maintenance:prune-notification-deliveries',
+      DAILY_MS,
       {},
     );
   }
