@@ -7,6 +7,7 @@ import { SweepNotificationsJob } from '../../src/modules/notifications/jobs/swee
 import { NotificationDeliverer } from '../../src/modules/notifications/notification-deliverer.service';
 import { NotificationEventType } from '../../src/modules/notifications/notification-event-type';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
+import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, uniqueKey } from '../factories/config.factory';
 import { SmtpSink } from '../support/smtp-sink';
 import { errorCode, eventually, startTestApp, TestApp } from '../support/test-app';
@@ -503,10 +504,60 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
     expect(errorCode(again)).toBe('CONFLICT');
   });
 
-  it('lists endpoints without their secrets, and refuses viewers', async () => {
+  it('lists endpoints without their secrets; viewers and keys of another environment are refused', async () => {
+    const target = await receiver();
+    const endpoint = await createEndpoint(app, target.url);
     const listed = await app.gql<{ webhookEndpoints: { edges: unknown[] } }>(ENDPOINTS);
     expect(listed.data!.webhookEndpoints.edges.length).toBeGreaterThan(0);
     expect(JSON.stringify(listed.data)).not.toContain('whsec_');
+
+    const viewer = await createApiKey(app, { roles: ['VIEWER'] });
+    expect(errorCode(await app.gql(ENDPOINTS, {}, viewer.token))).toBe('FORBIDDEN');
+    const created = await app.gql(
+      `mutation { createEnvironment(input: { key: "staging", name: "Staging" }) { environment { id } } }`,
+    );
+    expect(created.errors).toBeUndefined();
+    const staging = await createApiKey(app, { roles: ['EDITOR'], environment: 'staging' });
+    expect(errorCode(await app.gql(ENDPOINTS, {}, staging.token))).toBe('FORBIDDEN');
+    const update = await app.gql(
+      `mutation ($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { webhookEndpoint { id } } }`,
+      { input: { id: endpoint.id, enabled: false } },
+      staging.token,
+    );
+    expect(errorCode(update)).toBe('FORBIDDEN');
+  });
+
+  it('keeps relaying changes when writing their notifications fails', async () => {
+    const target = await receiver();
+    await createEndpoint(app, target.url);
+    const notifications = app.running.app.get(NotificationsService);
+    const consume = jest
+      .spyOn(notifications, 'consume')
+      .mockRejectedValueOnce(new Error('notifications are broken'));
+    try {
+      const config = await createConfig(app);
+      const db = app.running.app.get(DataSource);
+      await eventually(
+        async () => {
+          const [row] = await db.query(
+            `SELECT published_at FROM outbox_event WHERE payload->>'key' = $1`,
+            [config.key],
+          );
+          return row?.published_at !== null && row !== undefined;
+        },
+        { what: 'the change to be relayed' },
+      );
+      expect(consume).toHaveBeenCalled();
+      // Its notification was lost with the failure; the next change is notified again.
+      const next = await createConfig(app);
+      await eventually(
+        async () => target.ofType('config.changed').some((r) => r.body.includes(next.key)),
+        { what: 'the next change notified' },
+      );
+      expect(target.received.some((r) => r.body.includes(config.key))).toBe(false);
+    } finally {
+      consume.mockRestore();
+    }
   });
 });
 

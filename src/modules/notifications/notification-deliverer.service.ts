@@ -79,9 +79,12 @@ export class NotificationDeliverer {
     );
   }
 
-  /** Long enough for an attempt to end (it is bounded by the timeouts); then it is free again. */
+  /**
+   * Long enough for an attempt to end (webhooks are bounded by WEBHOOK_TIMEOUT_MS, SMTP by
+   * its connection, greeting and idle timeouts); then a dead attempt's row is free again.
+   */
   private get claimMs(): number {
-    return this.config.WEBHOOK_TIMEOUT_MS * 3 + 10_000;
+    return this.config.WEBHOOK_TIMEOUT_MS * 4 + 30_000;
   }
 
   private async claim(id: string): Promise<ClaimedRow | undefined> {

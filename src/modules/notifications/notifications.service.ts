@@ -141,14 +141,24 @@ export class NotificationsService
     }
   }
 
-  /** OutboxConsumer: the relayed changes' notifications, written in the relay's transaction. */
+  /**
+   * OutboxConsumer: the relayed changes' notifications, written in the relay's transaction.
+   * One query finds the environments with a channel at all; most batches stop there.
+   */
   async consume(
     changes: ConfigChangedEvent[],
     manager: EntityManager,
   ): Promise<() => Promise<void>> {
+    const environmentIds = [...new Set(changes.map((change) => change.environmentId))];
+    const withChannels: { environment_id: string }[] = await manager.query(
+      `SELECT environment_id FROM webhook_endpoint WHERE enabled AND environment_id = ANY($1::uuid[])
+       UNION SELECT environment_id FROM email_recipient WHERE enabled AND environment_id = ANY($1::uuid[])`,
+      [environmentIds],
+    );
+    const notified = new Set(withChannels.map((row) => row.environment_id));
     const ids: string[] = [];
     const now = new Date();
-    for (const change of changes) {
+    for (const change of changes.filter((c) => notified.has(c.environmentId))) {
       const key = await this.environmentKey(manager, change.environmentId);
       ids.push(...(await this.record(manager, changeNotification(change, key, now))));
     }

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../../core/config/app-config';
 import { HostResolver } from './host-resolver';
-import { guardedLookup, webhookUrlRefusal } from './webhook-target.util';
+import { guardedLookup, RefusedAddressError, webhookUrlRefusal } from './webhook-target.util';
 
 export interface WebhookRequest {
   url: string;
@@ -83,7 +83,7 @@ function describeError(error: Error, config: AppConfig): string {
   if (error.name === 'AbortError' || error.name === 'TimeoutError') {
     return `Timed out after ${config.WEBHOOK_TIMEOUT_MS} ms`;
   }
-  if (error.name === 'RefusedAddressError' || error.constructor.name === 'RefusedAddressError') {
+  if (error instanceof RefusedAddressError) {
     return `Refused: ${error.message}`;
   }
   const code = (error as NodeJS.ErrnoException).code;

@@ -86,6 +86,7 @@ export function webhookUrlRefusal(raw: string, allowPrivate: boolean): TargetRef
 
 /** Raised by the guarded lookup: the socket never connects to a refused address. */
 export class RefusedAddressError extends Error {
+  override readonly name = 'RefusedAddressError';
   readonly code = 'EREFUSEDADDRESS';
 }
 
