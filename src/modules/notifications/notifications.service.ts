@@ -6,6 +6,7 @@ import { AppConfig } from '../../core/config/app-config';
 import { AppError } from '../../core/errors/app-error';
 import { Connection, decodeCursor, isInstant, toConnection } from '../../core/graphql/pagination';
 import { JobQueue } from '../../core/queue/job-queue';
+import { settlesWithin } from '../../core/runtime/settles-within';
 import type { ConfigChangedEvent } from '../configs/config-change-events';
 import { Environment } from '../environments/environment.entity';
 import { assertEnvironmentScope, EnvironmentsService } from '../environments/environments.service';
@@ -19,6 +20,8 @@ import { NotificationDelivery } from './notification-delivery.entity';
 import { NotificationEvent, NotificationPayload, Notifier } from './notification-event-type';
 
 const DAILY_MS = 24 * 60 * 60 * 1000;
+/** How long notify and redeliver wait for the queue (Redis) before leaving it to the sweep. */
+const QUEUE_WAIT_MS = 2000;
 
 /** Which channels get an event, instead of those subscribed to its type (alert rules). */
 export interface NotificationChannels {
@@ -125,19 +128,34 @@ export class NotificationsService
     return [...webhooks, ...emails].map((row) => row.id);
   }
 
-  /** Queues the first attempt of each delivery; what cannot be queued now, the sweep queues. */
+  /**
+   * Queues the first attempt of each delivery. Waits at most QUEUE_WAIT_MS (Redis may be
+   * unreachable: an add would wait for it); what is not queued by then, the sweep queues.
+   */
   async dispatch(deliveryIds: string[]): Promise<void> {
-    try {
-      for (const id of deliveryIds) {
-        await this.queue.add(
-          DeliverNotificationJob,
-          { deliveryId: id },
-          { jobId: deliveryJobId(id, 0) },
-        );
+    await this.enqueue(
+      deliveryIds.map((id) => ({ id, jobId: deliveryJobId(id, 0) })),
+      'notifications',
+    );
+  }
+
+  private async enqueue(jobs: { id: string; jobId: string }[], what: string): Promise<void> {
+    if (jobs.length === 0) return;
+    const adding = (async () => {
+      for (const { id, jobId } of jobs) {
+        await this.queue.add(DeliverNotificationJob, { deliveryId: id }, { jobId });
       }
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`Could not queue notifications (the sweep will): ${reason}`);
+    })();
+    const queued = adding.then(
+      () => true,
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.warn(`Could not queue ${what} (the sweep will): ${reason}`);
+        return true;
+      },
+    );
+    if (!(await settlesWithin(queued, QUEUE_WAIT_MS))) {
+      this.logger.warn(`Queueing ${what} is waiting for Redis; the sweep sends them otherwise`);
     }
   }
 
@@ -201,10 +219,9 @@ export class NotificationsService
        SET status = 'pending', next_attempt_at = now(), claimed_until = NULL WHERE id = $1`,
       [id],
     );
-    await this.queue.add(
-      DeliverNotificationJob,
-      { deliveryId: id },
-      { jobId: `${deliveryJobId(id, delivery.attempts)}.redeliver` },
+    await this.enqueue(
+      [{ id, jobId: `${deliveryJobId(id, delivery.attempts)}.redeliver` }],
+      'a redelivery',
     );
     return this.getForActor(actor, id);
   }
