@@ -402,7 +402,6 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
       },
     );
     const recipientId = response.data!.createEmailRecipient.emailRecipient.id;
-    const before = smtp.received.length;
     const db = app.running.app.get(DataSource);
     const [{ id: environmentId }] = await db.query(
       `SELECT id FROM environment WHERE key = 'development'`,
@@ -424,7 +423,7 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
     );
     const deliverer = app.running.app.get(NotificationDeliverer);
     await Promise.all([deliverer.attempt(deliveryId), deliverer.attempt(deliveryId)]);
-    expect(smtp.received.length - before).toBe(1);
+    expect(smtp.received.filter((m) => m.to.includes('race@example.com'))).toHaveLength(1);
     const [delivery] = await deliveries(app, { recipientId });
     expect(delivery).toEqual(expect.objectContaining({ status: 'SUCCEEDED', attempts: 1 }));
   });
