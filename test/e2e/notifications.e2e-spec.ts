@@ -137,6 +137,10 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
     );
     expect(delivery.latencyMs).toEqual(expect.any(Number));
     expect(() => verifyWebhook(endpoint.secret.replace(/.$/, 'x'), request)).toThrow();
+    const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /notification_delivery_attempts_total\{channel="webhook",outcome="succeeded"\} [1-9]/,
+    );
   });
 
   it('delivers to a receiver that was down, then failing, with one webhook-id and one success', async () => {

@@ -2,8 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
+import { MetricsService } from '../../core/metrics/metrics.service';
 import { emailMessage } from './delivery/email-message.util';
 import { Mailer } from './delivery/mailer';
 import { nextAttemptAt } from './delivery/retry-schedule.util';
@@ -45,6 +47,7 @@ interface ClaimedRow {
 @Injectable()
 export class NotificationDeliverer {
   private readonly logger = new Logger(NotificationDeliverer.name);
+  private readonly attempts: Counter<'channel' | 'outcome'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -52,7 +55,15 @@ export class NotificationDeliverer {
     private readonly mailer: Mailer,
     @Inject(NOTIFIER) private readonly notifications: Notifier,
     private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.attempts = new Counter({
+      name: 'notification_delivery_attempts_total',
+      help: 'Notification delivery attempts by channel and outcome: succeeded, retrying, failed (given up)',
+      labelNames: ['channel', 'outcome'],
+      registers: [metrics.registry],
+    });
+  }
 
   /**
    * Makes the attempt, if the delivery is still due and nobody else is making one; returns
@@ -154,6 +165,10 @@ export class NotificationDeliverer {
             windowMs: this.config.NOTIFICATION_RETRY_WINDOW_MS,
           });
     const status = outcome.ok ? 'succeeded' : next ? 'pending' : 'failed';
+    this.attempts.inc({
+      channel: delivery.channel,
+      outcome: status === 'pending' ? 'retrying' : status,
+    });
     await this.dataSource.query(
       `UPDATE notification_delivery
        SET status = $2, attempts = $3, response_code = $4, latency_ms = $5, last_error = $6,
