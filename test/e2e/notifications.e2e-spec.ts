@@ -562,6 +562,31 @@ describe('notifications (receivers on this machine: ALLOW_PRIVATE_WEBHOOKS=true)
       consume.mockRestore();
     }
   });
+
+  it('refuses a webhook endpoint past 50 in an environment, also when created at once', async () => {
+    await app.gql(
+      `mutation { createEnvironment(input: { key: "crowded", name: "Crowded" }) { environment { id } } }`,
+    );
+    const create = () =>
+      app.gql(CREATE_ENDPOINT, {
+        input: {
+          environment: 'crowded',
+          url: 'https://hooks.example.com/',
+          eventTypes: ['CONFIG_CHANGED'],
+        },
+      });
+    for (let i = 0; i < 48; i += 1) expect((await create()).errors).toBeUndefined();
+    const [first, second, third] = await Promise.all([create(), create(), create()]);
+    expect([first, second, third].map(errorCode).sort()).toEqual([
+      'BAD_USER_INPUT',
+      undefined,
+      undefined,
+    ]);
+    const refused = [first, second, third].find((r) => r.errors)!;
+    expect(refused.errors![0].extensions!.validationErrors).toEqual([
+      expect.objectContaining({ path: 'input.environment', rule: 'maxChannels' }),
+    ]);
+  });
 });
 
 describe('notifications with the SSRF guard on (the default)', () => {

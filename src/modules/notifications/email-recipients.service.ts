@@ -10,6 +10,7 @@ import {
   EnvironmentPageArgs,
   UpdateEmailRecipientInput,
 } from './dto/notification.inputs';
+import { assertRoomForChannel } from './channel-limit';
 import { EmailRecipient } from './email-recipient.entity';
 
 const UNIQUE_VIOLATION = '23505';
@@ -26,15 +27,19 @@ export class EmailRecipientsService {
     const environment = await this.environments.getForActor(actor, input.environment);
     const address = input.address.toLowerCase();
     try {
-      const saved = await this.recipients.save(
-        this.recipients.create({
-          environmentId: environment.id,
-          address,
-          name: input.name ?? '',
-          eventTypes: input.eventTypes,
-          enabled: input.enabled ?? true,
-        }),
-      );
+      const saved = await this.recipients.manager.transaction(async (manager) => {
+        await assertRoomForChannel(manager, 'email_recipient', environment.id);
+        const repository = manager.getRepository(EmailRecipient);
+        return repository.save(
+          repository.create({
+            environmentId: environment.id,
+            address,
+            name: input.name ?? '',
+            eventTypes: input.eventTypes,
+            enabled: input.enabled ?? true,
+          }),
+        );
+      });
       return this.get(saved.id);
     } catch (error) {
       if (error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION) {

@@ -10,6 +10,7 @@ import { Connection, decodeCursor, isInstant, toConnection } from '../../core/gr
 import { settlesWithin } from '../../core/runtime/settles-within';
 import { assertEnvironmentScope, EnvironmentsService } from '../environments/environments.service';
 import { HostResolver } from './delivery/host-resolver';
+import { assertRoomForChannel } from './channel-limit';
 import { generateWebhookSecret } from './delivery/webhook-signature.util';
 import { addressRefusal, ResolvedAddress, webhookUrlRefusal } from './delivery/webhook-target.util';
 import {
@@ -44,16 +45,20 @@ export class WebhookEndpointsService {
     const environment = await this.environments.getForActor(actor, input.environment);
     await this.assertUrl(input.url);
     const secret = generateWebhookSecret();
-    const saved = await this.endpoints.save(
-      this.endpoints.create({
-        environmentId: environment.id,
-        url: input.url,
-        description: input.description ?? '',
-        eventTypes: input.eventTypes,
-        enabled: input.enabled ?? true,
-        secret,
-      }),
-    );
+    const saved = await this.endpoints.manager.transaction(async (manager) => {
+      await assertRoomForChannel(manager, 'webhook_endpoint', environment.id);
+      const repository = manager.getRepository(WebhookEndpoint);
+      return repository.save(
+        repository.create({
+          environmentId: environment.id,
+          url: input.url,
+          description: input.description ?? '',
+          eventTypes: input.eventTypes,
+          enabled: input.enabled ?? true,
+          secret,
+        }),
+      );
+    });
     return { webhookEndpoint: await this.get(saved.id), secret };
   }
 
