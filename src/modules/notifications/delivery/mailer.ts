@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { AppConfig } from '../../../core/config/app-config';
 import { EmailMessage, hasLineBreak } from './email-message.util';
 
@@ -9,10 +9,10 @@ export interface OutgoingEmail extends EmailMessage {
   messageId: string;
 }
 
-/** Sends email over SMTP_URL with nodemailer; one transport per process, opened on first use. */
+/** Sends email over SMTP_URL with nodemailer; one transport per process, made on first use. */
 @Injectable()
 export class Mailer implements OnApplicationShutdown {
-  private transport?: ReturnType<typeof createTransport>;
+  private transport?: Transporter;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -21,6 +21,8 @@ export class Mailer implements OnApplicationShutdown {
     for (const value of [email.to.address, email.to.name, email.subject]) {
       if (hasLineBreak(value)) throw new Error('A header value contains a line break');
     }
+    // Loaded on the first email: a process that sends none never loads nodemailer.
+    const { createTransport } = await import('nodemailer');
     this.transport ??= createTransport({
       url: this.config.SMTP_URL,
       connectionTimeout: this.config.WEBHOOK_TIMEOUT_MS,
