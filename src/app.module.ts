@@ -23,6 +23,7 @@ import { ExperimentsModule } from './modules/experiments/experiments.module';
 import { HistoryModule } from './modules/history/history.module';
 import { OfrepModule } from './modules/ofrep/ofrep.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { UsageModule } from './modules/usage/usage.module';
 import { ExperimentEventsModule } from './modules/experiments/events/experiment-events.module';
@@ -65,6 +66,7 @@ export class AppModule {
         ExperimentEventsModule,
         ExperimentResultsModule,
         AnalyticsModule,
+        NotificationsModule,
         ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule), OfrepModule] : []),
       ],
       providers: [

@@ -39,8 +39,8 @@ describe('what a start loads', () => {
     ]);
   }, 120_000);
 
-  it('loads neither bullmq nor ioredis without REDIS_URL', async () => {
-    expect(await loadedByAStart({}, ['bullmq', 'ioredis'])).toEqual([]);
+  it('loads neither bullmq nor ioredis without REDIS_URL (nor nodemailer before an email)', async () => {
+    expect(await loadedByAStart({}, ['bullmq', 'ioredis', 'nodemailer'])).toEqual([]);
   }, 120_000);
 
   it('loads the statistics library (@stdlib) only with the first experiment results', async () => {

@@ -21,6 +21,7 @@ const ANSWER_WITHIN_MS = 15_000;
 const SCHEDULES = [
   'maintenance:aggregate-experiment-events',
   'maintenance:prune-fetch-log',
+  'maintenance:prune-notification-deliveries',
   'maintenance:prune-outbox',
   'maintenance:prune-revoked-api-keys',
   'maintenance:rollup-usage',

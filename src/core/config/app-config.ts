@@ -292,6 +292,73 @@ export class AppConfig {
   @Max(3_600_000)
   FETCH_LOG_RATES_RELOAD_MS = 60_000;
 
+  /**
+   * Lets webhooks reach private, loopback and link-local addresses and use plain http
+   * (docs/notifications.md): for a receiver on the same network, and for tests.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  ALLOW_PRIVATE_WEBHOOKS = false;
+
+  /** The SMTP server email notifications go through, e.g. smtps://user:pass@mail.example.com. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of email notifications, e.g. `Business Config <alerts@example.com>`. */
+  @IsString()
+  @Matches(/^[^\r\n]+$/, { message: 'must be one line' })
+  SMTP_FROM = 'Business Config <noreply@localhost>';
+
+  /** Where people reach this service, for the console links in notifications. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// URL' })
+  PUBLIC_URL?: string;
+
+  /** Longest a webhook request may take, connection to last byte. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** The first retry's delay; each next one doubles (with jitter) until the retry window ends. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  NOTIFICATION_RETRY_BASE_MS = 5000;
+
+  /** How long a notification is retried after it was created (about a day). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(7 * 86_400_000)
+  NOTIFICATION_RETRY_WINDOW_MS = 86_400_000;
+
+  /** A webhook endpoint failing without a success for this long is disabled. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(30 * 86_400_000)
+  WEBHOOK_DISABLE_AFTER_MS = 86_400_000;
+
+  /** How often the worker re-queues notifications whose queued attempt was lost. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  NOTIFICATION_SWEEP_MS = 60_000;
+
+  /** Finished notification deliveries (the delivery log) are deleted after this many days. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  NOTIFICATION_RETENTION_DAYS = 30;
+
   get embeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }

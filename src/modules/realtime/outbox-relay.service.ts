@@ -6,7 +6,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
 import { PubSub } from '../../core/pubsub/pub-sub';
 import {
@@ -16,6 +16,15 @@ import {
 } from '../configs/config-change-events';
 
 const BATCH = 100;
+
+/**
+ * Work that must happen once per relayed change (notifications): it runs in the transaction
+ * that marks the batch relayed, in a savepoint of its own, so a consumer's failure is logged
+ * and never holds up the relay. It returns what to do once that transaction has committed.
+ */
+export interface OutboxConsumer {
+  consume(changes: ConfigChangedEvent[], manager: EntityManager): Promise<() => Promise<void>>;
+}
 
 interface OutboxRow {
   id: string;
@@ -43,6 +52,7 @@ export class OutboxRelay
   private failing = false;
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
+  private readonly consumers: OutboxConsumer[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -68,6 +78,10 @@ export class OutboxRelay
     clearInterval(this.timer);
     this.unsubscribe?.();
     await this.running;
+  }
+
+  addConsumer(consumer: OutboxConsumer): void {
+    this.consumers.push(consumer);
   }
 
   /** Relays what is pending now; a wake while relaying runs one more pass after it. */
@@ -101,26 +115,51 @@ export class OutboxRelay
   }
 
   /** Claims, publishes and marks one batch in one transaction; returns how many. */
-  private relayBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+  private async relayBatch(): Promise<number> {
+    const { count, afterCommit } = await this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
         `SELECT id, environment_id, revision, payload FROM outbox_event
          WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       );
-      for (const row of rows) {
-        const event: ConfigChangedEvent = {
-          ...row.payload,
-          environmentId: row.environment_id,
-          revision: Number(row.revision),
-        };
+      const events = rows.map((row): ConfigChangedEvent => ({
+        ...row.payload,
+        environmentId: row.environment_id,
+        revision: Number(row.revision),
+      }));
+      for (const event of events) {
         await this.pubsub.publish(changesChannel(event.environmentId), event);
       }
+      const after: Array<() => Promise<void>> = [];
       if (rows.length > 0) {
+        for (const consumer of this.consumers)
+          after.push(await this.consume(consumer, events, manager));
         await manager.query('UPDATE outbox_event SET published_at = now() WHERE id = ANY($1)', [
           rows.map((row) => row.id),
         ]);
       }
-      return rows.length;
+      return { count: rows.length, afterCommit: after };
     });
+    for (const run of afterCommit) {
+      await run().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'An outbox consumer failed after commit'),
+      );
+    }
+    return count;
+  }
+
+  private async consume(
+    consumer: OutboxConsumer,
+    events: ConfigChangedEvent[],
+    manager: EntityManager,
+  ): Promise<() => Promise<void>> {
+    try {
+      return await manager.transaction((savepoint) => consumer.consume(events, savepoint));
+    } catch (error) {
+      this.logger.error(
+        { err: error },
+        'An outbox consumer failed; its work for this batch is lost',
+      );
+      return async () => undefined;
+    }
   }
 }

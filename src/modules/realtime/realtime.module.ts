@@ -20,6 +20,6 @@ import { SubscriptionsService } from './subscriptions.service';
     HistoryModule,
   ],
   providers: [OutboxRelay, SubscriptionsService, SubscriptionsResolver, PruneOutboxJob],
-  exports: [PruneOutboxJob],
+  exports: [PruneOutboxJob, OutboxRelay],
 })
 export class RealtimeModule {}
