@@ -4,7 +4,8 @@
 // raw events, so the bench seeds the aggregate tables at that scale (the exposures and the
 // per-subject totals as rows, the per-variant totals from them); raw event rows are seeded only
 // with BENCH_RAW_EVENTS=1 (10 M rows take minutes and gigabytes). Then BENCH_CLIENTS (4)
-// clients ask `experimentResults` BENCH_REQUESTS (500) times in all. Target: p99 < 200 ms.
+// clients ask `experimentResults` BENCH_REQUESTS (500) times in all, with its history over
+// BENCH_HISTORY_DAYS (30) days of daily aggregates. Target: p99 < 200 ms.
 import { Client } from 'pg';
 import { benchWithService, gql, percentile } from './support';
 
@@ -13,12 +14,14 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const RAW_EVENTS = process.env.BENCH_RAW_EVENTS === '1';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
+const HISTORY_DAYS = Number(process.env.BENCH_HISTORY_DAYS ?? 30);
 
 const RESULTS = `query ($key: String!) {
   experimentResults(environment: "production", key: $key) {
     totalExposures trustworthy sampleRatio { pValue }
     metrics { name chiSquare { pValue } variants { variantKey exposures converters n mean
-      comparison { pValue adjustedPValue decisionPValue sequential { pValue } } } } } }`;
+      comparison { pValue adjustedPValue decisionPValue sequential { pValue } } }
+      history { at variants { variantKey exposures converters sequentialPValue } } } } }`;
 
 /** Seeds the experiment's exposures, per-subject totals and the aggregates made from them. */
 async function seed(databaseUrl: string, experimentId: string): Promise<void> {
@@ -60,6 +63,22 @@ async function seed(databaseUrl: string, experimentId: string): Promise<void> {
        FROM experiment_subject_metric WHERE experiment_id = $1
        GROUP BY experiment_id, variant_key, event_name`,
       [experimentId],
+    );
+    // The history's daily rows: the totals spread over HISTORY_DAYS days (the results chart
+    // every one of them).
+    await client.query(
+      `INSERT INTO experiment_exposure_daily (experiment_id, variant_key, day, exposures)
+       SELECT experiment_id, variant_key, current_date - d, exposures / $2
+       FROM experiment_exposure_count, generate_series(0, $2 - 1) AS d WHERE experiment_id = $1`,
+      [experimentId, HISTORY_DAYS],
+    );
+    await client.query(
+      `INSERT INTO experiment_metric_daily
+         (experiment_id, variant_key, event_name, day, converters, events, sum, sum_of_squares)
+       SELECT experiment_id, variant_key, event_name, current_date - d, converters / $2,
+              events / $2, sum / $2, sum_of_squares / $2
+       FROM experiment_metric_total, generate_series(0, $2 - 1) AS d WHERE experiment_id = $1`,
+      [experimentId, HISTORY_DAYS],
     );
     if (RAW_EVENTS) {
       await client.query(
@@ -127,14 +146,14 @@ benchWithService('bc_bench_experiment_results', 4821, async (service) => {
       `${RAW_EVENTS ? ' and as raw rows' : ''} (seeded in ${((Date.now() - seeding) / 1000).toFixed(0)} s), ` +
       `${CLIENTS} clients × ${REQUESTS} requests in all, node ${process.version}`,
   );
-  const first = await gql<{ experimentResults: { totalExposures: number } }>(
-    service.baseUrl,
-    RESULTS,
-    { key },
-  );
+  const first = await gql<{
+    experimentResults: { totalExposures: number; metrics: { history: unknown[] }[] };
+  }>(service.baseUrl, RESULTS, { key });
   if (first.experimentResults.totalExposures !== EXPOSURES) {
     throw new Error(`totalExposures ${first.experimentResults.totalExposures} ≠ ${EXPOSURES}`);
   }
+  const days = first.experimentResults.metrics[0].history.length;
+  if (days !== HISTORY_DAYS) throw new Error(`history of ${days} days ≠ ${HISTORY_DAYS}`);
   const latencies: number[] = [];
   let next = 0;
   await Promise.all(

@@ -213,6 +213,20 @@ describe('experiments', () => {
     await page.getByRole('progressbar', { name: /^control: \d+ of 100 exposures$/ }).waitFor();
     await page.getByText('Read with care').waitFor();
     await expect(table.getByText('control', { exact: true }).count()).resolves.toBeGreaterThan(0);
+    // The sequential p-value over time: today's point, in words and as numbers.
+    const chart = page.getByRole('img', { name: /^Sequential p-value over time for checkout: / });
+    await expect(chart.getAttribute('aria-label')).resolves.toMatch(/over 1 day\. treatment: /);
+    await page
+      .getByRole('button', {
+        name: 'Show the numbers of “Sequential p-value over time for checkout” as a table',
+      })
+      .click();
+    const days = page.getByRole('table', {
+      name: 'Sequential p-value over time for checkout, by day',
+    });
+    await days
+      .getByRole('cell', { name: new Date().toISOString().slice(0, 10), exact: true })
+      .waitFor();
     await checkPage(page, 'experiment-results');
     // The dark theme keeps the badges, bars and banners readable.
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();

@@ -105,7 +105,10 @@ describe('bucketing', () => {
     // at each offset of the hash's 4-byte words.
     const salts = ['a', 'ab', 'abc', 'abcd', 'exp-42:traffic', 'exp-42:variant'];
     const compiled = salts.map((salt) => [salt, compileBucketing(salt)] as const);
+    // The cache of a subject's words: one ASCII subject exactly at its size, non-ASCII ones at
+    // and past it (200 characters but 600 bytes), and one past it in characters.
     const subjects = ['', 'x', 'xy', 'xyz', 'user', 'user-1', 'user-12', 'user-123456', 'é', 'u1'];
+    subjects.push('u'.repeat(256), 'é'.repeat(128), '€'.repeat(200), 'v'.repeat(257));
     for (const subject of [...subjects, ...subjects.reverse()]) {
       for (const [salt, bucket] of compiled) {
         expect([salt, subject, bucket(subject)]).toEqual([

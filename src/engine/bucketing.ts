@@ -17,7 +17,7 @@ export function bucketOf(salt: string, stickinessValue: string): number {
   return murmur.x86.hash32(utf8.encode(`${salt}:${stickinessValue}`), 0) % BUCKETS;
 }
 
-/** Non-ASCII subjects up to this many UTF-8 bytes are bucketed without allocating. */
+/** Subjects up to this many UTF-8 bytes are bucketed without allocating (`SubjectWords`). */
 const SUBJECT_BYTES = 256;
 
 const C1 = 0xcc9e2d51;
@@ -41,75 +41,136 @@ function mixBlocks(h: number, bytes: Uint8Array, end: number): number {
 }
 
 /**
- * MurmurHash3 x86_32's last steps: the tail word `k` of the input's last 1-3 bytes (`rest` of
- * them; 0: none), then the length `total` in bytes and the final mix.
+ * `(h >>> 0) % BUCKETS` for a 32-bit hash `h`, in integer arithmetic: an unsigned value above
+ * 2^31 is a double in JavaScript, and a double's `%` is a call to fmod, several times the cost
+ * of the rest of the hash. BUCKETS is even, so u % BUCKETS = 2 * ((u >>> 1) % (BUCKETS / 2)) +
+ * (u & 1), with u >>> 1 below 2^31.
  */
-function finishMurmur3(h: number, k: number, rest: number, total: number): number {
-  if (rest > 0) {
-    k = Math.imul(k, C1);
-    h ^= Math.imul((k << 15) | (k >>> 17), C2);
-  }
-  h ^= total;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+function unsignedBucket(h: number): number {
+  return (((h >>> 1) % (BUCKETS >> 1)) << 1) | (h & 1);
+}
+
+/** MurmurHash3 x86_32's mix of a 4-byte block `k` alone; it does not depend on the state. */
+function premix(k: number): number {
+  k = Math.imul(k, C1);
+  return Math.imul((k << 15) | (k >>> 17), C2);
+}
+
+/** `mixBlock` for a block already through `premix`. */
+function mixPremixed(h: number, premixed: number): number {
+  h ^= premixed;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 /**
- * MurmurHash3 x86_32 over `bytes[0, length)` resumed from state `h`, the hash of an input of
- * `total` bytes whose first `total - length` (a multiple of 4) gave `h`.
+ * The last subject bucketed, its UTF-8 bytes and, per alignment (the 0-3 bytes of a salt
+ * prefix that precede it in the hash's first word), its hash words. Evaluating one context
+ * buckets one subject under many salts (an experiment's traffic and variant, each rule's and
+ * config's rollout): the subject's words, and their half of MurmurHash3's block mix, are
+ * computed once for all of them, so each salt costs only the state half. Evaluation is
+ * synchronous, so one module-wide cache serves every compiled salt.
  */
-function resumeMurmur3(h: number, bytes: Uint8Array, length: number, total: number): number {
-  const i = length & ~3;
-  h = mixBlocks(h, bytes, i);
-  const rest = length & 3;
-  let k = 0;
-  if (rest > 0) k = bytes[i];
-  if (rest > 1) k |= bytes[i + 1] << 8;
-  if (rest > 2) k |= bytes[i + 2] << 16;
-  return finishMurmur3(h, k, rest, total);
+class SubjectWords {
+  subject: string | undefined = undefined;
+  /** The subject's UTF-8 byte length; -1 when it does not fit `bytes`. */
+  length = -1;
+  readonly bytes = new Uint8Array(SUBJECT_BYTES);
+  /** Per alignment: the generation its figures were computed for. */
+  private readonly computed = new Int32Array(4).fill(-1);
+  private generation = 0;
+  /** Per alignment: the subject's bytes of the first word, shifted past the salt's bytes. */
+  readonly first = new Int32Array(4);
+  /** Per alignment: whole words (the first included), and the bytes of the tail word. */
+  readonly blocks = new Int32Array(4);
+  readonly rest = new Int32Array(4);
+  /** Per alignment: the premixed words after the first, then the premixed tail word. */
+  readonly words = [0, 1, 2, 3].map(() => new Int32Array((SUBJECT_BYTES >> 2) + 2));
+
+  /** Makes `subject` the cached one, its bytes read; false when it is too long to cache. */
+  load(subject: string): boolean {
+    if (subject === this.subject) return this.length >= 0;
+    this.subject = subject;
+    this.generation += 1;
+    this.length = -1;
+    if (subject.length > SUBJECT_BYTES) return false;
+    for (let i = 0; i < subject.length; i += 1) {
+      const code = subject.charCodeAt(i);
+      if (code >= 0x80) {
+        const { read, written } = utf8.encodeInto(subject, this.bytes);
+        if (read < subject.length) return false;
+        this.length = written;
+        return true;
+      }
+      this.bytes[i] = code;
+    }
+    this.length = subject.length;
+    return true;
+  }
+
+  /** Computes alignment `a`'s figures for the loaded subject, unless done already. */
+  align(a: number): void {
+    if (this.computed[a] === this.generation) return;
+    this.computed[a] = this.generation;
+    const total = a + this.length;
+    const blocks = total >> 2;
+    const rest = total & 3;
+    this.blocks[a] = blocks;
+    this.rest[a] = rest;
+    this.first[a] = this.word(a, 0, blocks > 0 ? 4 : rest);
+    const words = this.words[a];
+    for (let w = 1; w < blocks; w += 1) words[w] = premix(this.word(a, w, 4));
+    if (blocks > 0 && rest > 0) words[blocks] = premix(this.word(a, blocks, rest));
+  }
+
+  /**
+   * Word `w` (its first `count` bytes) of the stream the hash reads after the salt's whole
+   * blocks: `a` bytes of the salt (left as 0 here), then the subject's bytes.
+   */
+  private word(a: number, w: number, count: number): number {
+    let k = 0;
+    for (let j = Math.max(4 * w, a); j < 4 * w + count; j += 1) {
+      k |= this.bytes[j - a] << (8 * (j - 4 * w));
+    }
+    return k;
+  }
 }
+
+const subjectWords = new SubjectWords();
 
 /**
  * `bucketOf` for one salt, with no allocation per call and the salt hashed once: the hash's
  * state after the whole 4-byte blocks of `salt:` is kept with the 0-3 bytes left over, and
- * each call hashes only those and the subject's bytes. An ASCII subject's bytes are its char
- * codes, read straight into the hash's 4-byte words (the evaluation path: no copy, no
- * encoder); others go through the UTF-8 encoder into a buffer of this salt's own, and
- * subjects too long for it take `bucketOf`. (The package cannot resume from a state; it stays
- * the reference, in `bucketOf` and in the tests.)
+ * each call mixes in the subject's words from the shared `SubjectWords` cache (computed once
+ * per subject and alignment, whatever the number of salts). Subjects too long for the cache
+ * take `bucketOf`. (The package cannot resume from a state; it stays the reference, in
+ * `bucketOf` and in the tests.)
  */
 export function compileBucketing(salt: string): (stickinessValue: string) => number {
   const prefix = utf8.encode(`${salt}:`);
   const hashed = prefix.length & ~3;
   const state = mixBlocks(0, prefix, hashed);
-  const start = prefix.length - hashed;
+  const a = prefix.length - hashed;
   let leftover = 0;
-  for (let i = 0; i < start; i += 1) leftover |= prefix[hashed + i] << (8 * i);
-  const buffer = new Uint8Array(start + SUBJECT_BYTES);
-  buffer.set(prefix.subarray(hashed));
-  const tail = buffer.subarray(start);
-  const encoded = (subject: string): number => {
-    if (subject.length * 3 > SUBJECT_BYTES) return bucketOf(salt, subject);
-    const length = start + utf8.encodeInto(subject, tail).written;
-    return resumeMurmur3(state, buffer, length, hashed + length) % BUCKETS;
-  };
+  for (let i = 0; i < a; i += 1) leftover |= prefix[hashed + i] << (8 * i);
+  const cache = subjectWords;
   return (subject) => {
+    if (!cache.load(subject)) return bucketOf(salt, subject);
+    cache.align(a);
+    const blocks = cache.blocks[a];
+    const words = cache.words[a];
     let h = state;
-    let k = leftover;
-    let filled = start;
-    for (let i = 0; i < subject.length; i += 1) {
-      const code = subject.charCodeAt(i);
-      if (code >= 0x80) return encoded(subject);
-      k |= code << (filled << 3);
-      filled += 1;
-      if (filled === 4) {
-        h = mixBlock(h, k);
-        k = 0;
-        filled = 0;
-      }
+    if (blocks > 0) {
+      h = mixBlock(h, leftover | cache.first[a]);
+      for (let w = 1; w < blocks; w += 1) h = mixPremixed(h, words[w]);
+      if (cache.rest[a] > 0) h ^= words[blocks];
+    } else if (cache.rest[a] > 0) {
+      h ^= premix(leftover | cache.first[a]);
     }
-    return finishMurmur3(h, k, filled, prefix.length + subject.length) % BUCKETS;
+    h ^= hashed + a + cache.length;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return unsignedBucket(h ^ (h >>> 16));
   };
 }
 

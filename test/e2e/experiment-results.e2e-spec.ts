@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JobQueue } from '../../src/core/queue/job-queue';
+import { ExposureRecorder } from '../../src/modules/experiments/events/exposure-recorder';
 import { AggregateExperimentEventsJob } from '../../src/modules/experiments/events/jobs/aggregate-experiment-events.job';
 import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
 import { createApiKey } from '../factories/api-key.factory';
@@ -237,6 +238,91 @@ describe('experiment results, from creation to the promoted winner', () => {
       action: 'UPDATE',
       after: expect.objectContaining({ value: 'green' }),
     });
+  });
+
+  it('charts the results day by day from the daily aggregates: cumulative counts and the sequential p-value', async () => {
+    const { config, key } = await startedExperiment();
+    await eventually(
+      async () => (await evaluate(config.key, 'day-probe')).reason === 'EXPERIMENT',
+      {
+        what: 'the experiment served',
+      },
+    );
+    // Yesterday's exposures (the recorder's clock set back a day), then today's.
+    const recorder = app.running.app.get(ExposureRecorder);
+    const yesterday = Date.now() - 24 * 3600_000;
+    const served = new Map<string, string>([
+      ['day-probe', (await evaluate(config.key, 'day-probe')).variant!],
+    ]);
+    const expose = async (users: string[]) => {
+      for (const user of users) served.set(user, (await evaluate(config.key, user)).variant!);
+      await app.running.app.get(UsageRecorder).flush();
+    };
+    recorder.now = () => yesterday;
+    try {
+      await expose(Array.from({ length: 40 }, (_, i) => `early-${i}`));
+    } finally {
+      recorder.now = Date.now;
+    }
+    await expose(Array.from({ length: 60 }, (_, i) => `late-${i}`));
+    const buyers = [...served.keys()].filter((_, i) => i % 4 === 0);
+    const occurredAt = new Date().toISOString();
+    await app.gql(
+      TRACK,
+      {
+        input: {
+          events: buyers.map((subject) => ({
+            id: randomUUID(),
+            eventName: 'purchase',
+            subject,
+            occurredAt,
+          })),
+        },
+      },
+      sdkToken,
+    );
+    await aggregate();
+
+    type Point = {
+      at: string;
+      variants: {
+        variantKey: string;
+        exposures: number;
+        converters: number | null;
+        sequentialPValue: number | null;
+      }[];
+    };
+    const response = await app.gql<{
+      experimentResults: { metrics: (Results['metrics'][number] & { history: Point[] })[] };
+    }>(
+      `query ($key: String!) { experimentResults(environment: "development", key: $key) {
+        metrics { name variants { variantKey exposures converters comparison { sequential { pValue } } }
+          history { at variants { variantKey exposures converters sequentialPValue } } } } }`,
+      { key },
+    );
+    expect(response.errors).toBeUndefined();
+    const [purchase] = response.data!.experimentResults.metrics;
+    const day = (ms: number) => `${new Date(ms).toISOString().slice(0, 10)}T00:00:00.000Z`;
+    expect(purchase.history.map((p) => p.at)).toEqual([day(yesterday), day(Date.now())]);
+    const count = (users: string[], variant: string) =>
+      users.filter((u) => served.get(u) === variant).length;
+    const early = [...served.keys()].filter((u) => u.startsWith('early-'));
+    const all = [...served.keys()];
+    const [first, last] = purchase.history;
+    expect(first.variants.map((v) => [v.variantKey, v.exposures, v.converters])).toEqual([
+      ['control', count(early, 'control'), 0],
+      ['treatment', count(early, 'treatment'), 0],
+    ]);
+    // The last day's point is the results as they stand.
+    expect(last.variants.map((v) => [v.variantKey, v.exposures, v.converters])).toEqual([
+      ['control', count(all, 'control'), count(buyers, 'control')],
+      ['treatment', count(all, 'treatment'), count(buyers, 'treatment')],
+    ]);
+    expect(last.variants.map((v) => v.sequentialPValue)).toEqual([
+      null,
+      purchase.variants[1].comparison!.sequential.pValue,
+    ]);
+    expect(last.variants[1].sequentialPValue).toEqual(expect.any(Number));
   });
 
   it('answers zeros and warnings for an experiment without data, NOT_FOUND for an unknown key, and viewers and up only', async () => {

@@ -1,9 +1,9 @@
-import { Box, Button, Table, Text, useComputedColorScheme } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useComputedColorScheme } from '@mantine/core';
+import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AnalyticsGranularity } from '../../api/gql/graphql';
-import { ScrollTable } from '../../components/scroll-table';
+import { ChartFigure, cssVar, fitWidth, themedAxis } from '../../components/chart-figure';
 import { periodLabel } from './analytics-range';
 import { chartSummary, formatCount, type ChartData } from './series';
 
@@ -19,10 +19,6 @@ const PALETTE = [
   'yellow',
   'indigo',
 ];
-
-function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
-}
 
 /**
  * A time series drawn by uPlot on a canvas (thousands of points stay smooth), with its
@@ -47,15 +43,12 @@ export function TimeChart({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const scheme = useComputedColorScheme('light');
-  const [table, setTable] = useState(false);
   const summary = chartSummary(title, data, granularity, zone, unit);
 
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    const text = cssVar('--mantine-color-text');
-    const grid = cssVar('--mantine-color-default-border');
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+    const axis = themedAxis();
     const barPaths = uPlot.paths.bars?.({ size: [0.7, 40] });
     const plot = new uPlot(
       {
@@ -86,62 +79,25 @@ export function TimeChart({
       [data.times, ...data.lines.map((l) => l.values)],
       element,
     );
-    const resize = new ResizeObserver(() => {
-      plot.setSize({ width: Math.max(element.clientWidth, 200), height });
-    });
-    resize.observe(element);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
+    return fitWidth(plot, element, height);
   }, [data, granularity, zone, unit, bars, height, scheme]);
 
   return (
-    // min-width 0 lets a grid column shrink below the canvas' last width; the box then
-    // reports the narrower width and the chart is redrawn to it.
-    <Box component="figure" m={0} miw={0}>
-      <Text component="figcaption" fw={600} size="sm" mb={4}>
-        {title}
-      </Text>
-      <div ref={box} role="img" aria-label={summary} style={{ overflow: 'hidden' }} />
-      <Button
-        variant="subtle"
-        size="compact-xs"
-        mt={4}
-        aria-expanded={table}
-        aria-label={`${table ? 'Hide the numbers' : 'Show the numbers'} of “${title}” as a table`}
-        onClick={() => setTable((open) => !open)}
-      >
-        {table ? 'Hide the numbers' : 'Show the numbers'}
-      </Button>
-      {table && (
-        <ScrollTable label={title} minWidth={300}>
-          <Table striped aria-label={`${title}, by period`}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Period</Table.Th>
-                {data.lines.map((line) => (
-                  <Table.Th key={line.label}>{line.label}</Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.times.map((time, i) => (
-                <Table.Tr key={time}>
-                  <Table.Td>
-                    {periodLabel(new Date(time * 1000).toISOString(), granularity, zone)}
-                  </Table.Td>
-                  {data.lines.map((line) => (
-                    <Table.Td key={line.label}>
-                      {unit === 'percent' ? `${line.values[i]} %` : formatCount(line.values[i])}
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
-    </Box>
+    <ChartFigure
+      title={title}
+      summary={summary}
+      box={box}
+      by="period"
+      header={['Period', ...data.lines.map((line) => line.label)]}
+      rows={data.times.map((time, i) => ({
+        key: time,
+        cells: [
+          periodLabel(new Date(time * 1000).toISOString(), granularity, zone),
+          ...data.lines.map((line) =>
+            unit === 'percent' ? `${line.values[i]} %` : formatCount(line.values[i]),
+          ),
+        ],
+      }))}
+    />
   );
 }

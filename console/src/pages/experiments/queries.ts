@@ -246,6 +246,15 @@ export const ExperimentResultsQuery = graphql(`
             }
           }
         }
+        history {
+          at
+          variants {
+            variantKey
+            exposures
+            converters
+            sequentialPValue
+          }
+        }
       }
     }
   }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { barPosition, pValue, percent, scaleOf, signedPercent } from './results-format';
+import {
+  barPosition,
+  pValue,
+  pValueSummary,
+  percent,
+  scaleOf,
+  sequentialPValueSeries,
+  signedPercent,
+} from './results-format';
 
 describe('results formatting', () => {
   it('formats rates, lifts and p-values', () => {
@@ -21,5 +29,52 @@ describe('results formatting', () => {
     expect(min).toBeLessThan(0);
     expect(max).toBeGreaterThan(0.05);
     expect(scaleOf([])).toEqual({ min: 0, max: 1 });
+  });
+});
+
+describe('sequential p-value over time', () => {
+  const history = [
+    {
+      at: '2026-11-30T00:00:00.000Z',
+      variants: [
+        { variantKey: 'control', sequentialPValue: null },
+        { variantKey: 'green', sequentialPValue: null },
+      ],
+    },
+    {
+      at: '2026-12-01T00:00:00.000Z',
+      variants: [
+        { variantKey: 'control', sequentialPValue: null },
+        { variantKey: 'green', sequentialPValue: 0.4 },
+        { variantKey: 'red', sequentialPValue: 0.9 },
+      ],
+    },
+    {
+      at: '2026-12-02T00:00:00.000Z',
+      variants: [
+        { variantKey: 'control', sequentialPValue: null },
+        { variantKey: 'green', sequentialPValue: 0.01 },
+        { variantKey: 'red', sequentialPValue: 1 },
+      ],
+    },
+  ];
+
+  it('draws one line per non-control variant, a gap where the p-value was not computable', () => {
+    expect(sequentialPValueSeries(history, 'control')).toEqual({
+      times: [1795996800, 1796083200, 1796169600],
+      lines: [
+        { label: 'green', values: [null, 0.4, 0.01] },
+        { label: 'red', values: [null, 0.9, 1] },
+      ],
+    });
+    expect(sequentialPValueSeries([], 'control')).toEqual({ times: [], lines: [] });
+  });
+
+  it('says in words where each line ends and whether it crossed alpha', () => {
+    const series = sequentialPValueSeries(history, 'control');
+    expect(pValueSummary(series, 0.05)).toBe(
+      'Sequential p-value over 3 days. green: 0.0100 on the last day, lowest 0.0100, below 0.05 on some day; red: 1.0000 on the last day, lowest 0.9000.',
+    );
+    expect(pValueSummary({ times: [], lines: [] }, 0.05)).toBe('No daily results yet.');
   });
 });

@@ -49,3 +49,51 @@ export function scaleOf(
   const pad = (max - min) * 0.05 || 0.01;
   return { min: min - pad, max: max + pad };
 }
+
+/** A metric's results at the end of one UTC day (the API's `history`). */
+export interface HistoryPoint {
+  at: string;
+  variants: readonly { variantKey: string; sequentialPValue?: number | null }[];
+}
+
+/** The sequential p-value chart's data: UTC days (seconds, as uPlot takes them), one line per variant. */
+export interface PValueSeries {
+  times: number[];
+  lines: { label: string; values: (number | null)[] }[];
+}
+
+/**
+ * One line per non-control variant: its always-valid p-value against the control at the end of
+ * each day (null, a gap, where it was not computable yet). Variants are those of the last day,
+ * in order; the control has no p-value and no line.
+ */
+export function sequentialPValueSeries(
+  history: readonly HistoryPoint[],
+  controlKey: string | undefined,
+): PValueSeries {
+  const last = history[history.length - 1];
+  const keys = (last?.variants ?? []).map((v) => v.variantKey).filter((key) => key !== controlKey);
+  return {
+    times: history.map((point) => Date.parse(point.at) / 1000),
+    lines: keys.map((key) => ({
+      label: key,
+      values: history.map(
+        (point) => point.variants.find((v) => v.variantKey === key)?.sequentialPValue ?? null,
+      ),
+    })),
+  };
+}
+
+/** The chart in words, for screen readers: per variant, its p-value on the last day and its lowest. */
+export function pValueSummary(series: PValueSeries, alpha: number): string {
+  if (series.times.length === 0) return 'No daily results yet.';
+  const days = `${series.times.length} day${series.times.length === 1 ? '' : 's'}`;
+  const lines = series.lines.map((line) => {
+    const known = line.values.filter((v): v is number => v !== null);
+    if (known.length === 0) return `${line.label}: not computable yet`;
+    const latest = line.values[line.values.length - 1];
+    const below = known.some((v) => v < alpha) ? `, below ${alpha} on some day` : '';
+    return `${line.label}: ${pValue(latest)} on the last day, lowest ${pValue(Math.min(...known))}${below}`;
+  });
+  return `Sequential p-value over ${days}. ${lines.join('; ')}.`;
+}

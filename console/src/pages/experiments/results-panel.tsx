@@ -11,12 +11,13 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useQuery } from 'urql';
 import type { ExperimentResultsQuery as ResultsData } from '../../api/gql/graphql';
 import { PageSkeleton } from '../../components/page-skeleton';
 import { ProblemAlert } from '../../components/problem-alert';
 import { ScrollTable } from '../../components/scroll-table';
+import { PValueChart } from './p-value-chart';
 import { ExperimentResultsQuery } from './queries';
 import {
   barPosition,
@@ -25,6 +26,7 @@ import {
   percent,
   pValue,
   scaleOf,
+  sequentialPValueSeries,
   signedPercent,
 } from './results-format';
 
@@ -119,6 +121,11 @@ function MetricTable({ metric, results }: { metric: Metric; results: Results }) 
       : v.comparison?.absoluteInterval) ?? null;
   const liftIntervals = metric.variants.flatMap((v) => liftIntervalOf(v) ?? []);
   const liftScale = scaleOf(liftIntervals, 0);
+  const series = useMemo(
+    () =>
+      sequentialPValueSeries(metric.history, metric.variants.find((v) => v.control)?.variantKey),
+    [metric],
+  );
   const intervalName = results.sequential
     ? 'confidence sequence'
     : `${(1 - results.alpha) * 100}% interval`;
@@ -214,6 +221,15 @@ function MetricTable({ metric, results }: { metric: Metric; results: Results }) 
           </Table.Tbody>
         </Table>
       </ScrollTable>
+      {metric.history.length > 0 && (
+        <Box mt="sm">
+          <PValueChart
+            title={`Sequential p-value over time for ${metric.name}`}
+            series={series}
+            alpha={results.alpha}
+          />
+        </Box>
+      )}
     </section>
   );
 }
@@ -275,7 +291,7 @@ export function ResultsPanel({
       <Text size="sm">
         {r.totalExposures.toLocaleString()} subjects exposed.{' '}
         {r.sequential
-          ? `Sequential mode: the badges read the always-valid p-value (tuning ${r.tuning.toLocaleString()}), safe to check as often as you like. The p-value-over-time chart needs per-day totals the API does not give yet; the current always-valid p is shown.`
+          ? `Sequential mode: the badges read the always-valid p-value (tuning ${r.tuning.toLocaleString()}), safe to check as often as you like; each metric's chart shows it day by day.`
           : `Fixed horizon: the badges read Holm-adjusted p-values at α = ${r.alpha}; decide at the planned sample size, not on a peek.`}
       </Text>
       <div>

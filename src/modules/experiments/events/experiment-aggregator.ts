@@ -91,12 +91,16 @@ export class ExperimentAggregator {
 }
 
 /**
- * Folds events ($1, $2] into the subjects' totals and the variants' aggregates; $3..$5 are
- * the running windows (experiment id, start, end or null).
+ * Folds events ($1, $2] into the subjects' totals and the variants' aggregates, in all and per
+ * UTC day; $3..$5 are the running windows (experiment id, start, end or null). A day's row
+ * holds what the events received that day added (a subject's events in one chunk go to the
+ * day of the last one received), so the cumulative rows up to a day are what results showed
+ * at its end.
  */
 const FOLD = `WITH batch AS (
    SELECT x.experiment_id, x.variant_key, e.event_name, e.subject,
-          count(*) AS events, sum(coalesce(e.value, 0)) AS total
+          count(*) AS events, sum(coalesce(e.value, 0)) AS total,
+          (max(e.received_at) AT TIME ZONE 'UTC')::date AS day
    FROM experiment_event e
    JOIN experiment_exposure x ON x.environment_id = e.environment_id AND x.subject = e.subject
      AND (e.experiment_id IS NULL OR e.experiment_id = x.experiment_id)
@@ -114,7 +118,17 @@ const FOLD = `WITH batch AS (
    INSERT INTO experiment_subject_metric AS s (experiment_id, event_name, subject, variant_key, events, total)
    SELECT experiment_id, event_name, subject, variant_key, events, total FROM before
    ON CONFLICT ON CONSTRAINT pk_experiment_subject_metric
-   DO UPDATE SET events = s.events + excluded.events, total = s.total + excluded.total)
+   DO UPDATE SET events = s.events + excluded.events, total = s.total + excluded.total),
+ daily AS (
+   INSERT INTO experiment_metric_daily AS d
+     (experiment_id, variant_key, event_name, day, converters, events, sum, sum_of_squares)
+   SELECT experiment_id, variant_key, event_name, day, count(*) FILTER (WHERE old_total IS NULL),
+          sum(events), sum(total),
+          sum((coalesce(old_total, 0) + total) ^ 2 - coalesce(old_total, 0) ^ 2)
+   FROM before GROUP BY experiment_id, variant_key, event_name, day
+   ON CONFLICT ON CONSTRAINT pk_experiment_metric_daily
+   DO UPDATE SET converters = d.converters + excluded.converters, events = d.events + excluded.events,
+     sum = d.sum + excluded.sum, sum_of_squares = d.sum_of_squares + excluded.sum_of_squares)
  INSERT INTO experiment_metric_total AS t
    (experiment_id, variant_key, event_name, converters, events, sum, sum_of_squares)
  SELECT experiment_id, variant_key, event_name, count(*) FILTER (WHERE old_total IS NULL),

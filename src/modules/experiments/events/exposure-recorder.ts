@@ -21,7 +21,8 @@ interface PendingExposure {
  * Exposures seen by this process: the first time a subject is served a running experiment's
  * variant. Held in memory (deduplicated per experiment and subject, the earliest time kept)
  * and written with the usage flush as one insert that skips pairs already stored, the
- * per-variant exposure counts raised in the same statement by the rows it inserted.
+ * per-variant exposure counts (in all and per UTC day) raised in the same statement by the
+ * rows it inserted.
  */
 @Injectable()
 export class ExposureRecorder {
@@ -100,7 +101,13 @@ export class ExposureRecorder {
            INSERT INTO experiment_exposure (experiment_id, subject, environment_id, variant_key, exposed_at)
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[])
            ON CONFLICT ON CONSTRAINT pk_experiment_exposure DO NOTHING
-           RETURNING experiment_id, variant_key),
+           RETURNING experiment_id, variant_key, exposed_at),
+         daily AS (
+           INSERT INTO experiment_exposure_daily AS d (experiment_id, variant_key, day, exposures)
+           SELECT experiment_id, variant_key, (exposed_at AT TIME ZONE 'UTC')::date, count(*)
+           FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+           ON CONFLICT ON CONSTRAINT pk_experiment_exposure_daily
+           DO UPDATE SET exposures = d.exposures + excluded.exposures),
          counted AS (
            INSERT INTO experiment_exposure_count AS c (experiment_id, variant_key, exposures)
            SELECT experiment_id, variant_key, count(*) FROM inserted GROUP BY experiment_id, variant_key

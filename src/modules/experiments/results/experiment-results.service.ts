@@ -1,11 +1,97 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../../core/auth/actor';
-import type { ExperimentResults, MetricInput, ResultsInput } from '../../../engine/stats/results';
-import { ExperimentCounts, VariantCounts } from '../events/experiment-counts';
+import type {
+  computeResults as ComputeResults,
+  ExperimentResults,
+  MetricInput,
+  MetricResult,
+  ResultsInput,
+} from '../../../engine/stats/results';
+import { DailyCounts, ExperimentCounts, VariantCounts } from '../events/experiment-counts';
 import { Experiment } from '../experiment.entity';
 import { ExperimentsService } from '../experiments.service';
 
-export type ExperimentResultsOf = ExperimentResults & { experimentKey: string };
+/** One variant of one metric at the end of a day: the counts so far and their p-values. */
+export interface VariantHistoryPoint {
+  variantKey: string;
+  exposures: number;
+  converters: number | null;
+  mean: number | null;
+  /** Fixed-horizon p-value vs the control (null for the control, or when not computable). */
+  pValue: number | null;
+  /** Always-valid p-value vs the control: what a daily look in sequential mode reads. */
+  sequentialPValue: number | null;
+}
+
+/** The results of one metric as they stood at the end of the UTC day starting `at`. */
+export interface MetricHistoryPoint {
+  at: Date;
+  variants: VariantHistoryPoint[];
+}
+
+export type MetricResultOf = MetricResult & { history: MetricHistoryPoint[] };
+
+export type ExperimentResultsOf = Omit<ExperimentResults, 'metrics'> & {
+  experimentKey: string;
+  metrics: MetricResultOf[];
+};
+
+/** Running sums of daily increments: per day, the counts up to its end. */
+export function cumulativeCounts(daily: DailyCounts[]): { day: string; counts: VariantCounts[] }[] {
+  const running = new Map<string, VariantCounts>();
+  return daily.map(({ day, variants }) => {
+    for (const increment of variants) {
+      let sofar = running.get(increment.variantKey);
+      if (!sofar) {
+        sofar = { variantKey: increment.variantKey, exposures: 0, metrics: {} };
+        running.set(increment.variantKey, sofar);
+      }
+      sofar.exposures += increment.exposures;
+      for (const [event, m] of Object.entries(increment.metrics)) {
+        const before = sofar.metrics[event] ?? { converters: 0, sum: 0, sumOfSquares: 0 };
+        sofar.metrics[event] = {
+          converters: before.converters + m.converters,
+          sum: before.sum + m.sum,
+          sumOfSquares: before.sumOfSquares + m.sumOfSquares,
+        };
+      }
+    }
+    // A copy per day: the running sums go on changing.
+    const counts = [...running.values()].map((v) => ({ ...v, metrics: { ...v.metrics } }));
+    return { day, counts };
+  });
+}
+
+/**
+ * Per metric (in the results' order), its results at the end of each day that added counts:
+ * the statistics run on the cumulative daily aggregates, so the chart shows what a look at the
+ * results that evening showed.
+ */
+export function resultsHistory(
+  experiment: Experiment,
+  daily: DailyCounts[],
+  compute: typeof ComputeResults,
+): MetricHistoryPoint[][] {
+  const metrics = 1 + experiment.secondaryMetrics.length;
+  const history: MetricHistoryPoint[][] = Array.from({ length: metrics }, () => []);
+  for (const { day, counts } of cumulativeCounts(daily)) {
+    const at = new Date(`${day}T00:00:00.000Z`);
+    compute(resultsInput(experiment, counts)).metrics.forEach((metric, i) => {
+      history[i].push({
+        at,
+        variants: metric.variants.map((v) => ({
+          variantKey: v.variantKey,
+          exposures: v.exposures,
+          converters: v.converters,
+          mean: v.mean,
+          pValue: v.comparison?.pValue ?? null,
+          sequentialPValue: v.comparison?.sequential.pValue ?? null,
+        })),
+      });
+    });
+  }
+  return history;
+}
 
 /**
  * The statistics' input from an experiment and its per-variant aggregates: every variant of the
@@ -62,10 +148,19 @@ export class ExperimentResultsService {
 
   async results(actor: Actor, environment: string, key: string): Promise<ExperimentResultsOf> {
     const experiment = await this.experiments.get(actor, environment, key);
-    const counts = await this.counts.forExperiment(experiment.id);
+    const [counts, daily] = await Promise.all([
+      this.counts.forExperiment(experiment.id),
+      this.counts.dailyForExperiment(experiment.id),
+    ]);
     // The statistics and @stdlib's distributions (~15 MB) load with the first results asked
     // for, not at start-up: most processes never serve one.
     const { computeResults } = await import('../../../engine/stats/results');
-    return { experimentKey: experiment.key, ...computeResults(resultsInput(experiment, counts)) };
+    const results = computeResults(resultsInput(experiment, counts));
+    const history = resultsHistory(experiment, daily, computeResults);
+    return {
+      experimentKey: experiment.key,
+      ...results,
+      metrics: results.metrics.map((metric, i) => ({ ...metric, history: history[i] })),
+    };
   }
 }

@@ -238,6 +238,53 @@ export class ExperimentVariantMetricResult {
   comparison!: ExperimentComparison | null;
 }
 
+@ObjectType('ExperimentVariantHistoryPoint', {
+  description: 'One variant of one metric at the end of a day: the counts so far and p-values.',
+})
+export class ExperimentVariantHistoryPoint {
+  @Field({ description: 'Variant key.' })
+  variantKey!: string;
+
+  @Field(() => Float, { description: 'Subjects exposed up to the end of the day.' })
+  exposures!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Conversion metrics: converters up to the end of the day.',
+  })
+  converters!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Numeric metrics: mean per exposed subject up to the end of the day.',
+  })
+  mean!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Fixed-horizon p-value vs the control; null for the control.',
+  })
+  pValue!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Always-valid (sequential) p-value vs the control, unadjusted; null for the control.',
+  })
+  sequentialPValue!: number | null;
+}
+
+@ObjectType('ExperimentMetricHistoryPoint', {
+  description: "A metric's results as they stood at the end of one UTC day.",
+})
+export class ExperimentMetricHistoryPoint {
+  @Field({ description: 'The start of the UTC day; the counts are those up to its end.' })
+  at!: Date;
+
+  @Field(() => [ExperimentVariantHistoryPoint], { description: 'Per variant, in order.' })
+  variants!: ExperimentVariantHistoryPoint[];
+}
+
 @ObjectType('ExperimentMetricResult', { description: 'Results of one metric.' })
 export class ExperimentMetricResult {
   @Field({ description: 'The event name.' })
@@ -260,6 +307,12 @@ export class ExperimentMetricResult {
     description: 'Per variant, in the order of the experiment.',
   })
   variants!: ExperimentVariantMetricResult[];
+
+  @Field(() => [ExperimentMetricHistoryPoint], {
+    description:
+      'Per UTC day that added exposures or events (in order), the results up to its end, from the daily aggregates: the sequential p-value over time.',
+  })
+  history!: ExperimentMetricHistoryPoint[];
 }
 
 @ObjectType('ExperimentResultsWarning', { description: 'Why the results need care.' })
