@@ -62,7 +62,7 @@ describe('resultsInput', () => {
 });
 
 describe('resultsHistory', () => {
-  const purchase = (converters: number) => ({ converters, n: converters, sum: 0, sumOfSquares: 0 });
+  const purchase = (converters: number) => ({ converters, sum: 0, sumOfSquares: 0 });
   const daily: DailyCounts[] = [
     {
       day: '2026-11-30',
