@@ -1,20 +1,11 @@
 import { DataSource } from 'typeorm';
-import { ConfigView, createConfig, uniqueKey } from '../factories/config.factory';
+import { ConfigView, createConfig } from '../factories/config.factory';
 import { deploymentInput, moveDeployment, startDeployment } from '../factories/deployment.factory';
 import {
-  errorCode,
-  eventually,
-  GraphQLResponse,
-  hasPostgres,
-  startTestApp,
-  TestApp,
-} from '../support/test-app';
-
-const CREATE = `mutation ($input: CreateExperimentInput!) {
-  createExperiment(input: $input) { experiment { key } } }`;
-const experimentMutation = (name: string) =>
-  `mutation ($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) {
-    ${name}(input: $input) { experiment { key status } } }`;
+  createExperiment as createExperimentOn,
+  moveExperiment,
+} from '../factories/experiment.factory';
+import { errorCode, eventually, hasPostgres, startTestApp, TestApp } from '../support/test-app';
 
 const ROUNDS = 12;
 
@@ -41,27 +32,8 @@ describe('exclusive activity of a config', () => {
     await app.close();
   });
 
-  async function createExperiment(config: ConfigView): Promise<string> {
-    const key = uniqueKey('exp');
-    const created = await app.gql(CREATE, {
-      input: {
-        environment: 'development',
-        configKey: config.key,
-        key,
-        variants: [
-          { key: 'control', value: 'blue', weight: 50, control: true },
-          { key: 'treatment', value: 'green', weight: 50 },
-        ],
-        primaryMetric: { event: 'purchase', kind: 'CONVERSION' },
-      },
-    });
-    expect(created.errors).toBeUndefined();
-    return key;
-  }
-
-  function experimentMove(name: string, key: string): Promise<GraphQLResponse> {
-    return app.gql(experimentMutation(name), { input: { environment: 'development', key } });
-  }
+  const createExperiment = (config: ConfigView) => createExperimentOn(app, config.key);
+  const experimentMove = (name: string, key: string) => moveExperiment(app, name, key);
 
   async function currentVersion(config: ConfigView): Promise<number> {
     const [row] = await db.query('SELECT version FROM business_config WHERE id = $1', [config.id]);
