@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ConfigExclusiveActivity1796940000000 } from '../../migrations/1796940000000-ConfigExclusiveActivity';
 import { ConfigView, createConfig } from '../factories/config.factory';
 import { deploymentInput, moveDeployment, startDeployment } from '../factories/deployment.factory';
 import {
@@ -177,4 +178,27 @@ describe('exclusive activity of a config', () => {
       }
     },
   );
+
+  it('backfills the holders of configs from running experiments and active deployments when migrated', async () => {
+    const experimentConfig = await createConfig(app);
+    const experimentKey = await createExperiment(experimentConfig);
+    expect((await experimentMove('startExperiment', experimentKey)).errors).toBeUndefined();
+    const deploymentConfig = await createConfig(app);
+    const started = await startDeployment(app, deploymentInput(deploymentConfig));
+    const deploymentId = started.data!.startDeployment.deployment.id;
+    const before = [await held(experimentConfig), await held(deploymentConfig)];
+
+    const migration = new ConfigExclusiveActivity1796940000000();
+    const runner = db.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+
+    expect([await held(experimentConfig), await held(deploymentConfig)]).toEqual(before);
+    expect(before[1].activity).toEqual([{ kind: 'deployment', activity_id: deploymentId }]);
+    expect(before[0].activity).toEqual([{ kind: 'experiment', activity_id: expect.any(String) }]);
+  });
 });
