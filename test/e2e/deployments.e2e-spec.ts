@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createApiKey } from '../factories/api-key.factory';
-import { ConfigView, createConfig, uniqueKey, updateConfig } from '../factories/config.factory';
+import { ConfigView, createConfig, updateConfig } from '../factories/config.factory';
 import {
   deploymentInput,
   DeploymentView,
@@ -8,6 +8,7 @@ import {
   moveDeployment,
   startDeployment,
 } from '../factories/deployment.factory';
+import { createExperiment, moveExperiment } from '../factories/experiment.factory';
 import { EvaluationSnapshots } from '../../src/modules/evaluation/evaluation-snapshots.service';
 import {
   DeploymentsService,
@@ -420,37 +421,10 @@ describe('deployments', () => {
 
     it('refuses an experiment while a deployment is active, and a deployment while an experiment runs', async () => {
       const config = await createConfig(app);
-      const experiment = async () => {
-        const key = uniqueKey('exp');
-        const created = await app.gql(
-          `mutation ($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { key } } }`,
-          {
-            input: {
-              environment: 'development',
-              configKey: config.key,
-              key,
-              variants: [
-                { key: 'a', value: 'a', weight: 50, control: true },
-                { key: 'b', value: 'b', weight: 50 },
-              ],
-              primaryMetric: { event: 'buy', kind: 'CONVERSION' },
-            },
-          },
-        );
-        expect(created.errors).toBeUndefined();
-        return key;
-      };
-      const experimentMove = (name: string, key: string) =>
-        app.gql(
-          `mutation ($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) {
-          ${name}(input: $input) { experiment { status } } }`,
-          {
-            input: { environment: 'development', key },
-          },
-        );
+      const experimentMove = (name: string, key: string) => moveExperiment(app, name, key);
 
       const deployment = await start(config);
-      const key = await experiment();
+      const key = await createExperiment(app, config.key);
       const refused = await experimentMove('startExperiment', key);
       expect(errorCode(refused)).toBe('CONFLICT');
       expect(refused.errors![0].extensions).toMatchObject({ deploymentId: deployment.id });

@@ -50,4 +50,31 @@ describe('changeStatement', () => {
     expect(sql).not.toContain(PRECONDITION);
     expect(params.slice(0, 2)).toEqual(['a', 'b']);
   });
+
+  /** The activity CTE's SQL and the values its placeholders take. */
+  function activityOf(statement: { sql: string; params: unknown[] }) {
+    const match = /activity AS \(([\s\S]*?)\),\nrevision/.exec(statement.sql);
+    if (!match) throw new Error('no activity CTE before the revision bump');
+    const values = [...match[1].matchAll(/\$(\d+)/g)].map(
+      (m) => statement.params[Number(m[1]) - 1],
+    );
+    return { sql: match[1], values };
+  }
+
+  it('claims the exclusive activity after the config write, only if that wrote a row', () => {
+    const claim = { configId: 'c1', kind: 'deployment' as const, id: 'd1', environmentId: 'env' };
+    const activity = activityOf(changeStatement(write, entry, event, undefined, { claim }));
+    expect(activity.sql).toMatch(/^INSERT INTO config_exclusive_activity/);
+    expect(activity.sql).toContain('WHERE EXISTS (SELECT 1 FROM config)');
+    expect(activity.values).toEqual(['c1', 'deployment', 'd1', 'env']);
+  });
+
+  it('releases only its own activity, only if the config write wrote a row', () => {
+    const release = { configId: 'c1', id: 'x1' };
+    const activity = activityOf(changeStatement(write, entry, event, undefined, { release }));
+    expect(activity.sql).toMatch(/^DELETE FROM config_exclusive_activity/);
+    expect(activity.sql).toContain('AND activity_id = ');
+    expect(activity.sql).toContain('EXISTS (SELECT 1 FROM config)');
+    expect(activity.values).toEqual(['c1', 'x1']);
+  });
 });

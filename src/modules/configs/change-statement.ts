@@ -1,11 +1,21 @@
 import { PreparedEntry } from '../history/history.service';
 import { ChangeEvent } from '../realtime/outbox-event.entity';
+import { ExclusiveActivityKind } from './config-exclusive-activity.entity';
 
 /** A parameterised SQL statement ($1, $2, …). */
 export interface Statement {
   sql: string;
   params: unknown[];
 }
+
+/**
+ * What a change does to its config's exclusive activity (`config_exclusive_activity`): a start
+ * claims it — a row there already, or one a concurrent start just wrote, fails the whole
+ * statement with a unique violation on its primary key — and an end releases its own.
+ */
+export type ActivityChange =
+  | { claim: { configId: string; kind: ExclusiveActivityKind; id: string; environmentId: string } }
+  | { release: { configId: string; id: string } };
 
 /** The name under which a change's precondition write is visible to the config write. */
 export const PRECONDITION = 'precondition';
@@ -17,7 +27,8 @@ export const PRECONDITION = 'precondition';
  * wrote a row — the revision bump, which also extends the environment's hash chain
  * (hash = sha256(prevHash + canonical JSON), the canonical JSON completed with the revision
  * it assigns), the change-log entry and the outbox event. A `precondition` write runs first,
- * under the name PRECONDITION, for the config write to require. Returns the written row with
+ * under the name PRECONDITION, for the config write to require; an `activity` change runs
+ * only if the config write wrote a row. Returns the written row with
  * `revision`, or no row when the write matched nothing (stale version, duplicate key).
  */
 export function changeStatement(
@@ -25,6 +36,7 @@ export function changeStatement(
   entry: PreparedEntry,
   event: Pick<ChangeEvent, 'type' | 'payload'>,
   precondition?: Statement,
+  activity?: ActivityChange,
 ): Statement {
   const params = [...write.params];
   // Its placeholders follow the write's: $1 of the precondition is $(n + 1) here.
@@ -39,7 +51,7 @@ export function changeStatement(
   const f = entry.fields;
   const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
   const sql = `WITH ${prelude}config AS (${write.sql}),
-revision AS (
+${activity ? `activity AS (${activityWrite(activity, p)}),\n` : ''}revision AS (
   UPDATE environment
   SET revision = revision + 1,
       chain_prev = chain_head,
@@ -64,4 +76,18 @@ event AS (
   FROM revision r)
 SELECT config.*, r.revision FROM config, revision r`;
   return { sql, params };
+}
+
+/** The claim or release of a config's exclusive activity, only once the config write wrote. */
+function activityWrite(activity: ActivityChange, p: (value: unknown) => string): string {
+  if ('claim' in activity) {
+    const { configId, kind, id, environmentId } = activity.claim;
+    return `INSERT INTO config_exclusive_activity (config_id, kind, activity_id, environment_id)
+  SELECT ${p(configId)}::uuid, ${p(kind)}::text, ${p(id)}::uuid, ${p(environmentId)}::uuid
+  WHERE EXISTS (SELECT 1 FROM config)`;
+  }
+  const { configId, id } = activity.release;
+  return `DELETE FROM config_exclusive_activity
+  WHERE config_id = ${p(configId)}::uuid AND activity_id = ${p(id)}::uuid
+    AND EXISTS (SELECT 1 FROM config)`;
 }

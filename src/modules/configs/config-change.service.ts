@@ -11,7 +11,7 @@ import { validateConfigState } from '../../engine/validate';
 import { ChangeAction } from '../history/config-change-log.entity';
 import { HistoryService } from '../history/history.service';
 import { BusinessConfig } from './business-config.entity';
-import { changeStatement, PRECONDITION, Statement } from './change-statement';
+import { ActivityChange, changeStatement, PRECONDITION, Statement } from './change-statement';
 import { ConfigChangeEvents, DeploymentChange, ExperimentChange } from './config-change-events';
 import { stateColumns } from './config-state.mapper';
 import { ValidationFailuresService } from './validation-failures.service';
@@ -36,6 +36,8 @@ export interface ConfigChange {
   precondition?: Statement & { refusal: string };
   /** The deployment this change ends, as the snapshot detaches it. */
   deployment?: DeploymentChange;
+  /** The exclusive activity it releases (a deployment's completion). */
+  activity?: ActivityChange;
 }
 
 /**
@@ -56,6 +58,8 @@ export interface SideChange {
   /** Exactly one of these: the experiment or the deployment the change moves. */
   experiment?: ExperimentChange;
   deployment?: DeploymentChange;
+  /** The config's exclusive activity it claims (a start) or releases (an end). */
+  activity?: ActivityChange;
   author: ChangeAuthor;
   comment?: string | null;
 }
@@ -128,6 +132,7 @@ export class ConfigChangeService {
         },
       },
       change.precondition,
+      change.activity,
     );
     await nextTurn();
     const [row]: ChangedRow[] = await this.dataSource.query(statement.sql, statement.params);
@@ -174,7 +179,13 @@ export class ConfigChangeService {
       ...(change.experiment && { experiment: change.experiment }),
       ...(change.deployment && { deployment: change.deployment }),
     };
-    const statement = changeStatement(change.write, entry, { type: 'config.changed', payload });
+    const statement = changeStatement(
+      change.write,
+      entry,
+      { type: 'config.changed', payload },
+      undefined,
+      change.activity,
+    );
     const [row]: { revision: string }[] = await this.dataSource.query(
       statement.sql,
       statement.params,

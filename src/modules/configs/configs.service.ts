@@ -378,6 +378,23 @@ export class ConfigsService {
     }
   }
 
+  /**
+   * A start that lost the race for the config's exclusive activity (a unique violation on
+   * `config_exclusive_activity`): CONFLICT naming the experiment or deployment that won, read
+   * again now that it has committed — or, if it has already ended, saying to try again.
+   */
+  async refuseTaken(
+    config: BusinessConfig,
+    before: { experiment: string; deployment: string },
+  ): Promise<never> {
+    await this.assertNoRunningExperiment(config, before.experiment);
+    await this.assertNoActiveDeployment(config, before.deployment);
+    throw AppError.conflict(
+      `Config "${config.key}" was taken by an experiment or a deployment that has ended since; try again`,
+      { key: config.key },
+    );
+  }
+
   private async find(environment: EnvironmentIdentity, key: string): Promise<BusinessConfig> {
     const config = await this.configs.findOneBy({ environmentId: environment.id, key });
     if (!config)

@@ -208,12 +208,23 @@ export class DeploymentsService {
           },
         },
         deployment: change(deployment, first.percentage, nextStepAt, candidate),
+        activity: {
+          claim: {
+            configId: config.id,
+            kind: 'deployment',
+            id,
+            environmentId: config.environmentId,
+          },
+        },
         author: actor,
         comment: input.comment ?? null,
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        await this.configs.assertNoActiveDeployment(config, 'starting another');
+        await this.configs.refuseTaken(config, {
+          experiment: 'deploying',
+          deployment: 'starting another',
+        });
       }
       throw error;
     }
@@ -412,6 +423,7 @@ export class DeploymentsService {
         comment: options.comment ?? `Deployment ${deployment.id} completed`,
         precondition,
         deployment: change(completed, 100, null, null),
+        activity: { release: { configId: config.id, id: deployment.id } },
       });
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.Conflict) return false;
@@ -482,6 +494,7 @@ export class DeploymentsService {
         },
       },
       deployment: change(after, percentage, move.nextStepAt, ended ? null : current.candidate),
+      ...(ended && { activity: { release: { configId: config.id, id: current.id } } }),
       author,
       comment,
     });

@@ -483,11 +483,36 @@ export class ExperimentsService {
           status: to,
           running: to === ExperimentStatus.RUNNING ? toRunningExperiment(current) : null,
         },
+        activity:
+          to === ExperimentStatus.RUNNING
+            ? {
+                claim: {
+                  configId: config.id,
+                  kind: 'experiment',
+                  id: current.id,
+                  environmentId: current.environmentId,
+                },
+              }
+            : current.status === ExperimentStatus.RUNNING
+              ? { release: { configId: config.id, id: current.id } }
+              : undefined,
         author: actor,
         comment: input.comment ?? null,
       });
     } catch (error) {
-      if (isUniqueViolation(error)) await this.assertStartable(current, config);
+      if (isUniqueViolation(error)) {
+        // Lost a race: to another start of this experiment, or to whatever holds the config.
+        this.assertStatus(
+          await this.find(current.environmentId, current.key),
+          transition.from,
+          transition.verb,
+        );
+        await this.assertStartable(current, config);
+        await this.configs.refuseTaken(config, {
+          experiment: 'starting another',
+          deployment: 'running an experiment on it',
+        });
+      }
       throw error;
     }
   }
