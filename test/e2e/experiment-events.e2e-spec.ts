@@ -6,6 +6,7 @@ import { ExperimentCounts } from '../../src/modules/experiments/events/experimen
 import { ExposureRecorder } from '../../src/modules/experiments/events/exposure-recorder';
 import { registerExposureSource } from '../../src/engine/evaluation/exposure-sources';
 import { AggregateExperimentEventsJob } from '../../src/modules/experiments/events/jobs/aggregate-experiment-events.job';
+import { PruneExperimentEventsJob } from '../../src/modules/experiments/events/jobs/prune-experiment-events.job';
 import { UsageChannel } from '../../src/modules/usage/usage-metric.util';
 import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
 import { createApiKey } from '../factories/api-key.factory';
@@ -15,6 +16,7 @@ import { errorCode, eventually, hasPostgres, startTestApp, TestApp } from '../su
 const TRACK = `mutation ($input: TrackEventsInput!) {
   trackEvents(input: $input) { accepted duplicates rejected { index id errorCode } } }`;
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 interface Window {
   start: string;
@@ -221,17 +223,20 @@ describe('experiment exposures and events', () => {
     expect(n).toBe(2);
   });
 
-  it('rejects future and unknown-experiment events alone, and refuses malformed batches whole', async () => {
+  it('rejects future, expired and unknown-experiment events alone, and refuses malformed batches whole', async () => {
     const future = event({ occurredAt: new Date(Date.now() + 10 * MINUTE).toISOString() });
     const unknown = event({ experimentKey: 'no.such.experiment' });
     const fine = event();
-    const response = await track([future, unknown, fine]);
+    // Older than EXPERIMENT_EVENT_RETENTION_DAYS (30): its first copy may have been pruned.
+    const expired = event({ occurredAt: new Date(Date.now() - 31 * DAY).toISOString() });
+    const response = await track([future, unknown, fine, expired]);
     expect(response.data?.trackEvents).toEqual({
       accepted: 1,
       duplicates: 0,
       rejected: [
         { index: 0, id: future.id, errorCode: 'FUTURE_TIMESTAMP' },
         { index: 1, id: unknown.id, errorCode: 'EXPERIMENT_NOT_FOUND' },
+        { index: 3, id: expired.id, errorCode: 'EXPIRED' },
       ],
     });
 
@@ -484,5 +489,58 @@ describe('experiment exposures and events', () => {
         expect(metric.sumOfSquares).toBeCloseTo(want.sumOfSquares, 4);
       }
     }
+  });
+
+  it('prunes raw events folded and older than the retention, in batches, leaving results unchanged', async () => {
+    const now = Date.now();
+    const { id, key } = await experiment([
+      { start: new Date(now - 40 * DAY).toISOString(), end: null },
+    ]);
+    await expose(variantResult(id, 'a'), ['p1', 'p2'], now - 35 * DAY);
+    await expose(variantResult(id, 'b'), ['p3'], now - 35 * DAY);
+    const old = ['p1', 'p1', 'p2', 'p3', 'p3'].map((subject, i) =>
+      event({
+        experimentKey: key,
+        subject,
+        value: i + 1,
+        occurredAt: new Date(now - 20 * DAY).toISOString(),
+      }),
+    );
+    const recent = event({ experimentKey: key, subject: 'p2', value: 10 });
+    expect((await track([...old, recent])).data?.trackEvents.accepted).toBe(6);
+    await aggregate(Date.now() + 10 * MINUTE);
+    // Arrives after the fold: as old, but not yet folded.
+    const unfolded = event({
+      experimentKey: key,
+      subject: 'p1',
+      value: 100,
+      occurredAt: new Date(now - 20 * DAY).toISOString(),
+    });
+    expect((await track([unfolded])).data?.trackEvents.accepted).toBe(1);
+    const before = await counts(id);
+
+    // 15 days on, the 20-day-old events are past the 30-day retention.
+    const queue = app.running.app.get(JobQueue);
+    await queue.add(PruneExperimentEventsJob, { now: now + 15 * DAY, batchSize: 2 });
+    await queue.drain();
+
+    const kept: { event_id: string }[] = await db.query(
+      `SELECT event_id FROM experiment_event WHERE event_id = ANY($1) ORDER BY seq`,
+      [[...old, recent, unfolded].map((e) => e.id)],
+    );
+    expect(kept.map((r) => r.event_id)).toEqual([recent.id, unfolded.id]);
+    expect(await counts(id)).toEqual(before);
+
+    // The unfolded one is folded later as usual, and pruned once folded.
+    await aggregate(Date.now() + 10 * MINUTE);
+    const [a] = await counts(id);
+    expect(a.metrics.purchase.sum).toBe(before[0].metrics.purchase.sum + 100);
+    await queue.add(PruneExperimentEventsJob, { now: now + 15 * DAY });
+    await queue.drain();
+    const left: { event_id: string }[] = await db.query(
+      `SELECT event_id FROM experiment_event WHERE event_id = ANY($1)`,
+      [[unfolded.id]],
+    );
+    expect(left).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ const ANSWER_WITHIN_MS = 15_000;
 /** Every recurring job a worker registers, sorted. */
 const SCHEDULES = [
   'maintenance:aggregate-experiment-events',
+  'maintenance:prune-experiment-events',
   'maintenance:prune-fetch-log',
   'maintenance:prune-notification-deliveries',
   'maintenance:prune-outbox',

@@ -261,6 +261,17 @@ export class AppConfig {
   @Max(86_400_000)
   EXPERIMENT_EVENTS_GRACE_MS = 300_000;
 
+  /**
+   * Raw experiment events are deleted once folded into the aggregates and older than this many
+   * days (by occurredAt); events older than it are refused (EXPIRED), so a retry of a deleted
+   * event cannot be stored and counted again.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  EXPERIMENT_EVENT_RETENTION_DAYS = 30;
+
   /** Hourly usage rows are kept this many days (minute rows 8 days, fixed). */
   @Transform(toInt)
   @IsInt()

@@ -9,6 +9,7 @@ import { PruneFetchLogJob } from '../fetch-log/jobs/prune-fetch-log.job';
 import { PruneOutboxJob } from '../realtime/jobs/prune-outbox.job';
 import { RollupUsageJob } from '../usage/jobs/rollup-usage.job';
 import { AggregateExperimentEventsJob } from '../experiments/events/jobs/aggregate-experiment-events.job';
+import { PruneExperimentEventsJob } from '../experiments/events/jobs/prune-experiment-events.job';
 import { MaintenanceTask, RunMaintenanceInput } from './dto/run-maintenance.input';
 
 const HOURLY_MS = 60 * 60 * 1000;
@@ -47,6 +48,12 @@ export class MaintenanceService implements OnApplicationBootstrap {
       AggregateExperimentEventsJob,
       'maintenance:aggregate-experiment-events',
       this.config.EXPERIMENT_AGGREGATE_MS,
+      {},
+    );
+    await this.queue.upsertRecurring(
+      PruneExperimentEventsJob,
+      'maintenance:prune-experiment-events',
+      HOURLY_MS,
       {},
     );
   }

@@ -9,11 +9,13 @@ import { ExperimentCountsFeed } from './experiment-counts-feed';
 import { ExperimentDirectory, StoredExperiments } from './experiment-directory';
 import { ExperimentEventsResolver } from './experiment-events.resolver';
 import { ExperimentEventsService } from './experiment-events.service';
+import { ExperimentEventPruner } from './experiment-event-pruner';
 import { AggregateExperimentEventsJob } from './jobs/aggregate-experiment-events.job';
+import { PruneExperimentEventsJob } from './jobs/prune-experiment-events.job';
 
 /**
  * Experiment exposures (recorded by ExposureRecorder, in UsageRecorderModule, with the usage
- * flush), events (`trackEvents`, `POST /v1/events`), their aggregation job and the per-variant
+ * flush), events (`trackEvents`, `POST /v1/events`), their aggregation and pruning jobs and the per-variant
  * counts results read. See docs/experiments.md, "Exposures and events".
  */
 @Module({
@@ -25,8 +27,15 @@ import { AggregateExperimentEventsJob } from './jobs/aggregate-experiment-events
     ExperimentCounts,
     ExperimentCountsFeed,
     AggregateExperimentEventsJob,
+    ExperimentEventPruner,
+    PruneExperimentEventsJob,
     { provide: ExperimentDirectory, useClass: StoredExperiments },
   ],
-  exports: [ExperimentEventsService, ExperimentCounts, AggregateExperimentEventsJob],
+  exports: [
+    ExperimentEventsService,
+    ExperimentCounts,
+    AggregateExperimentEventsJob,
+    PruneExperimentEventsJob,
+  ],
 })
 export class ExperimentEventsModule {}

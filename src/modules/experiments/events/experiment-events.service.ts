@@ -2,11 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../../core/auth/actor';
+import { AppConfig } from '../../../core/config/app-config';
 import { AppError } from '../../../core/errors/app-error';
 import { EvaluationService } from '../../evaluation/evaluation.service';
 import { RejectedEvent, TrackEventsPayload } from './dto/track-events.input';
 import { ExperimentDirectory } from './experiment-directory';
-import { EventRejection, isFuture, readTrackEvents, TrackedEvent } from './track-events.util';
+import {
+  EventRejection,
+  isExpired,
+  isFuture,
+  readTrackEvents,
+  TrackedEvent,
+} from './track-events.util';
 
 /**
  * Experiment events (`trackEvents`, `POST /v1/events`): checked, then stored with one
@@ -19,6 +26,7 @@ export class ExperimentEventsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly evaluation: EvaluationService,
     private readonly experiments: ExperimentDirectory,
+    private readonly config: AppConfig,
   ) {}
 
   /** `root` is where paths in errors start: `input` for GraphQL, empty for HTTP. */
@@ -42,6 +50,9 @@ export class ExperimentEventsService {
       const reject = (errorCode: EventRejection) =>
         rejected.push({ index, id: event.id, errorCode });
       if (isFuture(event, now)) return reject(EventRejection.FutureTimestamp);
+      if (isExpired(event, now, this.config.EXPERIMENT_EVENT_RETENTION_DAYS)) {
+        return reject(EventRejection.Expired);
+      }
       const experimentId = event.experimentKey ? ids.get(event.experimentKey) : null;
       if (experimentId === undefined) return reject(EventRejection.ExperimentNotFound);
       stored.push({ event, experimentId });

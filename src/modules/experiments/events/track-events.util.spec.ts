@@ -1,5 +1,6 @@
 import {
   EVENT_CLOCK_SKEW_MS,
+  isExpired,
   isFuture,
   MAX_TRACKED_EVENTS,
   readTrackEvents,
@@ -51,5 +52,12 @@ describe('readTrackEvents', () => {
     const at = (ms: number) => ({ ...event(), occurredAt: new Date(now + ms) });
     expect(isFuture(at(EVENT_CLOCK_SKEW_MS), now)).toBe(false);
     expect(isFuture(at(EVENT_CLOCK_SKEW_MS + 1), now)).toBe(true);
+  });
+
+  it('tells events older than the retention', () => {
+    const now = Date.parse('2026-01-31T00:00:00Z');
+    const at = (iso: string) => ({ ...event(), occurredAt: new Date(iso) });
+    expect(isExpired(at('2026-01-01T00:00:00Z'), now, 30)).toBe(false);
+    expect(isExpired(at('2025-12-31T23:59:59.999Z'), now, 30)).toBe(true);
   });
 });

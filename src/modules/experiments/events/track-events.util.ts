@@ -12,6 +12,8 @@ export const MAX_SUBJECT_LENGTH = 256;
 /** How far an event may lie in the server's future (clocks differ a little). */
 export const EVENT_CLOCK_SKEW_MS = 5 * 60_000;
 
+const DAY_MS = 24 * 60 * 60_000;
+
 /** A checked event, as `trackEvents` and `POST /v1/events` take it. */
 export interface TrackedEvent {
   id: string;
@@ -34,6 +36,8 @@ export enum EventRejection {
   FutureTimestamp = 'FUTURE_TIMESTAMP',
   /** experimentKey names no experiment of the environment. */
   ExperimentNotFound = 'EXPERIMENT_NOT_FOUND',
+  /** occurredAt older than EXPERIMENT_EVENT_RETENTION_DAYS: its raw event may be pruned. */
+  Expired = 'EXPIRED',
 }
 
 /**
@@ -107,6 +111,14 @@ export function readTrackEvents(
 /** Whether an event lies too far in the server's future to be believed. */
 export function isFuture(event: TrackedEvent, now: number): boolean {
   return event.occurredAt.getTime() > now + EVENT_CLOCK_SKEW_MS;
+}
+
+/**
+ * Whether an event is older than the raw events' retention. Such events are refused: the one
+ * stored with the same id may have been pruned, so storing it would count it twice.
+ */
+export function isExpired(event: TrackedEvent, now: number, retentionDays: number): boolean {
+  return event.occurredAt.getTime() < now - retentionDays * DAY_MS;
 }
 
 function dateOf(value: unknown): Date | undefined {
