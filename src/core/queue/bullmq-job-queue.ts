@@ -30,6 +30,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   /** What this process registered, to register again when Redis has lost it. */
   private readonly schedules = new Map<string, Schedule>();
   private connection?: Redis;
+  private closing = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -55,7 +56,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       opts.removeOnComplete = true;
       opts.removeOnFail = true;
     }
-    const added = await this.queue(jobOptions.queue).add(name, data, opts);
+    const added = await (await this.readyQueue(jobOptions.queue)).add(name, data, opts);
     return added.id!;
   }
 
@@ -95,6 +96,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     const queues = [...this.queues.values()];
     this.queues.clear();
     await Promise.all(queues.map((queue) => queue.close()));
@@ -122,6 +124,22 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     return queue;
   }
 
+  /**
+   * The queue once its connection is set up. BullMQ keeps a queue whose set-up failed (its
+   * connection dropped mid-way) failed for good, and its scheduler accessor then rejects
+   * where nobody can catch it: such a queue is dropped, and the next call makes a new one.
+   */
+  private async readyQueue(name: QueueName): Promise<Queue> {
+    const queue = this.queue(name);
+    try {
+      await queue.waitUntilReady();
+      return queue;
+    } catch (error) {
+      if (this.queues.get(name) === queue) this.queues.delete(name);
+      throw error;
+    }
+  }
+
   private client(): Redis {
     if (!this.connection) {
       this.connection = this.redis.create('queue');
@@ -130,8 +148,9 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     return this.connection;
   }
 
-  private register({ queue, schedulerId, everyMs, template }: Schedule): Promise<unknown> {
-    return this.queue(queue).upsertJobScheduler(schedulerId, { every: everyMs }, template);
+  private async register({ queue, schedulerId, everyMs, template }: Schedule): Promise<unknown> {
+    const ready = await this.readyQueue(queue);
+    return ready.upsertJobScheduler(schedulerId, { every: everyMs }, template);
   }
 
   /**
@@ -140,6 +159,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
    */
   private async restoreSchedules(): Promise<void> {
     for (const schedule of this.schedules.values()) {
+      if (this.closing) return;
       try {
         const queue = this.queue(schedule.queue);
         if ((await this.client().zscore(queue.keys.repeat, schedule.schedulerId)) !== null)
