@@ -1,7 +1,8 @@
 // npm run bench:analytics — configAnalytics over a large usage table: BENCH_DAYS (90) days ×
 // BENCH_CONFIGS (1,000) configs of hourly rows (generated in SQL), with the daily rows the
 // rollup job would have written (with each config's totals), and day sketches of users and devices (BENCH_SKETCH_USERS,
-// 100, a config-day), on a fresh database of the real PostgreSQL. Then times
+// 100, a config-day) and the day spans over them (as the migration's backfill builds them), on
+// a fresh database of the real PostgreSQL. Then times
 // configAnalytics for 30 days at DAY granularity for 20 configs, and for the whole environment
 // (no keys): p50/p99 of BENCH_QUERIES (100) queries each (target p99 < 100 ms). Prints the
 // plans of the statements behind them. Run small with e.g. BENCH_DAYS=10 BENCH_CONFIGS=50.
@@ -10,6 +11,8 @@ import { DataSource } from 'typeorm';
 import { AnalyticsRepository } from '../src/modules/analytics/analytics.repository';
 import { HyperLogLog } from '../src/modules/usage/hyperloglog';
 import { ENVIRONMENT_WIDE } from '../src/modules/usage/unique-counter';
+import { buildUsageSpans } from '../src/modules/usage/usage-span.builder';
+import { SPAN_SETTLE_MS } from '../src/modules/usage/usage-span.util';
 import { UsageGranularity } from '../src/modules/usage/usage-metric.util';
 import { benchWithService, gql, percentile } from './support';
 
@@ -150,6 +153,27 @@ async function generateSketches(
   return rows;
 }
 
+/**
+ * The day spans over the generated day rows, as the migration's backfill builds them (the
+ * service's own migration ran on an empty database, so its spans are marked built already).
+ */
+async function backfillSpans(client: Client): Promise<number> {
+  const db = {
+    query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows,
+  };
+  await client.query('BEGIN');
+  try {
+    await client.query('UPDATE usage_span_state SET built_until = NULL');
+    const built = await buildUsageSpans(db, Date.now() - SPAN_SETTLE_MS);
+    await client.query('COMMIT');
+    await client.query('VACUUM ANALYZE config_usage_span');
+    return built;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}
+
 /** The analytics repository with every statement EXPLAINed instead of run (plans in `text`). */
 function explainingRepository(client: Client): { repository: AnalyticsRepository; text: string[] } {
   const text: string[] = [];
@@ -200,6 +224,11 @@ benchWithService('bc_bench_analytics', 4819, async (service) => {
     console.log(
       `  ${sketches} day sketches (${SKETCH_USERS} users a config-day) in ${((Date.now() - sketchesStarted) / 1000).toFixed(1)} s`,
     );
+    const spansStarted = Date.now();
+    const spans = await backfillSpans(client);
+    console.log(
+      `  ${spans} day spans (2..256 days, every config) backfilled in ${((Date.now() - spansStarted) / 1000).toFixed(1)} s`,
+    );
     const to = new Date(Math.floor(end / DAY_MS) * DAY_MS);
     const from = new Date(to.getTime() - RANGE_DAYS * DAY_MS);
     const keys = Array.from(
@@ -231,7 +260,7 @@ benchWithService('bc_bench_analytics', 4819, async (service) => {
     );
     await plans.repository.pointCounts(id as string, UsageGranularity.Day, bounds, null);
     await plans.repository.pointCounts(id as string, UsageGranularity.Day, bounds, keys);
-    await plans.repository.keyTotals(id as string, from, to);
+    await plans.repository.topConfigs(id as string, from, to, 10);
     console.log(plans.text.join('\n'));
   } finally {
     await client.end();

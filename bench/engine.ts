@@ -12,7 +12,8 @@
 // comma-separated, default "100,10"): a warm-up round each, then BENCH_EXPERIMENT_ROUNDS
 // (default 3) rounds interleaved, medians compared (target: within 10%). At 100% every subject
 // with an id is in, one hash (its variant) replaces the rules; below 100% every evaluation also
-// hashes the traffic salt, and a subject outside it goes on to the rules.
+// hashes the traffic salt, and a subject outside it goes on to the rules. Then at the last
+// traffic on 1 config in 10 (a few configs in an experiment among many, as snapshots are).
 // Then ours with an active deployment on each config (its candidate: the same rule with a 50%
 // rollout) against ours without, once per percentage in BENCH_DEPLOYMENT_PERCENTAGES (default
 // "10,50"), the same way (target: within 10%), and at the last of them on 1 config in 10 (a few
@@ -220,13 +221,20 @@ function compareAttached(
   return true;
 }
 
-/** A running experiment on each config at `traffic` %: consistent, two variants of 50%. */
-const experimentAttachment = (traffic: number): Attachment => ({
-  label: `a running experiment on each config (consistent, 2 variants, ${traffic}% traffic)`,
+/**
+ * A running experiment at `traffic` % on one config in `every` (each, by default): consistent,
+ * two variants of 50%. Every bench subject has a user id, so the experiments serve
+ * `traffic / every` % of the pairs.
+ */
+const experimentAttachment = (traffic: number, every = 1): Attachment => ({
+  label:
+    `a running experiment on ${every === 1 ? 'each config' : `1 config in ${every}`} ` +
+    `(consistent, 2 variants, ${traffic}% traffic)`,
   short: 'experiment',
-  attach: (config) => ({ experiment: benchExperiment(config, traffic) }),
+  attach: (config, index) =>
+    index % every === 0 ? { experiment: benchExperiment(config, traffic) } : {},
   served: (result) => result.reason === 'EXPERIMENT',
-  share: traffic,
+  share: traffic / every,
 });
 
 /**
@@ -367,7 +375,9 @@ async function main(): Promise<void> {
   );
   if (!consistent) console.error('FAILED: a timed round served other pairs than the check');
   const attachments = [
-    ...EXPERIMENT_TRAFFIC.map(experimentAttachment),
+    ...EXPERIMENT_TRAFFIC.map((traffic) => experimentAttachment(traffic)),
+    // As a snapshot usually is: a few configs in an experiment among many that are not.
+    ...EXPERIMENT_TRAFFIC.slice(-1).map((traffic) => experimentAttachment(traffic, 10)),
     ...DEPLOYMENT_PERCENTAGES.map((percentage) => deploymentAttachment(percentage)),
     // As a snapshot usually is: a few configs deploying among many that are not.
     ...DEPLOYMENT_PERCENTAGES.slice(-1).map((percentage) => deploymentAttachment(percentage, 10)),

@@ -13,11 +13,14 @@ import { MetricsModule } from './core/metrics/metrics.module';
 import { PubSubModule } from './core/pubsub/pubsub.module';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
+import { AlertsModule } from './modules/alerts/alerts.module';
 import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
+import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { ConfigsModule } from './modules/configs/configs.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { EvaluationModule } from './modules/evaluation/evaluation.module';
+import { ExplainServedModule } from './modules/evaluation/explain-served.module';
 import { DeploymentsModule } from './modules/deployments/deployments.module';
 import { ExperimentsModule } from './modules/experiments/experiments.module';
 import { HistoryModule } from './modules/history/history.module';
@@ -62,11 +65,14 @@ export class AppModule {
         EvaluationModule,
         ExperimentsModule,
         DeploymentsModule,
+        ExplainServedModule,
         UsageModule,
         ExperimentEventsModule,
         ExperimentResultsModule,
         AnalyticsModule,
         NotificationsModule,
+        AlertsModule,
+        ApprovalsModule,
         ...(config.runsApi ? [GraphQLApiModule.forRoot(ApiKeysModule), OfrepModule] : []),
       ],
       providers: [

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   checkPage,
   createKey,
+  createStringConfig,
   expectAccessible,
   gql,
   launchBrowser,
@@ -23,20 +24,7 @@ describe('experiments', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    await gql(
-      baseUrl,
-      adminToken,
-      `mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }`,
-      {
-        input: {
-          environment: 'production',
-          key: CONFIG,
-          valueType: 'STRING',
-          value: 'blue',
-          defaultValue: 'blue',
-        },
-      },
-    );
+    await createStringConfig(baseUrl, adminToken, CONFIG, 'blue');
     page = await newPage(browser);
     await signIn(page, baseUrl, adminToken, `/console/envs/production/configs/${CONFIG}`);
   });

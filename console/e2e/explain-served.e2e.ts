@@ -67,8 +67,8 @@ describe('why did a subject get a value', () => {
   });
   afterAll(() => browser?.close());
 
-  async function ask(context: unknown, at: string) {
-    await page.getByRole('textbox', { name: /^Config key/ }).fill(KEY);
+  async function ask(context: unknown, at: string, key = KEY) {
+    await page.getByRole('textbox', { name: /^Config key/ }).fill(key);
     await page.getByLabel('Context').fill(JSON.stringify(context));
     await page.getByLabel('At (date-time)').fill(at);
     await page.getByRole('button', { name: 'Explain' }).click();
@@ -117,6 +117,68 @@ describe('why did a subject get a value', () => {
       .getByRole('alert')
       .getByText(/context must be a JSON object/)
       .waitFor();
+  });
+
+  it('shows which state of the deployment active then served the subject, and why', async () => {
+    const key = `${KEY}.deployed`;
+    const mutate = (name: string, input: Record<string, unknown>) =>
+      gql<Record<string, { deployment: { id: string } }>>(
+        baseUrl,
+        adminToken,
+        `mutation($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) {
+          ${name}(input: $input) { deployment { id } } }`,
+        { input },
+      );
+    await gql(
+      baseUrl,
+      adminToken,
+      'mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }',
+      {
+        input: {
+          environment: 'production',
+          key,
+          valueType: 'STRING',
+          value: 'blue',
+          defaultValue: 'grey',
+        },
+      },
+    );
+    const started = await mutate('startDeployment', {
+      environment: 'production',
+      key,
+      expectedVersion: 1,
+      candidate: { value: 'teal' },
+      strategy: 'LINEAR',
+      parameters: { percentages: [10, 40, 100], intervalSeconds: 3600 },
+    });
+    const { id } = started.startDeployment.deployment;
+    await mutate('advanceDeployment', { id });
+    const at = new Date().toISOString();
+    // The rollback is committed a moment after the time asked about.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await mutate('rollbackDeployment', { id, reason: 'error rate up' });
+
+    await ask({ user: { id: 'u-1' } }, at, key);
+    const deployment = page.getByRole('region', { name: 'Deployment then' });
+    await deployment
+      .getByText(
+        `Deployment ${id.slice(0, 8)} was in progress at step 2, serving its candidate to 40% of subjects.`,
+      )
+      .waitFor();
+    const value = await page.getByRole('region', { name: 'What was served' }).textContent();
+    await expect(deployment.textContent()).resolves.toMatch(
+      value!.includes('"teal"')
+        ? /CANDIDATE.*below 4000: it got the candidate state/
+        : /STABLE.*not below 4000: it got the stable state/,
+    );
+    await checkPage(page, 'explain-served-deployment');
+    await deployment.getByRole('link', { name: 'see that step in the history' }).click();
+    await page.waitForURL(
+      (url) =>
+        url.pathname === '/console/envs/production/history' && url.hash.startsWith('#change-'),
+    );
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Why did a subject get a value?' }).waitFor();
   });
 
   it("lists the subject's sampled fetches near that time", async () => {

@@ -111,6 +111,8 @@ describe('history, API keys and environments', () => {
 
     await page.getByRole('textbox', { name: 'Actor' }).fill(EDITOR);
     await page.getByText('“admin touch”').waitFor({ state: 'detached' });
+    // The filtered list may still be loading when the old one goes: wait for its last entry.
+    await timeline.getByText(EDITOR).nth(49).waitFor();
     await expect(creates.count()).resolves.toBe(0);
     await expect(timeline.getByText(EDITOR).count()).resolves.toBe(50);
 
@@ -118,6 +120,7 @@ describe('history, API keys and environments', () => {
     await page.getByRole('textbox', { name: 'Action' }).click();
     await page.getByRole('option', { name: 'create' }).click();
     await timeline.getByText(EDITOR).first().waitFor({ state: 'detached' });
+    await creates.first().waitFor();
     await expect(creates.count()).resolves.toBe(1);
 
     await page.getByRole('textbox', { name: 'Action' }).click();

@@ -40,6 +40,11 @@ export async function startServer(): Promise<RunningServer> {
     // Experiment events are folded into results within about two seconds.
     EXPERIMENT_AGGREGATE_MS: '1000',
     EXPERIMENT_EVENTS_GRACE_MS: '1000',
+    // The notifications flow's webhook receiver listens on 127.0.0.1, over plain http. URLs the
+    // guard refuses even so (other schemes, IPv4 in octal or decimal forms) are still refused.
+    ALLOW_PRIVATE_WEBHOOKS: 'true',
+    // Alert rules are evaluated every second: the alerts flow sees its event open at once.
+    ALERT_EVALUATION_INTERVAL_MS: '1000',
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;

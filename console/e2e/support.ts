@@ -22,9 +22,15 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page in its own context (its own sessionStorage), as axe-core needs. */
+/**
+ * A page in its own context (its own sessionStorage), as axe-core needs. It asks for reduced
+ * motion, so modals and menus open without transitions: a check never sees one half-faded in.
+ */
 export async function newPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    reducedMotion: 'reduce',
+  });
   return context.newPage();
 }
 
@@ -42,6 +48,29 @@ export async function gql<T = Record<string, unknown>>(
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data as T;
+}
+
+/** A string config in production serving `value` to everyone (its default too). */
+export async function createStringConfig(
+  baseUrl: string,
+  token: string,
+  key: string,
+  value: string,
+): Promise<void> {
+  await gql(
+    baseUrl,
+    token,
+    `mutation($input: CreateConfigInput!) { createConfig(input: $input) { config { version } } }`,
+    {
+      input: {
+        environment: 'production',
+        key,
+        valueType: 'STRING',
+        value,
+        defaultValue: value,
+      },
+    },
+  );
 }
 
 export async function createKey(

@@ -80,7 +80,7 @@ export function EnvironmentRedirect() {
 
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
-  const { me, signOut } = useSession();
+  const { me, signOut, canEdit } = useSession();
   const { env } = useParams();
   const { environments } = useEnvironments();
   const location = useLocation();
@@ -95,11 +95,16 @@ export function Layout() {
       ? [
           { label: 'Configs', to: routes.configs(currentEnv) },
           { label: 'History', to: routes.history(currentEnv) },
+          { label: 'Approvals', to: routes.approvals(currentEnv) },
           { label: 'Why this value?', to: routes.explainServed(currentEnv) },
           { label: 'Fetch log', to: routes.fetchLog(currentEnv) },
           { label: 'Analytics', to: routes.analytics(currentEnv) },
           { label: 'Experiments', to: routes.experiments(currentEnv) },
+          { label: 'Deployments', to: routes.deployments(currentEnv) },
+          { label: 'Alerts', to: routes.alerts(currentEnv) },
           { label: 'Stale configs', to: routes.staleConfigs(currentEnv) },
+          // The API gives notifications to editors and admins only.
+          ...(canEdit ? [{ label: 'Notifications', to: routes.notifications(currentEnv) }] : []),
         ]
       : []),
     { label: 'API keys', to: routes.apiKeys },

@@ -50,6 +50,20 @@ const AnalyticsPage = lazyPage(
   10,
 );
 
+const DeploymentsPage = lazyPage(() =>
+  import('./pages/deployments/deployments-page').then((m) => m.DeploymentsPage),
+);
+const ApprovalsPage = lazyPage(() =>
+  import('./pages/approvals/approvals-page').then((m) => m.ApprovalsPage),
+);
+const ApprovalPage = lazyPage(
+  () => import('./pages/approvals/approval-page').then((m) => m.ApprovalPage),
+  8,
+);
+const ApprovalPoliciesPage = lazyPage(() =>
+  import('./pages/approvals/approval-policies-page').then((m) => m.ApprovalPoliciesPage),
+);
+
 const ExperimentsPage = lazyPage(() =>
   import('./pages/experiments/experiments-page').then((m) => m.ExperimentsPage),
 );
@@ -59,6 +73,28 @@ const ExperimentFormPage = lazyPage(
 );
 const ExperimentPage = lazyPage(
   () => import('./pages/experiments/experiment-page').then((m) => m.ExperimentPage),
+  10,
+);
+
+const WebhookEndpointsPage = lazyPage(() =>
+  import('./pages/notifications/webhook-endpoints-page').then((m) => m.WebhookEndpointsPage),
+);
+const WebhookEndpointPage = lazyPage(() =>
+  import('./pages/notifications/webhook-endpoint-page').then((m) => m.WebhookEndpointPage),
+);
+const DeliveriesPage = lazyPage(() =>
+  import('./pages/notifications/deliveries-page').then((m) => m.DeliveriesPage),
+);
+const EmailRecipientsPage = lazyPage(() =>
+  import('./pages/notifications/email-recipients-page').then((m) => m.EmailRecipientsPage),
+);
+
+const notifications = (env: string) => `/envs/${encodeURIComponent(env)}/notifications`;
+
+const AlertsPage = lazyPage(() => import('./pages/alerts/alerts-page').then((m) => m.AlertsPage));
+// The rule form holds the chart library.
+const AlertFormPage = lazyPage(
+  () => import('./pages/alerts/alert-form-page').then((m) => m.AlertFormPage),
   10,
 );
 
@@ -83,7 +119,28 @@ export const routes = {
     `/envs/${encodeURIComponent(env)}/experiments/${encodeURIComponent(key)}`,
   editExperiment: (env: string, key: string) =>
     `/envs/${encodeURIComponent(env)}/experiments/${encodeURIComponent(key)}/edit`,
+  deployments: (env: string, config?: string) =>
+    `/envs/${encodeURIComponent(env)}/deployments${config ? `?config=${encodeURIComponent(config)}` : ''}`,
   staleConfigs: (env: string) => `/envs/${encodeURIComponent(env)}/stale-configs`,
+  notifications,
+  webhookEndpoints: (env: string) => `${notifications(env)}/webhooks`,
+  webhookEndpoint: (env: string, id: string) =>
+    `${notifications(env)}/webhooks/${encodeURIComponent(id)}`,
+  notificationDeliveries: (env: string, filter: { endpoint?: string; recipient?: string } = {}) => {
+    const search = new URLSearchParams(
+      Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])),
+    ).toString();
+    return `${notifications(env)}/deliveries${search ? `?${search}` : ''}`;
+  },
+  emailRecipients: (env: string) => `${notifications(env)}/email`,
+  alerts: (env: string) => `/envs/${encodeURIComponent(env)}/alerts`,
+  newAlert: (env: string) => `/envs/${encodeURIComponent(env)}/alerts/new`,
+  alert: (env: string, id: string) =>
+    `/envs/${encodeURIComponent(env)}/alerts/${encodeURIComponent(id)}`,
+  approvals: (env: string) => `/envs/${encodeURIComponent(env)}/approvals`,
+  approval: (env: string, id: string) =>
+    `/envs/${encodeURIComponent(env)}/approvals/${encodeURIComponent(id)}`,
+  approvalPolicies: (env: string) => `/envs/${encodeURIComponent(env)}/approval-policies`,
   apiKeys: '/api-keys',
   environments: '/environments',
 };
@@ -104,9 +161,21 @@ export const router = createBrowserRouter(
         { path: 'envs/:env/analytics', element: <AnalyticsPage /> },
         { path: 'envs/:env/stale-configs', element: <StaleConfigsPage /> },
         { path: 'envs/:env/experiments', element: <ExperimentsPage /> },
+        { path: 'envs/:env/deployments', element: <DeploymentsPage /> },
         { path: 'envs/:env/experiments/new', element: <ExperimentFormPage /> },
         { path: 'envs/:env/experiments/:key', element: <ExperimentPage /> },
         { path: 'envs/:env/experiments/:key/edit', element: <ExperimentFormPage /> },
+        { path: 'envs/:env/notifications', element: <Navigate to="webhooks" replace /> },
+        { path: 'envs/:env/notifications/webhooks', element: <WebhookEndpointsPage /> },
+        { path: 'envs/:env/notifications/webhooks/:id', element: <WebhookEndpointPage /> },
+        { path: 'envs/:env/notifications/deliveries', element: <DeliveriesPage /> },
+        { path: 'envs/:env/notifications/email', element: <EmailRecipientsPage /> },
+        { path: 'envs/:env/alerts', element: <AlertsPage /> },
+        { path: 'envs/:env/alerts/new', element: <AlertFormPage /> },
+        { path: 'envs/:env/alerts/:id', element: <AlertFormPage /> },
+        { path: 'envs/:env/approvals', element: <ApprovalsPage /> },
+        { path: 'envs/:env/approvals/:id', element: <ApprovalPage /> },
+        { path: 'envs/:env/approval-policies', element: <ApprovalPoliciesPage /> },
         { path: 'api-keys', element: <ApiKeysPage /> },
         { path: 'environments', element: <EnvironmentsPage /> },
         { path: '*', element: <EnvironmentRedirect /> },

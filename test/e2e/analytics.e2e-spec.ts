@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '../../src/core/queue/job-queue';
 import { RollupUsageJob } from '../../src/modules/usage/jobs/rollup-usage.job';
+import { HyperLogLog } from '../../src/modules/usage/hyperloglog';
+import { ENVIRONMENT_WIDE } from '../../src/modules/usage/unique-counter';
 import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
+import { invalidateSpansFrom, readSpanState } from '../../src/modules/usage/usage-span.builder';
+import { UsageDaySpans1796990000000 } from '../../migrations/1796990000000-UsageDaySpans';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, uniqueKey } from '../factories/config.factory';
 import { errorCode, GraphQLResponse, startTestApp, TestApp } from '../support/test-app';
@@ -477,5 +481,216 @@ describe('configAnalytics and staleConfigs', () => {
     expect(wider.data!.staleConfigs.find((c) => c.key === old.key)?.reasons).toEqual([
       'SINGLE_VALUE',
     ]);
+  });
+
+  describe('day spans', () => {
+    /** The first of SPAN_TEST_DAYS days of rows, ending two days before today (UTC). */
+    const SPAN_TEST_DAYS = 40;
+    const firstDay = Math.floor(Date.now() / DAY) * DAY - (SPAN_TEST_DAYS + 2) * DAY;
+
+    /**
+     * Day rows of `keys` over SPAN_TEST_DAYS days, as flushes and the rollup would have
+     * stored them: counters, each config's totals, the environment's sums, and day sketches of
+     * users and devices (overlapping from day to day, so distinct counts are not sums).
+     */
+    const insertDays = async (environment: string, keys: string[]) => {
+      const id = await environmentId(environment);
+      for (let d = 0; d < SPAN_TEST_DAYS; d += 1) {
+        const at = new Date(firstDay + d * DAY);
+        const everyone = { users: new HyperLogLog(), devices: new HyperLogLog() };
+        for (const [i, key] of keys.entries()) {
+          const evaluations = 1 + ((d * 31 + i * 17) % 50);
+          const errors = (d + i) % 3;
+          await db.query(
+            `INSERT INTO config_usage_metric (environment_id, granularity, period_start, config_key, metric, dimension, count)
+             SELECT $1, 'day', $2, $3, m, dim, c FROM (VALUES ('evaluations', 'graphql', $4::bigint), ('error', 'TYPE_MISMATCH', $5::bigint)) v(m, dim, c)
+             WHERE c > 0`,
+            [id, at, key, evaluations, errors],
+          );
+          const pair = { users: new HyperLogLog(), devices: new HyperLogLog() };
+          for (let u = 0; u < 20 + i; u += 1) {
+            pair.users.addId(`span-user-${i}-${(d * 7 + u) % 300}`);
+            if (u % 2 === 0) pair.devices.addId(`span-device-${i}-${(d * 5 + u) % 200}`);
+          }
+          everyone.users.merge(pair.users);
+          everyone.devices.merge(pair.devices);
+          await insertSketch(id, at, key, pair);
+        }
+        await insertSketch(id, at, ENVIRONMENT_WIDE, everyone);
+      }
+      await db.query(
+        `INSERT INTO environment_usage_metric (environment_id, granularity, period_start, metric, dimension, count)
+         SELECT environment_id, granularity, period_start, metric, dimension, sum(count)
+         FROM config_usage_metric WHERE environment_id = $1 GROUP BY 1, 2, 3, 4, 5`,
+        [id],
+      );
+      await db.query(
+        `INSERT INTO config_usage_total (environment_id, granularity, period_start, config_key, evaluations, errors)
+         SELECT environment_id, granularity, period_start, config_key,
+                coalesce(sum(count) FILTER (WHERE metric = 'evaluations'), 0),
+                coalesce(sum(count) FILTER (WHERE metric = 'error'), 0)
+         FROM config_usage_metric WHERE environment_id = $1 GROUP BY 1, 2, 3, 4`,
+        [id],
+      );
+      // Written behind the rollup's back, as a late writer would: the spans over them are rebuilt.
+      await invalidateSpansFrom(db, new Date(firstDay));
+      return id;
+    };
+
+    const insertSketch = (
+      id: string,
+      at: Date,
+      key: string,
+      pair: { users: HyperLogLog; devices: HyperLogLog },
+    ) =>
+      db.query(
+        `INSERT INTO config_usage_sketch (environment_id, granularity, period_start, config_key, users, devices)
+         VALUES ($1, 'day', $2, $3, $4, $5)`,
+        [id, at, key, pair.users.toRedis(), pair.devices.toRedis()],
+      );
+
+    const rollUp = async () => {
+      const queue = app.running.app.get(JobQueue);
+      await queue.add(RollupUsageJob, { now: Date.now() });
+      await queue.drain();
+    };
+
+    const builtUntil = async (): Promise<number | null> => (await readSpanState(db)).builtUntil;
+
+    /** Top lists largest first (as numbers: 1,000 before 999), then by key. */
+    const expectRanked = (answer: Analytics) => {
+      for (const [list, by] of [
+        [answer.topByEvaluations, (t: Top) => t.evaluations],
+        [answer.topByErrors, (t: Top) => t.errors],
+      ] as const) {
+        const ranked = [...list].sort((a, b) => by(b) - by(a) || (a.key < b.key ? -1 : 1));
+        expect(list).toEqual(ranked);
+      }
+    };
+
+    /** The answer with no span usable (every day from its day row), spans left as they were. */
+    const fromDayRows = async (variables: Record<string, unknown>) => {
+      const until = await builtUntil();
+      await db.query('UPDATE usage_span_state SET built_until = NULL');
+      try {
+        return await analyticsData(variables);
+      } finally {
+        await db.query('UPDATE usage_span_state SET built_until = $1', [new Date(until!)]);
+      }
+    };
+
+    /** Ranges over the rows: whole UTC days, days of other zones, hours at either edge. */
+    const ranges = (environment: string, keys: string[]) => [
+      {
+        environment,
+        keys,
+        from: new Date(firstDay + DAY).toISOString(),
+        to: new Date(firstDay + 31 * DAY).toISOString(),
+      },
+      {
+        environment,
+        keys,
+        from: new Date(firstDay + 3 * DAY).toISOString(),
+        to: new Date(firstDay + 37 * DAY).toISOString(),
+        timezone: 'America/New_York',
+      },
+      {
+        environment,
+        keys,
+        from: new Date(firstDay + 2 * DAY + 5 * HOUR).toISOString(),
+        to: new Date(firstDay + 26 * DAY + 7 * HOUR).toISOString(),
+        timezone: 'Asia/Kolkata',
+      },
+      {
+        environment,
+        from: new Date(firstDay).toISOString(),
+        to: new Date(firstDay + SPAN_TEST_DAYS * DAY).toISOString(),
+      },
+    ];
+
+    it('answers ranges from day spans exactly as from day rows: totals, top lists, unique users and devices', async () => {
+      const environment = await createEnvironment();
+      const keys = Array.from({ length: 12 }, (_, i) => uniqueKey(`analytics.span${i}`));
+      const id = await insertDays(environment, keys);
+      await rollUp();
+      expect(await builtUntil()).toBeGreaterThanOrEqual(firstDay + SPAN_TEST_DAYS * DAY);
+      const [{ spans }] = await db.query(
+        'SELECT count(*)::int AS spans FROM config_usage_span WHERE environment_id = $1',
+        [id],
+      );
+      expect(spans).toBeGreaterThan(0);
+      for (const range of ranges(environment, keys.slice(0, 5))) {
+        const answer = await analyticsData(range);
+        expect(answer.environmentSeries.totals.uniqueUsers).toBeGreaterThan(0);
+        expect(answer.topByEvaluations.length).toBe(10);
+        expectRanked(answer);
+        expect(answer).toEqual(await fromDayRows(range));
+      }
+      // The spans are what is read: a span changed changes the answer.
+      await db.query(
+        `UPDATE config_usage_span SET evaluations = evaluations + 100000
+         WHERE environment_id = $1 AND config_key = $2 AND days = 8`,
+        [id, keys[11]],
+      );
+      const [range] = ranges(environment, keys.slice(0, 5));
+      expect((await analyticsData(range)).topByEvaluations[0].key).toBe(keys[11]);
+      expect((await fromDayRows(range)).topByEvaluations[0].key).not.toBe(keys[11]);
+    });
+
+    it('counts a late report into days the spans cover at once, and the rollup rebuilds those spans', async () => {
+      const environment = await createEnvironment();
+      const config = await createConfig(app, { environment }); // an SDK reports known keys
+      const keys = [config.key, uniqueKey('analytics.late1'), uniqueKey('analytics.late2')];
+      const id = await insertDays(environment, keys);
+      await rollUp();
+      const [range] = ranges(environment, keys);
+      const before = await analyticsData(range);
+      const late = firstDay + 10 * DAY + 12 * HOUR;
+      await reportUsage(environment, { key: keys[0], evaluations: 1000 }, late);
+      await app.running.app.get(UsageRecorder).flush(); // hour and day rows at once
+      expect(await builtUntil()).toBeLessThanOrEqual(firstDay + 10 * DAY);
+      const after = await analyticsData(range);
+      expectRanked(after);
+      const totalOf = (answer: Analytics) =>
+        answer.topByEvaluations.find((t) => t.key === keys[0])!.evaluations;
+      expect(totalOf(after)).toBe(totalOf(before) + 1000);
+      expect(after).toEqual(await fromDayRows(range));
+      await rollUp();
+      expect(await builtUntil()).toBeGreaterThanOrEqual(firstDay + SPAN_TEST_DAYS * DAY);
+      expect(await analyticsData(range)).toEqual(after);
+      // Every span of the key holds the sum of its day rows.
+      const wrong = await db.query(
+        `SELECT s.period_start, s.days FROM config_usage_span s
+         WHERE s.environment_id = $1 AND s.config_key = $2 AND s.evaluations <> (
+           SELECT coalesce(sum(t.evaluations), 0) FROM config_usage_total t
+           WHERE t.environment_id = s.environment_id AND t.config_key = s.config_key
+             AND t.granularity = 'day' AND t.period_start >= s.period_start
+             AND t.period_start < s.period_start + s.days * interval '1 day')`,
+        [id, keys[0]],
+      );
+      expect(wrong).toEqual([]);
+    });
+
+    it('backfills the spans of the day rows already stored when the migration runs', async () => {
+      const environment = await createEnvironment();
+      const keys = Array.from({ length: 3 }, (_, i) => uniqueKey(`analytics.backfill${i}`));
+      const id = await insertDays(environment, keys);
+      const runner = db.createQueryRunner();
+      try {
+        const migration = new UsageDaySpans1796990000000();
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      const [{ spanned }] = await db.query(
+        `SELECT count(DISTINCT config_key)::int AS spanned FROM config_usage_span WHERE environment_id = $1`,
+        [id],
+      );
+      expect(spanned).toBe(keys.length + 1); // each config's, and the environment's sketches
+      for (const range of ranges(environment, keys)) {
+        expect(await analyticsData(range)).toEqual(await fromDayRows(range));
+      }
+    });
   });
 });

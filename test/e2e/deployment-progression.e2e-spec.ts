@@ -2,11 +2,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createConfig } from '../factories/config.factory';
 import { deploymentInput, DeploymentView, startDeployment } from '../factories/deployment.factory';
-import {
-  ServiceProcess,
-  startServiceProcess,
-  stopServiceProcesses,
-} from '../support/service-process';
+import { startWorkerProcess, stopServiceProcesses } from '../support/service-process';
 import {
   describeWithRedis,
   eventually,
@@ -38,16 +34,7 @@ import { wsClient } from '../support/ws-client';
     await api.close();
   });
 
-  function worker(env: Record<string, string> = {}): Promise<ServiceProcess> {
-    return startServiceProcess({
-      ROLE: 'worker',
-      DATABASE_URL: api.databaseUrl!,
-      REDIS_URL: process.env.REDIS_URL!,
-      REDIS_PREFIX: api.env.REDIS_PREFIX,
-      ADMIN_TOKEN: api.adminToken,
-      ...env,
-    });
-  }
+  const worker = (env: Record<string, string> = {}) => startWorkerProcess(api, env);
 
   async function start(percentages: number[], intervalSeconds: number): Promise<DeploymentView> {
     const config = await createConfig(api);

@@ -415,7 +415,7 @@ describe('experiment exposures and events', () => {
     });
   });
 
-  it('folds in several runs to what a direct computation over the raw events gives', async () => {
+  it('folds in several runs to what a direct computation over the raw events gives, with duplicates and late events', async () => {
     const now = Date.now();
     const at = (minutesAgo: number) => new Date(now - minutesAgo * MINUTE).toISOString();
     const windows = [
@@ -441,16 +441,58 @@ describe('experiment exposures and events', () => {
       value: random() < 0.8 ? Math.round(random() * 1000) / 10 : undefined,
       occurredAt: now - Math.floor(random() * 110) * MINUTE,
     }));
+    const ids = events.map(() => randomUUID());
     // Sent in three batches, each folded before the next arrives.
     for (let part = 0; part < 3; part++) {
       const batch = events.slice(part * 80, part * 80 + 80);
       await track(
-        batch.map((e) =>
-          event({ ...e, experimentKey: key, occurredAt: new Date(e.occurredAt).toISOString() }),
+        batch.map((e, i) =>
+          event({
+            ...e,
+            id: ids[part * 80 + i],
+            experimentKey: key,
+            occurredAt: new Date(e.occurredAt).toISOString(),
+          }),
         ),
       );
       await aggregate(Date.now() + 10 * MINUTE);
     }
+    // Duplicates: the first batch sent again is stored once and adds nothing.
+    const resent = await track(
+      events.slice(0, 80).map((e, i) =>
+        event({
+          ...e,
+          id: ids[i],
+          experimentKey: key,
+          occurredAt: new Date(e.occurredAt).toISOString(),
+        }),
+      ),
+    );
+    expect(resent.data!.trackEvents).toMatchObject({ accepted: 0, duplicates: 80 });
+    // A late subject: its events arrive while its exposure is still held; a run inside the
+    // grace window leaves them, the next one after the flush counts them.
+    const recorder = app.running.app.get(ExposureRecorder);
+    const lateVariant = 'b';
+    recorder.now = () => now - 5 * MINUTE;
+    recorder.add(environmentId, variantResult(id, lateVariant), { user: { id: 'late' } });
+    recorder.now = Date.now;
+    exposedAt.set('late', now - 5 * MINUTE);
+    variantOf.set('late', lateVariant);
+    const lateEvents = [3, 4.5].map((value) => ({
+      subject: 'late',
+      eventName: 'purchase',
+      value,
+      occurredAt: now - 2 * MINUTE,
+    }));
+    events.push(...lateEvents);
+    await track(
+      lateEvents.map((e) =>
+        event({ ...e, experimentKey: key, occurredAt: new Date(e.occurredAt).toISOString() }),
+      ),
+    );
+    await aggregate(Date.now());
+    await recorder.flush();
+    await aggregate(Date.now() + 10 * MINUTE);
 
     const inWindow = (t: number) =>
       windows.some((w) => t >= Date.parse(w.start) && (w.end === null || t < Date.parse(w.end)));

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Actor } from '../../src/core/auth/actor';
+import { Role } from '../../src/core/auth/role';
 import { JobQueue } from '../../src/core/queue/job-queue';
+import { ExperimentCounts } from '../../src/modules/experiments/events/experiment-counts';
 import { ExposureRecorder } from '../../src/modules/experiments/events/exposure-recorder';
 import { AggregateExperimentEventsJob } from '../../src/modules/experiments/events/jobs/aggregate-experiment-events.job';
+import { ExperimentsService } from '../../src/modules/experiments/experiments.service';
+import { ExperimentResultsService } from '../../src/modules/experiments/results/experiment-results.service';
 import { UsageRecorder } from '../../src/modules/usage/usage-recorder';
 import { createApiKey } from '../factories/api-key.factory';
 import { createConfig, uniqueKey } from '../factories/config.factory';
@@ -85,9 +90,10 @@ describe('experiment results, from creation to the promoted winner', () => {
     return response.data.evaluate[0];
   };
 
-  async function aggregate() {
+  /** Folds the events received before `now` (by default, every event received so far). */
+  async function aggregate(now = Date.now() + 1000) {
     const queue = app.running.app.get(JobQueue);
-    await queue.add(AggregateExperimentEventsJob, { now: Date.now() + 1000 });
+    await queue.add(AggregateExperimentEventsJob, { now });
     await queue.drain();
   }
 
@@ -323,6 +329,94 @@ describe('experiment results, from creation to the promoted winner', () => {
       purchase.variants[1].comparison!.sequential.pValue,
     ]);
     expect(last.variants[1].sequentialPValue).toEqual(expect.any(Number));
+  });
+
+  it('answers the results it keeps while the aggregates are unchanged, and the same as a computation afresh after late events, duplicates and new exposures', async () => {
+    const { config, key } = await startedExperiment([{ event: 'revenue', kind: 'NUMERIC' }]);
+    const roles = [Role.ADMIN];
+    const actor: Actor = { kind: 'api_key', id: 'a', name: 'a', roles, environmentId: null };
+    const kept = app.running.app.get(ExperimentResultsService);
+    const counts = app.running.app.get(ExperimentCounts);
+    const computed = jest.spyOn(counts, 'aggregatesFor');
+    // A service of its own keeps nothing: each of its answers is computed afresh.
+    const afresh = () =>
+      new ExperimentResultsService(app.running.app.get(ExperimentsService), counts).results(
+        actor,
+        'development',
+        key,
+      );
+    const served = () => kept.results(actor, 'development', key);
+    const purchase = async () =>
+      (await served()).metrics[0].variants.reduce((n, v) => n + v.converters!, 0);
+
+    await eventually(async () => (await evaluate(config.key, 'kept-0')).reason === 'EXPERIMENT', {
+      what: 'the experiment served',
+    });
+    const users = Array.from({ length: 30 }, (_, i) => `kept-${i}`);
+    for (const user of users) await evaluate(config.key, user);
+    await app.running.app.get(UsageRecorder).flush();
+    const occurredAt = new Date().toISOString();
+    const bought = users.filter((_, i) => i % 3 === 0);
+    const events = bought.flatMap((subject, i) => [
+      { id: randomUUID(), eventName: 'purchase', subject, occurredAt },
+      { id: randomUUID(), eventName: 'revenue', subject, value: i + 0.1, occurredAt },
+    ]);
+    await app.gql(TRACK, { input: { events } }, sdkToken);
+    await aggregate();
+
+    const first = await served();
+    expect(first).toEqual(await afresh());
+    expect(first.totalExposures).toBe(users.length);
+    expect(await purchase()).toBe(bought.length);
+    // Nothing changed: the kept results, not computed again.
+    const calls = computed.mock.calls.length;
+    expect(await served()).toBe(first);
+    expect(computed.mock.calls.length).toBe(calls);
+
+    // A late subject: its event arrives while its exposure is still held, inside the grace
+    // window (a run whose cutoff is before the event leaves it); the results stay as they were.
+    expect((await evaluate(config.key, 'kept-late')).reason).toBe('EXPERIMENT');
+    const late = {
+      id: randomUUID(),
+      eventName: 'purchase',
+      subject: 'kept-late',
+      occurredAt: new Date().toISOString(),
+    };
+    await app.gql(TRACK, { input: { events: [late] } }, sdkToken);
+    await aggregate(Date.now() - 60_000);
+    expect(await served()).toBe(first);
+    // The exposure is written: new results, as a computation afresh gives them.
+    await app.running.app.get(UsageRecorder).flush();
+    const exposed = await served();
+    expect(exposed).not.toBe(first);
+    expect(exposed).toEqual(await afresh());
+    expect(exposed.totalExposures).toBe(users.length + 1);
+    expect(await purchase()).toBe(bought.length);
+    // The grace window over, the late event counts.
+    await aggregate();
+    const folded = await served();
+    expect(folded).toEqual(await afresh());
+    expect(await purchase()).toBe(bought.length + 1);
+
+    // Duplicates (events sent again) are stored once: nothing to compute again.
+    const again = await app.gql<{ trackEvents: { accepted: number } }>(
+      TRACK,
+      { input: { events: [late, ...events] } },
+      sdkToken,
+    );
+    expect(again.data!.trackEvents.accepted).toBe(0);
+    await aggregate();
+    expect(folded).toEqual(await afresh());
+    const calledBefore = computed.mock.calls.length;
+    expect(await served()).toBe(folded);
+    expect(computed.mock.calls.length).toBe(calledBefore);
+
+    // The GraphQL answer is the kept one.
+    const response = await app.gql<{ experimentResults: Results }>(RESULTS, { key });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.experimentResults.totalExposures).toBe(users.length + 1);
+    expect(computed.mock.calls.length).toBe(calledBefore);
+    computed.mockRestore();
   });
 
   it('answers zeros and warnings for an experiment without data, NOT_FOUND for an unknown key, and viewers and up only', async () => {

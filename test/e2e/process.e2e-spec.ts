@@ -256,6 +256,9 @@ describeProcesses('api instances as separate processes', () => {
           DATABASE_URL: databaseUrl,
           REDIS_PREFIX: `procs-${Date.now()}`,
           API_WORKERS: '2',
+          // A worker that has not listened by then is killed (exit 1): on a loaded machine
+          // starting two can take longer than the default 10 s.
+          SHUTDOWN_TIMEOUT_MS: '120000',
         },
       });
       const exited = exitOf(child);

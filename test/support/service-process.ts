@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { eventually, GraphQLResponse } from './test-app';
+import { eventually, GraphQLResponse, TestApp } from './test-app';
 
 const main = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
@@ -81,10 +81,51 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   };
 }
 
+/**
+ * A worker process (the built service with ROLE=worker) on a test app's database, Redis and
+ * Redis prefix, so it takes the jobs that app queues; `env` adds to or overrides its settings.
+ */
+export function startWorkerProcess(
+  api: TestApp,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  return startServiceProcess({
+    ROLE: 'worker',
+    DATABASE_URL: api.databaseUrl!,
+    REDIS_URL: process.env.REDIS_URL!,
+    REDIS_PREFIX: api.env.REDIS_PREFIX,
+    ADMIN_TOKEN: api.adminToken,
+    ...env,
+  });
+}
+
 /** Ends every process startServiceProcess started that is still running (SIGTERM). */
 export async function stopServiceProcesses(): Promise<void> {
   for (const [child, exited] of running) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
+  }
+}
+
+/**
+ * Deletes the delayed jobs of `queue` (in `api`'s Redis prefix) whose data `matches`, as a
+ * Redis that lost them would; returns how many it deleted.
+ */
+export async function deleteDelayedJobs(
+  api: TestApp,
+  queueName: string,
+  matches: (data: Record<string, unknown>) => boolean,
+): Promise<number> {
+  const { Queue } = await import('bullmq');
+  const queue = new Queue(queueName, {
+    connection: { url: process.env.REDIS_URL! } as never,
+    prefix: api.env.REDIS_PREFIX,
+  });
+  try {
+    const mine = (await queue.getDelayed()).filter((job) => matches(job.data));
+    for (const job of mine) await job.remove();
+    return mine.length;
+  } finally {
+    await queue.close();
   }
 }

@@ -12,6 +12,10 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   /** The status the next requests get; a function decides per request. */
   status: number | ((request: ReceivedWebhook) => number) = 200;
+  /** How many of the next requests get no answer at all: their connection stays open. */
+  hold = 0;
+  /** Called with each request once its body has arrived. */
+  onRequest?: (request: ReceivedWebhook) => void;
   private server?: http.Server;
 
   constructor(public port = 0) {}
@@ -30,6 +34,11 @@ export class WebhookReceiver {
           body: Buffer.concat(chunks).toString('utf8'),
         };
         this.received.push(request);
+        this.onRequest?.(request);
+        if (this.hold > 0) {
+          this.hold -= 1;
+          return;
+        }
         res.statusCode = typeof this.status === 'function' ? this.status(request) : this.status;
         res.end();
       });

@@ -32,6 +32,40 @@ describe('describeProblem', () => {
     expect(p.message).toMatch(/reapply your edit/);
   });
 
+  it('names the deployment that holds the config, without advice to reapply', () => {
+    const p = describeProblem(
+      gql('Config "a" has an active deployment d-1 (paused); complete or roll it back', {
+        code: 'CONFLICT',
+        key: 'a',
+        deploymentId: 'd-1',
+      }),
+    );
+    expect(p.heldBy).toEqual({ deploymentId: 'd-1' });
+    expect(p.currentVersion).toBeUndefined();
+    expect(p.message).toBe(
+      'Config "a" has an active deployment d-1 (paused); complete or roll it back.',
+    );
+  });
+
+  it('names the running experiment that holds the config', () => {
+    const p = describeProblem(
+      gql('Config "a" has a running experiment "e"', { code: 'CONFLICT', experimentKey: 'e' }),
+    );
+    expect(p.heldBy).toEqual({ experimentKey: 'e' });
+  });
+
+  it('says a deployment or experiment moved on when a transition is refused', () => {
+    const p = describeProblem(
+      gql('Cannot advance deployment d-1 of "a": it is paused', {
+        code: 'CONFLICT',
+        id: 'd-1',
+        status: 'paused',
+      }),
+    );
+    expect(p.heldBy).toBeUndefined();
+    expect(p.message).toMatch(/^Cannot advance .*paused\. It changed meanwhile/);
+  });
+
   it('hides internal details behind advice to retry', () => {
     const p = describeProblem(gql('Internal server error', { code: 'INTERNAL_SERVER_ERROR' }));
     expect(p.message).toMatch(/Try again/);

@@ -13,6 +13,8 @@ export interface ProblemDescription {
   validationErrors: FieldError[];
   /** CONFLICT: the version stored now, when the server says. */
   currentVersion?: number;
+  /** CONFLICT: the deployment or experiment that holds the config, when one refused the write. */
+  heldBy?: { deploymentId?: string; experimentKey?: string };
 }
 
 const ADVICE: Record<string, string> = {
@@ -54,10 +56,17 @@ export function describeProblem(
   const raw = first.extensions?.validationErrors;
   const validationErrors = Array.isArray(raw) ? raw.filter(isFieldError) : [];
   const version = first.extensions?.currentVersion;
+  const heldBy = code === 'CONFLICT' ? holder(first.extensions ?? {}) : undefined;
   const advice = ADVICE[code];
   let message = first.message;
   if (code === 'BAD_USER_INPUT' && validationErrors.length > 0) {
     message = `${validationErrors.length === 1 ? 'One field needs' : `${validationErrors.length} fields need`} fixing: ${validationErrors.map((e) => e.message).join('; ')}`;
+  } else if (heldBy) {
+    // The server names the deployment or experiment and what frees the config.
+    message = `${first.message}.`;
+  } else if (code === 'CONFLICT' && typeof first.extensions?.status === 'string') {
+    // A deployment or experiment that moved on (another person, a step, a guard).
+    message = `${first.message}. It changed meanwhile: check its current state, then try again.`;
   } else if (code === 'CONFLICT') {
     message = `${first.message}. Someone else changed it meanwhile: review their version, then reapply your edit.`;
   } else if (advice) {
@@ -68,5 +77,14 @@ export function describeProblem(
     message,
     validationErrors,
     currentVersion: typeof version === 'number' ? version : undefined,
+    ...(heldBy && { heldBy }),
   };
+}
+
+/** The active deployment or running experiment a CONFLICT names, if it names one. */
+function holder(extensions: Record<string, unknown>): ProblemDescription['heldBy'] | undefined {
+  const { deploymentId, experimentKey } = extensions;
+  if (typeof deploymentId === 'string') return { deploymentId };
+  if (typeof experimentKey === 'string') return { experimentKey };
+  return undefined;
 }

@@ -139,6 +139,8 @@ export const ConfigQuery = graphql(`
       pattern
       allowedValues
       validationSchema
+      deploymentStrategy
+      deploymentConfig
       version
       updatedAt
       updatedBy
@@ -318,11 +320,29 @@ export const ApiKeysQuery = graphql(`
           environment {
             key
           }
+          owner {
+            name
+            email
+          }
         }
       }
       pageInfo {
         endCursor
         hasNextPage
+      }
+    }
+  }
+`);
+
+export const SetApiKeyOwnerMutation = graphql(`
+  mutation SetApiKeyOwner($input: SetApiKeyOwnerInput!) {
+    setApiKeyOwner(input: $input) {
+      apiKey {
+        id
+        owner {
+          name
+          email
+        }
       }
     }
   }

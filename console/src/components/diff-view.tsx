@@ -1,5 +1,6 @@
 import { Badge, Code, Table, Text } from '@mantine/core';
 import { diffJson, formatValue } from './diff';
+import { ScrollTable } from './scroll-table';
 
 /** Two versions side by side, one row per differing field. */
 export function DiffView({
@@ -18,7 +19,7 @@ export function DiffView({
   const rows = diffJson(before, after);
   if (rows.length === 0) return <Text size="sm">No differences.</Text>;
   return (
-    <Table.ScrollContainer minWidth={360}>
+    <ScrollTable label={caption ?? 'Differences'} minWidth={360}>
       <Table striped withTableBorder layout="fixed" fz="sm">
         {caption && <Table.Caption>{caption}</Table.Caption>}
         <Table.Thead>
@@ -56,6 +57,6 @@ export function DiffView({
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }

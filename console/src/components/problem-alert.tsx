@@ -18,3 +18,17 @@ export function ProblemAlert({ error, onRetry }: { error: CombinedError; onRetry
     </Alert>
   );
 }
+
+/**
+ * A refused save: the server's input problems summed up under `title` (each is shown at its
+ * own field as well), any other failure as a ProblemAlert.
+ */
+export function SaveProblemAlert({ error, title }: { error: CombinedError; title: string }) {
+  const problem = describeProblem(error);
+  if (problem.validationErrors.length === 0) return <ProblemAlert error={error} />;
+  return (
+    <Alert color="red" title={title} role="alert">
+      {problem.message}
+    </Alert>
+  );
+}

@@ -251,6 +251,23 @@ export class AppConfig {
   @Max(3_600_000)
   DEPLOYMENT_SWEEP_MS = 30_000;
 
+  /** How often the worker evaluates the enabled alert rules (docs/alerts.md). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(3_600_000)
+  ALERT_EVALUATION_INTERVAL_MS = 60_000;
+
+  /**
+   * How often the worker sweeps for approved change requests left unapplied (a scheduled
+   * request whose delayed job Redis lost, a process that died between approval and write).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(3_600_000)
+  APPROVAL_SWEEP_MS = 30_000;
+
   /**
    * Experiment events are aggregated once this old (by arrival): time for the exposure they
    * follow, held until its process's usage flush, to be stored. Longer than USAGE_FLUSH_MS.

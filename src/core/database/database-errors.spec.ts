@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from './database-errors';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -34,5 +34,27 @@ describe('isDatabaseUnavailable', () => {
     ['nothing', undefined],
   ])('leaves %s alone', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('constraint violations', () => {
+  const failed = (code: string, constraint?: string) =>
+    new QueryFailedError('INSERT', [], Object.assign(withCode('violation', code), { constraint }));
+
+  it('recognises a unique violation, of any constraint or of the one named', () => {
+    expect(isUniqueViolation(failed('23505', 'uq_a'))).toBe(true);
+    expect(isUniqueViolation(failed('23505', 'uq_a'), 'uq_a')).toBe(true);
+    expect(isUniqueViolation(failed('23505', 'uq_a'), 'uq_b')).toBe(false);
+    expect(isUniqueViolation(failed('23503', 'fk_a'))).toBe(false);
+  });
+
+  it('recognises a foreign key violation', () => {
+    expect(isForeignKeyViolation(failed('23503', 'fk_a'))).toBe(true);
+    expect(isForeignKeyViolation(failed('23505', 'uq_a'))).toBe(false);
+  });
+
+  it('leaves errors that are not failed queries alone', () => {
+    expect(isUniqueViolation(withCode('duplicate key', '23505'))).toBe(false);
+    expect(isForeignKeyViolation(undefined)).toBe(false);
   });
 });

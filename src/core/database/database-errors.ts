@@ -1,3 +1,4 @@
+import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode } from '../errors/app-error';
 
 /** Socket errors of a server that is down, unreachable or went away. */
@@ -57,4 +58,23 @@ export function databaseUnavailable(): AppError {
     'The database is unavailable or did not answer in time; retry later',
     { dependency: 'database' },
   );
+}
+
+/** Whether a query failed with PostgreSQL's SQLSTATE `code`, on `constraint` when one is named. */
+function isQueryFailure(error: unknown, code: string, constraint?: string): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    error.driverError?.code === code &&
+    (constraint === undefined || error.driverError?.constraint === constraint)
+  );
+}
+
+/** Whether a write broke a unique constraint (23505): `constraint` when one is named, else any. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  return isQueryFailure(error, '23505', constraint);
+}
+
+/** Whether a write named a row another transaction deleted: a foreign key violation (23503). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return isQueryFailure(error, '23503');
 }

@@ -8,7 +8,7 @@ export enum ErrorCode {
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
   Conflict = 'CONFLICT',
-  /** Reserved for approvals, which are not built yet: nothing returns it today. */
+  /** A person's write in an environment whose approval policy covers the config: request it. */
   ApprovalRequired = 'APPROVAL_REQUIRED',
   RateLimited = 'RATE_LIMITED',
   /** A dependency (PostgreSQL, Redis) cannot be reached: retry later. HTTP 503 on OFREP. */
@@ -55,5 +55,9 @@ export class AppError extends Error {
 
   static conflict(message: string, details: Record<string, unknown> = {}): AppError {
     return new AppError(ErrorCode.Conflict, message, details);
+  }
+
+  static approvalRequired(message: string, details: Record<string, unknown> = {}): AppError {
+    return new AppError(ErrorCode.ApprovalRequired, message, details);
   }
 }

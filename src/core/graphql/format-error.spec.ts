@@ -57,4 +57,45 @@ describe('formatGraphQLError', () => {
     expect(result.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', dependency: 'database' });
     expect(result.message).not.toContain('127.0.0.1');
   });
+
+  it('gives a variable coercion error the path and rule of a validation issue', () => {
+    const message =
+      'Variable "$input" got invalid value "LATENCY" at "input.condition"; Value "LATENCY" does not exist in "AlertCondition" enum.';
+    const result = formatGraphQLError(
+      { message, extensions: { code: 'BAD_USER_INPUT' } },
+      new GraphQLError(message),
+    );
+    expect(result.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      validationErrors: [
+        {
+          path: 'input.condition',
+          rule: 'type',
+          message: 'Value "LATENCY" does not exist in "AlertCondition" enum.',
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ['Variable "$id" got invalid value 5; ID cannot represent value: 5', 'id', 'type'],
+    [
+      'Variable "$input" got invalid value {}; Field "name" of required type "String!" was not provided.',
+      'input.name',
+      'required',
+    ],
+    [
+      'Variable "$input" got invalid value {} at "input.candidate"; Field "value" of required type "JSON!" was not provided.',
+      'input.candidate.value',
+      'required',
+    ],
+    ['Variable "$id" of required type "ID!" was not provided.', 'id', 'required'],
+    ['Variable "$id" of non-null type "ID!" must not be null.', 'id', 'required'],
+  ])('reads the path of %s', (message, path, rule) => {
+    const result = formatGraphQLError(
+      { message, extensions: { code: 'BAD_USER_INPUT' } },
+      new GraphQLError(message),
+    );
+    expect(result.extensions?.validationErrors).toEqual([expect.objectContaining({ path, rule })]);
+  });
 });

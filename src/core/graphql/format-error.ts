@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { databaseUnavailable, isDatabaseUnavailable } from '../database/database-errors';
-import { AppError, ErrorCode } from '../errors/app-error';
+import { AppError, ErrorCode, ValidationIssue } from '../errors/app-error';
 
 const logger = new Logger('GraphQLErrors');
 
@@ -52,6 +52,8 @@ export function formatGraphQLError(
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    const coercion = code === 'BAD_USER_INPUT' ? variableIssue(formatted.message) : undefined;
+    if (coercion && !('validationErrors' in extensions)) extensions.validationErrors = [coercion];
     return { ...formatted, extensions };
   }
   logger.error(
@@ -75,6 +77,29 @@ function logAppError(error: AppError, path: GraphQLFormattedError['path'], cause
   };
   if (WARN_CODES.has(error.code)) logger.warn(entry, error.message);
   else logger.log(entry, error.message);
+}
+
+const INVALID_VARIABLE = /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?; (.*)$/s;
+const MISSING_FIELD = /^Field "([^"]+)" of required type "[^"]+" was not provided\.$/;
+const MISSING_VARIABLE =
+  /^Variable "\$([^"]+)" of (?:required|non-null) type "[^"]+" (?:was not provided|must not be null)\.$/;
+
+/**
+ * graphql-js's variable coercion errors (a value not of its type: an unknown enum value, a
+ * string for an Int, a missing required field) as a validation issue with the path the
+ * message names, like every other BAD_USER_INPUT: `input.condition`, rule `type`.
+ */
+export function variableIssue(message: string): ValidationIssue | undefined {
+  const invalid = INVALID_VARIABLE.exec(message);
+  if (invalid) {
+    const path = invalid[2] ?? invalid[1];
+    const missing = MISSING_FIELD.exec(invalid[3]);
+    if (missing) return { path: `${path}.${missing[1]}`, rule: 'required', message: invalid[3] };
+    return { path, rule: 'type', message: invalid[3] };
+  }
+  const missing = MISSING_VARIABLE.exec(message);
+  if (missing) return { path: missing[1], rule: 'required', message };
+  return undefined;
 }
 
 function unwrap(error: unknown): unknown {

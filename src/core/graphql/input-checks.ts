@@ -10,6 +10,10 @@ export const INPUT_LIMITS = {
   maxIssues: 20,
 };
 
+/** A text of one line (names, subjects, email headers): no CR or LF, for class-validator's Matches. */
+export const ONE_LINE = /^[^\r\n]*$/;
+export const ONE_LINE_MESSAGE = { message: '$property must not contain a line break (CR or LF)' };
+
 /**
  * Times an input may name (DateTime arguments arrive as Dates): four-digit years. Beyond them
  * PostgreSQL refuses some (an internal error, not the client's), and calendar arithmetic

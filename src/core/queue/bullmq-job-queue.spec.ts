@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { Queue, QueueEvents } from 'bullmq';
+import { EventEmitter } from 'node:events';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { AppConfig, ProcessRole } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
@@ -14,6 +15,7 @@ import {
   testConfig,
   within,
 } from '../redis/test-support';
+import { keepConnectionErrorsHandled } from './bullmq-connection-errors';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { Job, JobContext, JobHandler } from './job';
 import { JobQueue } from './job-queue';
@@ -94,6 +96,31 @@ describe('BullMqJobQueue with an unreachable Redis', () => {
     const queue = moduleRef.get(JobQueue);
     expect(queue).toBeInstanceOf(BullMqJobQueue);
     await within(queue.upsertRecurring(EchoJob, 'echo', 60_000, { n: 1 }), 'the registration');
+  });
+
+  it('keeps a listener for connection set-up failures reported after a worker or queue closed', async () => {
+    // BullMQ emits a failed set-up as 'error' on its connection, whose listeners its close
+    // removed: without one, the emit throws (an unhandled rejection at shutdown).
+    const client = moduleRef.get(RedisConnections).create('closed-owners');
+    const worker = new Worker('closed-owners', async () => undefined, {
+      connection: client,
+      autorun: false,
+    });
+    const queue = new Queue('closed-owners', { connection: client });
+    queue.on('error', () => undefined);
+    worker.on('error', () => undefined);
+    keepConnectionErrorsHandled(worker);
+    keepConnectionErrorsHandled(queue);
+    await within(Promise.all([worker.close(true), queue.close()]), 'the closes');
+    const internals = [worker, queue].flatMap((owner) => {
+      const o = owner as unknown as { connection: EventEmitter; blockingConnection?: EventEmitter };
+      return [o.connection, o.blockingConnection].filter((c): c is EventEmitter => Boolean(c));
+    });
+    expect(internals.length).toBeGreaterThanOrEqual(3);
+    for (const connection of internals) {
+      expect(() => connection.emit('error', new Error('connect ECONNREFUSED'))).not.toThrow();
+    }
+    client.disconnect();
   });
 });
 

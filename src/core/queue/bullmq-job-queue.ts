@@ -3,6 +3,7 @@ import { JobsOptions, Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { isDisconnected, onReconnected, RedisConnections } from '../redis/redis-connections';
+import { keepConnectionErrorsHandled } from './bullmq-connection-errors';
 import { DEFAULT_JOB_OPTIONS, JobClass, retryPolicy } from './job';
 import { AddJobOptions, assertDelay, assertInterval, assertJobId, JobQueue } from './job-queue';
 import { settlesWithin } from '../runtime/settles-within';
@@ -119,6 +120,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       queue = new Queue(name, { connection: this.client(), prefix: this.config.REDIS_PREFIX });
       // RedisConnections already reports the connection's errors, once per outage.
       queue.on('error', () => undefined);
+      keepConnectionErrorsHandled(queue);
       this.queues.set(name, queue);
     }
     return queue;

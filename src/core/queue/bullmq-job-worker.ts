@@ -3,6 +3,7 @@ import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { RedisConnections } from '../redis/redis-connections';
 import { settlesWithin } from '../runtime/settles-within';
+import { keepConnectionErrorsHandled } from './bullmq-connection-errors';
 import { JobRegistry } from './job-registry';
 import { QueueName } from './queue-name';
 
@@ -70,6 +71,7 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
       prefix: this.config.REDIS_PREFIX,
       concurrency,
     });
+    keepConnectionErrorsHandled(worker);
     // Ids, names and attempts only: payloads may hold data that does not belong in logs.
     worker.on('failed', (job, error) => {
       if (!job) return;

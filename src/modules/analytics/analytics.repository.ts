@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DAY_MS, UsageGranularity, UsageMetric } from '../usage/usage-metric.util';
+import { readSpanState } from '../usage/usage-span.builder';
+import { DaySpan, spanCover } from '../usage/usage-span.util';
 
 /** A counter summed over one point of a series (`point` indexes the periods). */
 export interface PointCount {
@@ -74,35 +76,80 @@ export class AnalyticsRepository {
   }
 
   /**
-   * Evaluations and errors per config key over [from, to) (whole hours), for the top lists:
-   * from each config's totals (config_usage_total, one row per config and period), day rows
-   * for the whole UTC days inside the range and hour rows for the hours at either end, so a
-   * range of local days reads at most two days of hour rows.
+   * The configs with the most evaluations and with the most errors over [from, to) (whole
+   * hours), `limit` of each with a non-zero count, largest first then by key, ranked in SQL:
+   * from each config's totals (config_usage_total, one row per config and period) and day
+   * spans (config_usage_span) for the whole UTC days inside the range, hour rows for the hours
+   * at either end, so a range of n days reads O(log n) rows per config.
    */
-  async keyTotals(environmentId: string, from: Date, to: Date): Promise<KeyTotals[]> {
-    const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
-    const lastDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
-    // [from, to) splits into hours [from, firstDay), days [firstDay, lastDay), hours [lastDay, to);
-    // a range within one UTC day is all hours.
-    const days = firstDay < lastDay;
-    const periods = days
-      ? `(granularity = 'hour' AND period_start >= $2 AND period_start < $4)
-         OR (granularity = 'day' AND period_start >= $4 AND period_start < $5)
-         OR (granularity = 'hour' AND period_start >= $5 AND period_start < $3)`
-      : `granularity = 'hour' AND period_start >= $2 AND period_start < $3`;
-    const rows: { config_key: string; evaluations: string; errors: string }[] =
-      await this.dataSource.query(
-        `SELECT config_key, sum(evaluations)::text AS evaluations, sum(errors)::text AS errors
-         FROM config_usage_total
-         WHERE environment_id = $1 AND (${periods})
-         GROUP BY config_key`,
-        [environmentId, from, to, ...(days ? [firstDay, lastDay] : [])],
+  async topConfigs(
+    environmentId: string,
+    from: Date,
+    to: Date,
+    limit: number,
+  ): Promise<{ byEvaluations: KeyTotals[]; byErrors: KeyTotals[] }> {
+    const firstDay = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
+    const lastDay = Math.floor(to.getTime() / DAY_MS) * DAY_MS;
+    const params: unknown[] = [environmentId, limit];
+    const ranges: string[] = [];
+    const range = (granularity: 'hour' | 'day', a: number, b: number) => {
+      if (a >= b) return;
+      params.push(new Date(a), new Date(b));
+      ranges.push(
+        `(granularity = '${granularity}' AND period_start >= $${params.length - 1} AND period_start < $${params.length})`,
       );
-    return rows.map((r) => ({
-      configKey: r.config_key,
-      evaluations: Number(r.evaluations),
-      errors: Number(r.errors),
-    }));
+    };
+    let spans: DaySpan[] = [];
+    // [from, to) splits into hours [from, firstDay), days [firstDay, lastDay) (spans and day
+    // rows), hours [lastDay, to); a range within one UTC day is all hours.
+    if (firstDay < lastDay) {
+      const cover = spanCover(firstDay, lastDay, await readSpanState(this.dataSource));
+      spans = cover.spans;
+      range('hour', from.getTime(), firstDay);
+      for (const days of cover.days) range('day', days.from, days.to);
+      range('hour', lastDay, to.getTime());
+    } else {
+      range('hour', from.getTime(), to.getTime());
+    }
+    params.push(
+      spans.map((span) => new Date(span.start).toISOString()),
+      spans.map((span) => span.days),
+    );
+    const [starts, sizes] = [params.length - 1, params.length];
+    const rows: {
+      list: 'evaluations' | 'errors';
+      config_key: string;
+      evaluations: string;
+      errors: string;
+    }[] = await this.dataSource.query(
+      `WITH totals AS (
+           SELECT config_key, sum(evaluations) AS evaluations, sum(errors) AS errors
+           FROM (
+             SELECT config_key, evaluations, errors FROM config_usage_total
+             WHERE environment_id = $1 AND (${ranges.length > 0 ? ranges.join(' OR ') : 'false'})
+             UNION ALL
+             SELECT s.config_key, s.evaluations, s.errors
+             FROM unnest($${starts}::timestamptz[], $${sizes}::int[]) AS b(p, d)
+             JOIN config_usage_span s
+               ON s.period_start = b.p AND s.days = b.d AND s.environment_id = $1
+           ) r
+           GROUP BY config_key)
+         (SELECT 'evaluations' AS list, config_key, evaluations, errors FROM totals
+          WHERE evaluations > 0 ORDER BY evaluations DESC, config_key COLLATE "C" LIMIT $2)
+         UNION ALL
+         (SELECT 'errors' AS list, config_key, evaluations, errors FROM totals
+          WHERE errors > 0 ORDER BY errors DESC, config_key COLLATE "C" LIMIT $2)`,
+      params,
+    );
+    const of = (list: 'evaluations' | 'errors') =>
+      rows
+        .filter((r) => r.list === list)
+        .map((r) => ({
+          configKey: r.config_key,
+          evaluations: Number(r.evaluations),
+          errors: Number(r.errors),
+        }));
+    return { byEvaluations: of('evaluations'), byErrors: of('errors') };
   }
 
   /**

@@ -7,7 +7,7 @@ import { DAY_MS, HOUR_MS, MINUTE_MS, UsageGranularity } from '../usage/usage-met
 import { DistinctSubjects, ENVIRONMENT_WIDE, UniqueCounter } from '../usage/unique-counter';
 import { CountsBuilder, rate } from './analytics-counts.util';
 import { analyticsPeriods, isTimeZone } from './analytics-periods.util';
-import { AnalyticsRepository, PointCount } from './analytics.repository';
+import { AnalyticsRepository, KeyTotals, PointCount } from './analytics.repository';
 import {
   AnalyticsGranularity,
   ConfigAnalyticsArgs,
@@ -66,21 +66,21 @@ export class AnalyticsService {
       granularity === 'day' && bounds.every((b) => b.getTime() % DAY_MS === 0)
         ? UsageGranularity.Day
         : UsageGranularity.Hour;
-    const [environmentCounts, keyCounts, keyTotals, distinct] = await Promise.all([
+    const [environmentCounts, keyCounts, tops, distinct] = await Promise.all([
       this.usage.pointCounts(environment.id, source, bounds, null),
       keys.length > 0 ? this.usage.pointCounts(environment.id, source, bounds, keys) : [],
-      this.usage.keyTotals(environment.id, from, to),
+      this.usage.topConfigs(environment.id, from, to, TOP_CONFIGS),
       this.uniques.distinct(environment.id, [...keys, ENVIRONMENT_WIDE], from, to),
     ]);
     const perKey = new Map<string, PointCount[]>(keys.map((k) => [k, []]));
     for (const count of keyCounts) perKey.get(count.configKey!)?.push(count);
     const subjects = (key: string) => distinct.get(key) ?? { users: 0, devices: 0 };
-    const ranked = keyTotals.map((t) => ({
+    const entry = (t: KeyTotals): AnalyticsTopConfig => ({
       key: t.configKey,
       evaluations: t.evaluations,
       errors: t.errors,
       errorRate: rate(t.errors, t.evaluations),
-    }));
+    });
     return {
       environment: environment.key,
       from,
@@ -90,8 +90,8 @@ export class AnalyticsService {
       approximated,
       environmentSeries: seriesOf(null, bounds, environmentCounts, subjects(ENVIRONMENT_WIDE)),
       configs: keys.map((key) => seriesOf(key, bounds, perKey.get(key)!, subjects(key))),
-      topByEvaluations: top(ranked, (t) => t.evaluations),
-      topByErrors: top(ranked, (t) => t.errors),
+      topByEvaluations: tops.byEvaluations.map(entry),
+      topByErrors: tops.byErrors.map(entry),
     };
   }
 
@@ -188,14 +188,4 @@ function seriesOf(
       periodEnd: bounds[i + 1],
     })),
   };
-}
-
-function top(
-  totals: readonly AnalyticsTopConfig[],
-  by: (t: AnalyticsTopConfig) => number,
-): AnalyticsTopConfig[] {
-  return totals
-    .filter((t) => by(t) > 0)
-    .sort((a, b) => by(b) - by(a) || (a.key < b.key ? -1 : 1))
-    .slice(0, TOP_CONFIGS);
 }

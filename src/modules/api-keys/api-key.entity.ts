@@ -13,6 +13,18 @@ import { Environment } from '../environments/environment.entity';
 
 export type ApiKeyKind = 'standard' | 'bootstrap';
 
+@ObjectType('ApiKeyOwner', {
+  description:
+    'The person a key belongs to. Separation of duties and notifications go by the owner: two keys with one owner email are one person.',
+})
+export class ApiKeyOwner {
+  @Field()
+  name!: string;
+
+  @Field({ description: 'Stored lower-case; it identifies the person.' })
+  email!: string;
+}
+
 @ObjectType('ApiKey', { description: 'A credential. Its secret is shown once, at creation.' })
 @Entity('api_key')
 @Index('uq_api_key_token_hash', ['tokenHash'], { unique: true })
@@ -54,6 +66,20 @@ export class ApiKey {
 
   @Column('uuid', { nullable: true })
   createdById!: string | null;
+
+  /** Set by an admin (setApiKeyOwner); null: the key stands for itself. */
+  @Column('text', { nullable: true })
+  ownerName!: string | null;
+
+  @Column('text', { nullable: true })
+  ownerEmail!: string | null;
+
+  @Field(() => ApiKeyOwner, { nullable: true, description: 'Who this key belongs to, if set.' })
+  get owner(): ApiKeyOwner | null {
+    return this.ownerName && this.ownerEmail
+      ? { name: this.ownerName, email: this.ownerEmail }
+      : null;
+  }
 
   /** Millisecond precision, so a JavaScript Date is an exact keyset cursor. */
   @Field()

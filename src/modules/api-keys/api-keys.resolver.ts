@@ -10,6 +10,8 @@ import {
   CreateApiKeyPayload,
   RevokeApiKeyInput,
   RevokeApiKeyPayload,
+  SetApiKeyOwnerInput,
+  SetApiKeyOwnerPayload,
 } from './dto/api-key.inputs';
 
 export const ApiKeyConnection = ConnectionType(ApiKey, 'ApiKey');
@@ -48,5 +50,17 @@ export class ApiKeysResolver {
     @Args('input') input: RevokeApiKeyInput,
   ): Promise<RevokeApiKeyPayload> {
     return { apiKey: await this.apiKeysService.revoke(actor, input.id) };
+  }
+
+  @Mutation(() => SetApiKeyOwnerPayload, {
+    description:
+      'Sets (or clears, with owner null) the person a key belongs to: separation of duties and approval notifications use it.',
+  })
+  @Allow(Role.ADMIN)
+  async setApiKeyOwner(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: SetApiKeyOwnerInput,
+  ): Promise<SetApiKeyOwnerPayload> {
+    return { apiKey: await this.apiKeysService.setOwner(actor, input) };
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThan, Repository } from 'typeorm';
+import { DataSource, In, IsNull, LessThan, Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
-import { Role } from '../../core/auth/role';
+import { grantsAny, Role } from '../../core/auth/role';
 import { generateToken, hashToken, tokenDisplayPrefix } from '../../core/auth/token.util';
 import { AppConfig } from '../../core/config/app-config';
 import { AppError } from '../../core/errors/app-error';
@@ -17,7 +17,8 @@ import { EnvironmentsService } from '../environments/environments.service';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKey } from './api-key.entity';
 import { keyGrantRefusal, seesKeyOf } from './api-key-scope.util';
-import { CreateApiKeyInput } from './dto/api-key.inputs';
+import { CreateApiKeyInput, SetApiKeyOwnerInput } from './dto/api-key.inputs';
+import { Person, personOf } from './person';
 
 /** Serialises bootstrap across instances starting together. */
 const BOOTSTRAP_LOCK_ID = 7_340_001;
@@ -82,6 +83,61 @@ export class ApiKeysService {
       await this.authenticator.revoked(key.tokenHash);
     }
     return this.getById(id);
+  }
+
+  /** Sets or clears who a key belongs to; the same visibility rule as revoking it. */
+  async setOwner(actor: Actor, input: SetApiKeyOwnerInput): Promise<ApiKey> {
+    const key = await this.apiKeys.findOneBy({ id: input.id });
+    if (!key) throw AppError.notFound('API key', { id: input.id });
+    if (!seesKeyOf(actor, key.environmentId)) {
+      throw AppError.forbidden(
+        'A key scoped to one environment sets owners only of keys of that environment',
+        { id: input.id },
+      );
+    }
+    await this.apiKeys.update(
+      { id: input.id },
+      {
+        ownerName: input.owner?.name.trim() ?? null,
+        ownerEmail: input.owner?.email.trim().toLowerCase() ?? null,
+      },
+    );
+    return this.getById(input.id);
+  }
+
+  /** The person behind each of these keys (revoked ones included), by key id. */
+  async people(ids: readonly string[]): Promise<Map<string, Person>> {
+    if (ids.length === 0) return new Map();
+    const keys = await this.apiKeys.findBy({ id: In([...new Set(ids)]) });
+    return new Map(keys.map((key) => [key.id, personOf(key)]));
+  }
+
+  /** The person behind a key; NOT_FOUND when the key is gone. */
+  async personOf(id: string): Promise<Person> {
+    const person = (await this.people([id])).get(id);
+    if (!person) throw AppError.notFound('API key', { id });
+    return person;
+  }
+
+  /**
+   * Keys not revoked that may act in the environment (unscoped, or scoped to it), optionally
+   * only those holding a role that grants one of `roles`.
+   */
+  async activeIn(environmentId: string, roles?: readonly Role[]): Promise<ApiKey[]> {
+    const keys = await this.apiKeys
+      .createQueryBuilder('k')
+      .where('k.revoked_at IS NULL')
+      .andWhere('(k.environment_id IS NULL OR k.environment_id = :environmentId)', {
+        environmentId,
+      })
+      .orderBy('k.created_at', 'ASC')
+      .getMany();
+    return roles ? keys.filter((key) => grantsAny(key.roles, roles)) : keys;
+  }
+
+  /** The keys with these ids (revoked ones included). */
+  findByIds(ids: readonly string[]): Promise<ApiKey[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.apiKeys.findBy({ id: In([...ids]) });
   }
 
   async getById(id: string): Promise<ApiKey> {

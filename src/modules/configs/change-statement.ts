@@ -21,14 +21,21 @@ export type ActivityChange =
 export const PRECONDITION = 'precondition';
 
 /**
+ * The SQLSTATE of a change statement undone because its precondition wrote and its config
+ * write did not (raised by `change_precondition_unmet()`, migration ChangePreconditionGuard).
+ */
+export const PRECONDITION_UNMET = 'BC409';
+
+/**
  * The whole of a config change as one statement, so it commits on its own and holds the
  * environment's row lock only while PostgreSQL runs it, never across a round trip to the
  * application: the config write (`write`, which must RETURN the row), then — only if it
  * wrote a row — the revision bump, which also extends the environment's hash chain
  * (hash = sha256(prevHash + canonical JSON), the canonical JSON completed with the revision
  * it assigns), the change-log entry and the outbox event. A `precondition` write runs first,
- * under the name PRECONDITION, for the config write to require; an `activity` change runs
- * only if the config write wrote a row. Returns the written row with
+ * under the name PRECONDITION, for the config write to require (if it wrote and the config
+ * write did not, the statement fails with PRECONDITION_UNMET and nothing is written); an
+ * `activity` change runs only if the config write wrote a row. Returns the written row with
  * `revision`, or no row when the write matched nothing (stale version, duplicate key).
  */
 export function changeStatement(
@@ -58,7 +65,14 @@ ${activity ? `activity AS (${activityWrite(activity, p)}),\n` : ''}revision AS (
       chain_head = encode(sha256(convert_to(
         coalesce(chain_head, '') || ${p(entry.hashHead)}::text || (revision + 1)::text || ${p(entry.hashTail)}::text,
         'UTF8')), 'hex')
-  WHERE id = ${p(f.environmentId)}::uuid AND EXISTS (SELECT 1 FROM config)
+  WHERE id = ${p(f.environmentId)}::uuid AND ${
+    precondition
+      ? // A precondition that wrote without its config write fails the whole statement.
+        `CASE WHEN EXISTS (SELECT 1 FROM config) THEN true
+        WHEN EXISTS (SELECT 1 FROM ${PRECONDITION}) THEN change_precondition_unmet()
+        ELSE false END`
+      : 'EXISTS (SELECT 1 FROM config)'
+  }
   RETURNING id, revision, chain_prev, chain_head),
 entry AS (
   INSERT INTO config_change_log (id, environment_id, config_id, config_key, action, before,

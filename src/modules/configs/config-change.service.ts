@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ChangeAuthor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
@@ -11,7 +11,14 @@ import { validateConfigState } from '../../engine/validate';
 import { ChangeAction } from '../history/config-change-log.entity';
 import { HistoryService } from '../history/history.service';
 import { BusinessConfig } from './business-config.entity';
-import { ActivityChange, changeStatement, PRECONDITION, Statement } from './change-statement';
+import { ApprovalGate, Clearance, clearedComment, WriteIntent } from './change-approval';
+import {
+  ActivityChange,
+  changeStatement,
+  PRECONDITION,
+  PRECONDITION_UNMET,
+  Statement,
+} from './change-statement';
 import { ConfigChangeEvents, DeploymentChange, ExperimentChange } from './config-change-events';
 import { stateColumns } from './config-state.mapper';
 import { ValidationFailuresService } from './validation-failures.service';
@@ -28,10 +35,14 @@ export interface ConfigChange {
   next: ConfigState | null;
   author: ChangeAuthor;
   comment?: string | null;
+  /** The approval gate's clearance for this write (ConfigChangeService.clear). */
+  clearance: Clearance;
   /**
-   * A write run first in the same statement (a deployment's completion): the config is
-   * written only when it RETURNs a row, else the change is refused with `refusal`. It must
-   * lock the config row at `current.version`, so both apply or neither.
+   * A write run first in the same statement (a deployment's completion, an approved change
+   * request): the config is written only when it RETURNs a row, else the change is refused
+   * with `refusal`. It should lock the config row at `current.version` (or, for a create, find
+   * no config of the key), so both apply or neither; if it wrote and the config write did
+   * not, the whole statement is undone.
    */
   precondition?: Statement & { refusal: string };
   /** The deployment this change ends, as the snapshot detaches it. */
@@ -62,6 +73,14 @@ export interface SideChange {
   activity?: ActivityChange;
   author: ChangeAuthor;
   comment?: string | null;
+  /** The approval gate's clearance for this write (ConfigChangeService.clear). */
+  clearance: Clearance;
+  /**
+   * Run first in the same statement, as ConfigChange's; `write` must require it itself
+   * (`EXISTS (SELECT 1 FROM precondition)`), and a null result then also means it matched
+   * nothing.
+   */
+  precondition?: Statement;
 }
 
 export interface CommittedChange {
@@ -86,10 +105,16 @@ interface ChangedRow {
 /**
  * The one way config state changes. In one transaction: the expected-version check,
  * validation, the write, the change-log entry, the environment revision bump and the outbox
- * row. Every writer (edits, rollbacks, approvals, deployments, experiments) comes here.
+ * row. Every writer (edits, rollbacks, approvals, deployments, experiments) comes here, with
+ * the approval gate's clearance for its write: a person's write in an environment whose
+ * approval policy covers the config is refused (APPROVAL_REQUIRED) before it gets here, and
+ * a write that never asked the gate is refused here.
  */
 @Injectable()
 export class ConfigChangeService {
+  private gate?: ApprovalGate;
+  private readonly issued = new WeakSet<Clearance>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly history: HistoryService,
@@ -97,7 +122,26 @@ export class ConfigChangeService {
     private readonly events: ConfigChangeEvents,
   ) {}
 
+  /** The approvals module registers its gate at start-up. */
+  useGate(gate: ApprovalGate): void {
+    this.gate = gate;
+  }
+
+  /**
+   * Asks the approval gate whether a write may go ahead: a clearance to pass to commit or
+   * commitSide, or APPROVAL_REQUIRED naming the policy (FORBIDDEN, BAD_USER_INPUT for a bad
+   * bypass). Writers ask first, after the caller's role and scope and before their own
+   * checks (DESIGN.md's order).
+   */
+  async clear(intent: WriteIntent): Promise<Clearance> {
+    if (!this.gate) throw new Error('No approval gate is registered: load the approvals module');
+    const clearance = Object.freeze({ ...(await this.gate.clear(intent)) });
+    this.issued.add(clearance);
+    return clearance;
+  }
+
   async commit(change: ConfigChange): Promise<CommittedChange> {
+    this.assertCleared(change.clearance, change.environmentId, change.key);
     if (change.next) this.assertValid(change.environmentId, change.key, change.next);
     // Between stages the server turns to other requests: for a value at its size limit, the
     // validation, the history entry and the statement are each several milliseconds.
@@ -113,7 +157,7 @@ export class ConfigChangeService {
       before: current?.state ?? null,
       after: next,
       actor: change.author,
-      comment: change.comment ?? null,
+      comment: clearedComment(change.clearance, change.comment),
       configVersion: version,
     });
     const deployment = change.deployment && { deployment: change.deployment };
@@ -135,7 +179,7 @@ export class ConfigChangeService {
       change.activity,
     );
     await nextTurn();
-    const [row]: ChangedRow[] = await this.dataSource.query(statement.sql, statement.params);
+    const [row] = await this.run<ChangedRow>(statement, change.precondition?.refusal, change.key);
     if (!row) return this.refuse(change);
     const config = next && this.built(change.environmentId, next, change.author, row);
     const committed = { config, configId, version, revision: Number(row.revision) };
@@ -159,6 +203,7 @@ export class ConfigChangeService {
    */
   async commitSide(change: SideChange): Promise<number | null> {
     const { config } = change;
+    this.assertCleared(change.clearance, change.environmentId, config.key);
     const entry = await this.history.prepare({
       environmentId: change.environmentId,
       configId: config.id,
@@ -167,7 +212,7 @@ export class ConfigChangeService {
       before: change.before,
       after: change.after,
       actor: change.author,
-      comment: change.comment ?? null,
+      comment: clearedComment(change.clearance, change.comment),
       configVersion: config.version,
     });
     const payload = {
@@ -183,17 +228,46 @@ export class ConfigChangeService {
       change.write,
       entry,
       { type: 'config.changed', payload },
-      undefined,
+      change.precondition,
       change.activity,
     );
-    const [row]: { revision: string }[] = await this.dataSource.query(
-      statement.sql,
-      statement.params,
-    );
+    const [row] = await this.run<{ revision: string }>(statement, null, config.key);
     if (!row) return null;
     const revision = Number(row.revision);
     this.events.emit({ environmentId: change.environmentId, revision, ...payload });
     return revision;
+  }
+
+  /**
+   * Runs a change statement. One whose precondition wrote while its config write did not is
+   * undone by the database (PRECONDITION_UNMET) and reads here as a write that matched
+   * nothing (a commit then says why with the precondition's refusal).
+   */
+  private async run<T>(
+    statement: Statement,
+    refusal: string | null | undefined,
+    key: string,
+  ): Promise<T[]> {
+    try {
+      return (await this.dataSource.query(statement.sql, statement.params)) as T[];
+    } catch (error) {
+      if (error instanceof QueryFailedError && error.driverError?.code === PRECONDITION_UNMET) {
+        if (refusal) throw AppError.conflict(refusal, { key });
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  private assertCleared(clearance: Clearance, environmentId: string, key: string): void {
+    if (
+      !clearance ||
+      !this.issued.has(clearance) ||
+      clearance.environmentId !== environmentId ||
+      clearance.key !== key
+    ) {
+      throw new Error(`A write of "${key}" without the approval gate's clearance for it`);
+    }
   }
 
   /** Validation before every save; a refusal is counted per config and environment. */
@@ -218,22 +292,25 @@ export class ConfigChangeService {
     if (!current) {
       if (!next) throw new Error('A create needs a state');
       const { archivedAt: _archivedAt, ...columns } = stateColumns(next);
+      const values = {
+        ...columns,
+        id: configId,
+        environmentId: change.environmentId,
+        updatedBy: change.author.name,
+        version: 1,
+      };
+      if (change.precondition) return this.conditionalInsert(values);
       query = builder
         .insert()
         .into(BusinessConfig)
-        .values({
-          ...columns,
-          id: configId,
-          environmentId: change.environmentId,
-          updatedBy: change.author.name,
-          version: 1,
-        } as QueryDeepPartialEntity<BusinessConfig>)
+        .values(values as QueryDeepPartialEntity<BusinessConfig>)
         .orIgnore();
     } else if (!next) {
       query = builder
         .delete()
         .from(BusinessConfig)
         .where('id = :id AND version = :version', { id: current.id, version: current.version });
+      if (change.precondition) query.andWhere(`EXISTS (SELECT 1 FROM ${PRECONDITION})`);
     } else {
       const { archivedAt: _archivedAt, ...columns } = stateColumns(next);
       query = builder
@@ -250,6 +327,32 @@ export class ConfigChangeService {
     }
     const [sql, params] = query.returning(RETURNED).getQueryAndParameters();
     return { sql, params };
+  }
+
+  /**
+   * A create that only happens when the change's precondition wrote: `INSERT … SELECT … WHERE
+   * EXISTS`, which TypeORM's builder cannot express. Every column is given, each parameter
+   * cast to its column's type (a SELECT list does not take the target's types as VALUES do),
+   * each value prepared for the column as TypeORM would (JSON, transformers).
+   */
+  private conditionalInsert(values: Partial<BusinessConfig>): Statement {
+    const metadata = this.dataSource.getMetadata(BusinessConfig);
+    const given = metadata.columns.filter(
+      (column) => (values as Record<string, unknown>)[column.propertyName] !== undefined,
+    );
+    const params = given.map((column) =>
+      this.dataSource.driver.preparePersistentValue(
+        (values as Record<string, unknown>)[column.propertyName],
+        column,
+      ),
+    );
+    const names = given.map((column) => `"${column.databaseName}"`).join(', ');
+    const casts = given.map((column, i) => `$${i + 1}::${String(column.type)}`).join(', ');
+    return {
+      sql: `INSERT INTO "business_config" (${names}) SELECT ${casts}
+        WHERE EXISTS (SELECT 1 FROM ${PRECONDITION}) ON CONFLICT DO NOTHING RETURNING ${RETURNED}`,
+      params,
+    };
   }
 
   /** Why a change wrote nothing: the key exists already, or the version moved on. */

@@ -18,9 +18,11 @@ import { EnvironmentIdentity, EnvironmentsService } from '../environments/enviro
 import { ChangeAction } from '../history/config-change-log.entity';
 import { HistoryService } from '../history/history.service';
 import { BusinessConfig } from './business-config.entity';
+import { ChangeOperation, Clearance } from './change-approval';
 import { ConfigChangeService } from './config-change.service';
 import { toConfigState } from './config-state.mapper';
 import {
+  bypassOf,
   ConfigFieldsInput,
   ConfigStateChangeInput,
   CreateConfigInput,
@@ -88,6 +90,11 @@ export class ConfigsService {
     private readonly changes: ConfigChangeService,
   ) {}
 
+  /** The environment's config with this key, if it exists. */
+  findByKey(environmentId: string, key: string): Promise<BusinessConfig | null> {
+    return this.configs.findOneBy({ environmentId, key });
+  }
+
   /** The stored config with this id, if it still exists. */
   findById(id: string): Promise<BusinessConfig | null> {
     return this.configs.findOneBy({ id });
@@ -154,6 +161,13 @@ export class ConfigsService {
 
   async create(actor: Actor, input: CreateConfigInput): Promise<BusinessConfig> {
     const environment = await this.environments.resolveForActor(actor, input.environment);
+    const clearance = await this.changes.clear({
+      environmentId: environment.id,
+      key: input.key,
+      operation: ChangeOperation.CREATE_CONFIG,
+      author: actor,
+      bypass: bypassOf(input),
+    });
     const next = draft(input, {
       ...CONFIG_DEFAULTS,
       key: input.key,
@@ -168,58 +182,41 @@ export class ConfigsService {
       next,
       author: actor,
       comment: input.comment,
+      clearance,
     });
     return config!;
   }
 
   async update(actor: Actor, input: UpdateConfigInput): Promise<BusinessConfig> {
-    const { environment, current } = await this.load(
-      actor,
-      input.environment,
-      input.key,
-      input.expectedVersion,
-    );
+    const loaded = await this.load(actor, ChangeOperation.UPDATE_CONFIG, input);
     return this.commit(
-      environment,
-      current,
+      loaded,
       ChangeAction.UPDATE,
-      draft(input, toConfigState(current)),
+      draft(input, toConfigState(loaded.current)),
       actor,
       input,
     );
   }
 
   async archive(actor: Actor, input: ConfigStateChangeInput): Promise<BusinessConfig> {
-    const { environment, current } = await this.load(
-      actor,
-      input.environment,
-      input.key,
-      input.expectedVersion,
-    );
-    if (current.archivedAt) return current;
+    const loaded = await this.load(actor, ChangeOperation.ARCHIVE_CONFIG, input);
+    if (loaded.current.archivedAt) return loaded.current;
     return this.commit(
-      environment,
-      current,
+      loaded,
       ChangeAction.ARCHIVE,
-      { ...toConfigState(current), archived: true },
+      { ...toConfigState(loaded.current), archived: true },
       actor,
       input,
     );
   }
 
   async unarchive(actor: Actor, input: ConfigStateChangeInput): Promise<BusinessConfig> {
-    const { environment, current } = await this.load(
-      actor,
-      input.environment,
-      input.key,
-      input.expectedVersion,
-    );
-    if (!current.archivedAt) return current;
+    const loaded = await this.load(actor, ChangeOperation.UNARCHIVE_CONFIG, input);
+    if (!loaded.current.archivedAt) return loaded.current;
     return this.commit(
-      environment,
-      current,
+      loaded,
       ChangeAction.UNARCHIVE,
-      { ...toConfigState(current), archived: false },
+      { ...toConfigState(loaded.current), archived: false },
       actor,
       input,
     );
@@ -227,17 +224,12 @@ export class ConfigsService {
 
   /** Deletes an archived config; its history stays. */
   async delete(actor: Actor, input: ConfigStateChangeInput): Promise<string> {
-    const { environment, current } = await this.load(
+    const { environment, current, clearance } = await this.load(
       actor,
-      input.environment,
-      input.key,
-      input.expectedVersion,
+      ChangeOperation.DELETE_CONFIG,
+      input,
     );
-    if (!current.archivedAt) {
-      throw AppError.conflict(`Config "${input.key}" must be archived before it can be deleted`, {
-        key: input.key,
-      });
-    }
+    this.assertDeletable(current);
     await this.changes.commit({
       environmentId: environment.id,
       action: ChangeAction.DELETE,
@@ -246,8 +238,18 @@ export class ConfigsService {
       next: null,
       author: actor,
       comment: input.comment,
+      clearance,
     });
     return current.id;
+  }
+
+  /** Only an archived config is deleted (CONFLICT otherwise). */
+  assertDeletable(current: BusinessConfig): void {
+    if (!current.archivedAt) {
+      throw AppError.conflict(`Config "${current.key}" must be archived before it can be deleted`, {
+        key: current.key,
+      });
+    }
   }
 
   /**
@@ -257,13 +259,14 @@ export class ConfigsService {
    * forbids; the archived flag stays too (archiving has its own actions).
    */
   async rollback(actor: Actor, input: RollbackConfigInput): Promise<BusinessConfig> {
-    const { environment, current } = await this.load(
-      actor,
-      input.environment,
-      input.key,
-      input.expectedVersion,
-    );
-    if (input.toVersion >= current.version) {
+    const loaded = await this.load(actor, ChangeOperation.ROLLBACK_CONFIG, input);
+    const restored = await this.rollbackState(loaded.current, input.toVersion);
+    return this.commit(loaded, ChangeAction.ROLLBACK, restored, actor, input);
+  }
+
+  /** The state a rollback of `current` to an earlier version writes (see rollback). */
+  async rollbackState(current: BusinessConfig, toVersion: number): Promise<ConfigState> {
+    if (toVersion >= current.version) {
       throw AppError.badInput(
         `toVersion must be earlier than the current version ${current.version}`,
         [
@@ -275,18 +278,18 @@ export class ConfigsService {
         ],
       );
     }
-    const recorded = await this.history.findVersion(current.id, input.toVersion);
+    const recorded = await this.history.findVersion(current.id, toVersion);
     if (!recorded?.after) {
-      throw AppError.notFound(`Version ${input.toVersion} of config "${input.key}"`, {
-        key: input.key,
-        version: input.toVersion,
+      throw AppError.notFound(`Version ${toVersion} of config "${current.key}"`, {
+        key: current.key,
+        version: toVersion,
       });
     }
     const today = toConfigState(current);
     const then = recorded.after as unknown as ConfigState;
     const restored: ConfigState = { ...today };
     for (const field of RESTORED_BY_ROLLBACK) Object.assign(restored, { [field]: then[field] });
-    return this.commit(environment, current, ChangeAction.ROLLBACK, restored, actor, input);
+    return restored;
   }
 
   /** The checks a save would run, without saving: as a create for a new key, else as an update. */
@@ -316,14 +319,31 @@ export class ConfigsService {
     return { state: draft(input, base), version: current?.version ?? 0 };
   }
 
+  /**
+   * The config a person's write changes, checked in DESIGN.md's order: scope, the approval
+   * gate, a running experiment or active deployment, the expected version.
+   */
   private async load(
     actor: Actor,
-    environmentKey: string,
-    key: string,
-    expectedVersion: number | undefined,
-  ) {
-    const environment = await this.environments.resolveForActor(actor, environmentKey);
+    operation: ChangeOperation,
+    input: {
+      environment: string;
+      key: string;
+      expectedVersion?: number;
+      comment?: string | null;
+      bypassApproval?: boolean | null;
+    },
+  ): Promise<{ environment: EnvironmentIdentity; current: BusinessConfig; clearance: Clearance }> {
+    const { key, expectedVersion } = input;
+    const environment = await this.environments.resolveForActor(actor, input.environment);
     const current = await this.find(environment, key);
+    const clearance = await this.changes.clear({
+      environmentId: environment.id,
+      key,
+      operation,
+      author: actor,
+      bypass: bypassOf(input),
+    });
     await this.assertNoRunningExperiment(current);
     await this.assertNoActiveDeployment(current);
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
@@ -332,7 +352,7 @@ export class ConfigsService {
         { key, expectedVersion, currentVersion: current.version },
       );
     }
-    return { environment, current };
+    return { environment, current, clearance };
   }
 
   /**
@@ -403,8 +423,11 @@ export class ConfigsService {
   }
 
   private async commit(
-    environment: EnvironmentIdentity,
-    current: BusinessConfig,
+    {
+      environment,
+      current,
+      clearance,
+    }: { environment: EnvironmentIdentity; current: BusinessConfig; clearance: Clearance },
     action: ChangeAction,
     next: ConfigState,
     actor: Actor,
@@ -418,6 +441,7 @@ export class ConfigsService {
       next,
       author: actor,
       comment: input.comment,
+      clearance,
     });
     return config!;
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { Actor, ChangeAuthor, systemAuthor } from '../../core/auth/actor';
+import { isUniqueViolation } from '../../core/database/database-errors';
 import { AppError, ErrorCode } from '../../core/errors/app-error';
 import { Connection, decodeCursor, isInstant, toConnection } from '../../core/graphql/pagination';
 import { ConfigState, DeploymentStrategy, ValidationIssue } from '../../engine/config-state';
@@ -10,11 +11,13 @@ import { planDeployment } from '../../engine/deployment-schedule';
 import { DeploymentStatus } from '../../engine/deployment-state';
 import { validateConfigState } from '../../engine/validate';
 import { BusinessConfig } from '../configs/business-config.entity';
-import { Statement } from '../configs/change-statement';
+import { ChangeOperation, Clearance } from '../configs/change-approval';
+import { PRECONDITION, Statement } from '../configs/change-statement';
 import { DeploymentChange } from '../configs/config-change-events';
 import { ConfigChangeService } from '../configs/config-change.service';
 import { toConfigState } from '../configs/config-state.mapper';
 import { ConfigsService, draft } from '../configs/configs.service';
+import { bypassOf } from '../configs/dto/config.inputs';
 import { assertEnvironmentScope, EnvironmentsService } from '../environments/environments.service';
 import { ChangeAction } from '../history/config-change-log.entity';
 import { ConfigDeployment, GuardTripAction } from './config-deployment.entity';
@@ -29,7 +32,6 @@ import {
 /** The author the progression's steps are recorded under in the change history. */
 export const PROGRESSION_AUTHOR = systemAuthor('deployment-progression');
 
-const UNIQUE_VIOLATION = '23505';
 /** A transition retried when a config write landed between reading and writing. */
 const TRANSITION_ATTEMPTS = 3;
 const ACTIVE: readonly DeploymentStatus[] = ['pending', 'in_progress', 'paused'];
@@ -38,6 +40,20 @@ const MICROSECOND_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 /** Why a step was not taken: gone or moved on, or its time has not come (`nextStepAt`). */
 export type AdvanceOutcome =
   { advanced: true; deployment: ConfigDeployment } | { advanced: false; nextStepAt?: Date };
+
+/** What a start needs besides the config: the candidate, the plan, the version read. */
+export type DeploymentRequest = Pick<
+  StartDeploymentInput,
+  'candidate' | 'strategy' | 'parameters' | 'onGuardTrip' | 'expectedVersion' | 'comment'
+>;
+
+/** A start's candidate and plan, checked (DeploymentsService.plan). */
+export interface CheckedDeployment {
+  candidate: ConfigState;
+  strategy: DeploymentStrategy;
+  parameters: Record<string, unknown>;
+  steps: { percentage: number; holdSeconds: number }[];
+}
 
 /** One status change of a deployment, written by `move`. */
 interface Move {
@@ -55,10 +71,6 @@ interface Move {
   /** When the next step is due after it (null: none is). */
   nextStepAt: Date | null;
   reason?: string | null;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION;
 }
 
 function prefixed(prefix: string, issues: readonly ValidationIssue[]): ValidationIssue[] {
@@ -87,6 +99,11 @@ export class DeploymentsService {
 
   findById(id: string): Promise<ConfigDeployment | null> {
     return this.deployments.findOneBy({ id });
+  }
+
+  /** The config's active deployment (pending, in progress or paused), if it has one. */
+  findActive(environmentId: string, configKey: string): Promise<ConfigDeployment | null> {
+    return this.deployments.findOneBy({ environmentId, configKey, status: In([...ACTIVE]) });
   }
 
   async get(actor: Actor, id: string): Promise<ConfigDeployment> {
@@ -118,12 +135,34 @@ export class DeploymentsService {
   }
 
   /**
-   * Starts a deployment at its first step. Checks in DESIGN.md's order: scope, an active
-   * deployment or running experiment, the expected version, then the candidate and the plan
-   * (every problem at once). A one-step plan (immediate) completes at once.
+   * Starts a deployment at its first step. Checks in DESIGN.md's order: scope, the approval
+   * gate, an active deployment or running experiment, the expected version, then the
+   * candidate and the plan (every problem at once). A one-step plan (immediate) completes at
+   * once.
    */
   async start(actor: Actor, input: StartDeploymentInput): Promise<ConfigDeployment> {
     const config = await this.configs.get(actor, input.environment, input.key);
+    const clearance = await this.changes.clear({
+      environmentId: config.environmentId,
+      key: config.key,
+      operation: ChangeOperation.START_DEPLOYMENT,
+      author: actor,
+      bypass: bypassOf(input),
+    });
+    return this.startAs(actor, config, input, clearance);
+  }
+
+  /**
+   * A start by `author` (a person, or the apply of an approved change request, whose
+   * `precondition` then runs in the same statement: both or neither).
+   */
+  async startAs(
+    author: ChangeAuthor,
+    config: BusinessConfig,
+    input: DeploymentRequest,
+    clearance: Clearance,
+    precondition?: Statement,
+  ): Promise<ConfigDeployment> {
     if (config.archivedAt !== null) {
       throw AppError.conflict(`Config "${config.key}" is archived; unarchive it to deploy`, {
         key: config.key,
@@ -138,7 +177,111 @@ export class DeploymentsService {
       );
     }
     const stable = toConfigState(config);
-    const candidate = candidateState(stable, input.candidate);
+    const { candidate, strategy, parameters, steps } = this.plan(config, input);
+    const id = randomUUID();
+    const first = steps[0];
+    const at = new Date();
+    const nextStepAt = new Date(at.getTime() + first.holdSeconds * 1000);
+    const write: Statement = {
+      sql: `INSERT INTO config_deployment (id, environment_id, config_id, config_key,
+          from_version, candidate, strategy, parameters, steps, current_step, current_percentage,
+          status, next_step_at, on_guard_trip, started_by, comment, started_at)
+        SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::integer, $6::jsonb, $7::text,
+          $8::jsonb, $9::jsonb, 0, $10::numeric, 'in_progress', $11::timestamptz, $12::text,
+          $13::text, $14::text, $15::timestamptz
+        WHERE EXISTS (SELECT 1 FROM business_config c
+          WHERE c.id = $3::uuid AND c.version = $5::integer AND c.archived_at IS NULL FOR UPDATE)
+          ${precondition ? `AND EXISTS (SELECT 1 FROM ${PRECONDITION})` : ''}
+        RETURNING id`,
+      params: [
+        id,
+        config.environmentId,
+        config.id,
+        config.key,
+        config.version,
+        JSON.stringify(candidate),
+        strategy,
+        JSON.stringify(parameters),
+        JSON.stringify(steps),
+        first.percentage,
+        nextStepAt,
+        input.onGuardTrip ?? GuardTripAction.ROLLBACK,
+        author.name,
+        input.comment ?? null,
+        at,
+      ],
+    };
+    const deployment = { id, status: 'in_progress' as const, currentStep: 0 };
+    let revision: number | null;
+    try {
+      revision = await this.changes.commitSide({
+        environmentId: config.environmentId,
+        action: ChangeAction.DEPLOYMENT_STARTED,
+        config: { id: config.id, key: config.key, version: config.version, state: stable },
+        write,
+        before: { deployment: null },
+        after: {
+          deployment: {
+            ...summary(deployment, first.percentage),
+            strategy,
+            steps,
+            candidate,
+          },
+        },
+        deployment: change(deployment, first.percentage, nextStepAt, candidate),
+        activity: {
+          claim: {
+            configId: config.id,
+            kind: 'deployment',
+            id,
+            environmentId: config.environmentId,
+          },
+        },
+        author,
+        comment: input.comment ?? null,
+        clearance,
+        precondition,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        await this.configs.refuseTaken(config, {
+          experiment: 'deploying',
+          deployment: 'starting another',
+        });
+      }
+      throw error;
+    }
+    if (revision === null) {
+      // The config changed (or was archived) between reading and writing, or the
+      // precondition no longer held.
+      const now = await this.configs.findById(config.id);
+      throw AppError.conflict(
+        `Config "${config.key}" changed since version ${input.expectedVersion}; it is now at version ${now?.version ?? 'deleted'}`,
+        { key: config.key, expectedVersion: input.expectedVersion, currentVersion: now?.version },
+      );
+    }
+    const started = await this.find(id);
+    if (steps.length > 1) return started;
+    // A one-step plan (immediate) is complete as soon as it started.
+    const completed = await this.tryComplete(
+      author,
+      started,
+      0,
+      { due: false, comment: null },
+      clearance,
+    );
+    return completed ? this.find(id) : this.refuseStale(started, 'complete');
+  }
+
+  /**
+   * The candidate (the input's fields over the config's state) and the plan a start would
+   * take, checked: BAD_USER_INPUT with every problem at once.
+   */
+  plan(
+    config: BusinessConfig,
+    input: Omit<DeploymentRequest, 'expectedVersion'>,
+  ): CheckedDeployment {
+    const candidate = candidateState(toConfigState(config), input.candidate);
     const strategy: DeploymentStrategy = input.strategy ?? config.deploymentStrategy;
     const parameters = (input.parameters ??
       (strategy === config.deploymentStrategy ? config.deploymentConfig : {})) as Record<
@@ -158,101 +301,25 @@ export class DeploymentsService {
         issues,
       );
     }
-    const id = randomUUID();
-    const first = plan.steps[0];
-    const at = new Date();
-    const nextStepAt = new Date(at.getTime() + first.holdSeconds * 1000);
-    const write: Statement = {
-      sql: `INSERT INTO config_deployment (id, environment_id, config_id, config_key,
-          from_version, candidate, strategy, parameters, steps, current_step, current_percentage,
-          status, next_step_at, on_guard_trip, started_by, comment, started_at)
-        SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::integer, $6::jsonb, $7::text,
-          $8::jsonb, $9::jsonb, 0, $10::numeric, 'in_progress', $11::timestamptz, $12::text,
-          $13::text, $14::text, $15::timestamptz
-        WHERE EXISTS (SELECT 1 FROM business_config c
-          WHERE c.id = $3::uuid AND c.version = $5::integer AND c.archived_at IS NULL FOR UPDATE)
-        RETURNING id`,
-      params: [
-        id,
-        config.environmentId,
-        config.id,
-        config.key,
-        config.version,
-        JSON.stringify(candidate),
-        strategy,
-        JSON.stringify(parameters),
-        JSON.stringify(plan.steps),
-        first.percentage,
-        nextStepAt,
-        input.onGuardTrip ?? GuardTripAction.ROLLBACK,
-        actor.name,
-        input.comment ?? null,
-        at,
-      ],
-    };
-    const deployment = { id, status: 'in_progress' as const, currentStep: 0 };
-    let revision: number | null;
-    try {
-      revision = await this.changes.commitSide({
-        environmentId: config.environmentId,
-        action: ChangeAction.DEPLOYMENT_STARTED,
-        config: { id: config.id, key: config.key, version: config.version, state: stable },
-        write,
-        before: { deployment: null },
-        after: {
-          deployment: {
-            ...summary(deployment, first.percentage),
-            strategy,
-            steps: plan.steps,
-            candidate,
-          },
-        },
-        deployment: change(deployment, first.percentage, nextStepAt, candidate),
-        activity: {
-          claim: {
-            configId: config.id,
-            kind: 'deployment',
-            id,
-            environmentId: config.environmentId,
-          },
-        },
-        author: actor,
-        comment: input.comment ?? null,
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        await this.configs.refuseTaken(config, {
-          experiment: 'deploying',
-          deployment: 'starting another',
-        });
-      }
-      throw error;
-    }
-    if (revision === null) {
-      // The config changed (or was archived) between reading and writing.
-      const now = await this.configs.get(actor, input.environment, input.key);
-      throw AppError.conflict(
-        `Config "${config.key}" changed since version ${input.expectedVersion}; it is now at version ${now.version}`,
-        { key: config.key, expectedVersion: input.expectedVersion, currentVersion: now.version },
-      );
-    }
-    const started = await this.find(id);
-    if (plan.steps.length > 1) return started;
-    // A one-step plan (immediate) is complete as soon as it started.
-    const completed = await this.tryComplete(actor, started, 0, { due: false, comment: null });
-    return completed ? this.find(id) : this.refuseStale(started, 'complete');
+    return { candidate, strategy, parameters, steps: plan.steps };
   }
 
   /** Holds the deployment at its current step: the split stays, the clock stops. */
   async pause(actor: Actor, input: DeploymentTransitionInput): Promise<ConfigDeployment> {
     await this.get(actor, input.id);
-    return this.pauseAs(actor, input.id, input.comment ?? null);
+    return this.pauseAs(actor, input.id, input.comment ?? null, bypassOf(input));
   }
 
   /** Continues a paused deployment; its next step is due after the hold it had left. */
   async resume(actor: Actor, input: DeploymentTransitionInput): Promise<ConfigDeployment> {
-    await this.get(actor, input.id);
-    return this.move(actor, input.id, input.comment ?? null, (current, at) => ({
+    const deployment = await this.get(actor, input.id);
+    const clearance = await this.clearFor(
+      actor,
+      deployment,
+      ChangeOperation.RESUME_DEPLOYMENT,
+      bypassOf(input),
+    );
+    return this.move(actor, input.id, input.comment ?? null, clearance, (current, at) => ({
       action: ChangeAction.DEPLOYMENT_RESUMED,
       from: ['paused'],
       to: 'in_progress',
@@ -267,10 +334,17 @@ export class DeploymentsService {
   /** The next step now, whatever the time left on this one. */
   async advance(actor: Actor, input: DeploymentTransitionInput): Promise<ConfigDeployment> {
     const deployment = await this.get(actor, input.id);
+    const clearance = await this.clearFor(
+      actor,
+      deployment,
+      ChangeOperation.ADVANCE_DEPLOYMENT,
+      bypassOf(input),
+    );
     this.assertStatus(deployment, ['in_progress'], 'advance');
     const outcome = await this.step(actor, deployment.id, deployment.currentStep + 1, {
       due: false,
       comment: input.comment ?? null,
+      clearance,
     });
     if (!outcome.advanced) return this.refuseStale(deployment, 'advance');
     return outcome.deployment;
@@ -279,17 +353,33 @@ export class DeploymentsService {
   /** Ends an active deployment: everyone is served the stable state again, at once. */
   async rollback(actor: Actor, input: RollbackDeploymentInput): Promise<ConfigDeployment> {
     await this.get(actor, input.id);
-    return this.rollbackAs(actor, input.id, input.reason);
+    return this.rollbackAs(
+      actor,
+      input.id,
+      input.reason,
+      input.bypassApproval ? { comment: input.reason } : null,
+    );
   }
 
   /** A rollback by a person or a guard, the reason recorded on the deployment and in history. */
-  async rollbackAs(author: ChangeAuthor, id: string, reason: string): Promise<ConfigDeployment> {
+  async rollbackAs(
+    author: ChangeAuthor,
+    id: string,
+    reason: string,
+    bypass: { comment: string | null | undefined } | null = null,
+  ): Promise<ConfigDeployment> {
+    const clearance = await this.clearFor(
+      author,
+      await this.find(id),
+      ChangeOperation.ROLLBACK_DEPLOYMENT,
+      bypass,
+    );
     if (reason.trim() === '') {
       throw AppError.badInput('A rollback needs a reason', [
         { path: 'reason', rule: 'required', message: 'say why the deployment is rolled back' },
       ]);
     }
-    return this.move(author, id, reason, () => ({
+    return this.move(author, id, reason, clearance, () => ({
       action: ChangeAction.DEPLOYMENT_ROLLED_BACK,
       from: ACTIVE,
       to: 'rolled_back',
@@ -303,8 +393,19 @@ export class DeploymentsService {
   }
 
   /** A pause by a person or a guard; `reason` is recorded on the deployment and in history. */
-  pauseAs(author: ChangeAuthor, id: string, reason: string | null): Promise<ConfigDeployment> {
-    return this.move(author, id, reason, () => ({
+  async pauseAs(
+    author: ChangeAuthor,
+    id: string,
+    reason: string | null,
+    bypass: { comment: string | null | undefined } | null = null,
+  ): Promise<ConfigDeployment> {
+    const clearance = await this.clearFor(
+      author,
+      await this.find(id),
+      ChangeOperation.PAUSE_DEPLOYMENT,
+      bypass,
+    );
+    return this.move(author, id, reason, clearance, () => ({
       action: ChangeAction.DEPLOYMENT_PAUSED,
       from: ['in_progress'],
       to: 'paused',
@@ -330,6 +431,22 @@ export class DeploymentsService {
     return this.step(author, deploymentId, expectedStep, { due: true, comment: null });
   }
 
+  /** The approval gate's clearance for a write on a deployment's config. */
+  private clearFor(
+    author: ChangeAuthor,
+    deployment: ConfigDeployment,
+    operation: ChangeOperation,
+    bypass: { comment: string | null | undefined } | null,
+  ): Promise<Clearance> {
+    return this.changes.clear({
+      environmentId: deployment.environmentId,
+      key: deployment.configKey,
+      operation,
+      author,
+      bypass,
+    });
+  }
+
   /** Deployments in progress whose next step was due `graceMs` ago or earlier (the sweeper's). */
   async overdue(graceMs: number, limit: number): Promise<{ id: string; currentStep: number }[]> {
     const rows: { id: string; current_step: number }[] = await this.deployments.query(
@@ -341,12 +458,17 @@ export class DeploymentsService {
     return rows.map((row) => ({ id: row.id, currentStep: row.current_step }));
   }
 
+  /**
+   * Takes step `expectedStep`; a person's advance brings its clearance, the progression's
+   * steps are cleared here (a system writer, exempt by name).
+   */
   private async step(
     author: ChangeAuthor,
     id: string,
     expectedStep: number,
-    options: { due: boolean; comment: string | null },
+    options: { due: boolean; comment: string | null; clearance?: Clearance },
   ): Promise<AdvanceOutcome> {
+    let clearance = options.clearance;
     for (let attempt = 1; ; attempt += 1) {
       const current = await this.findById(id);
       if (!isAt(current, expectedStep - 1) || expectedStep >= current.steps.length) {
@@ -356,10 +478,11 @@ export class DeploymentsService {
       if (options.due && (!current.nextStepAt || current.nextStepAt > at)) {
         return { advanced: false, nextStepAt: current.nextStepAt ?? undefined };
       }
+      clearance ??= await this.clearFor(author, current, ChangeOperation.STEP_DEPLOYMENT, null);
       const moved =
         expectedStep === current.steps.length - 1
-          ? await this.tryComplete(author, current, expectedStep - 1, options)
-          : await this.commitMove(author, current, options.comment, at, {
+          ? await this.tryComplete(author, current, expectedStep - 1, options, clearance)
+          : await this.commitMove(author, current, options.comment, at, clearance, {
               ...this.stepMove(current, expectedStep, at),
               where: `current_step = ${expectedStep - 1}${options.due ? ' AND next_step_at <= $4::timestamptz' : ''}`,
             });
@@ -396,6 +519,7 @@ export class DeploymentsService {
     deployment: ConfigDeployment,
     fromStep: number,
     options: { due: boolean; comment: string | null },
+    clearance: Clearance,
   ): Promise<boolean> {
     const config = await this.configById(deployment);
     const last = deployment.steps.length - 1;
@@ -424,6 +548,7 @@ export class DeploymentsService {
         precondition,
         deployment: change(completed, 100, null, null),
         activity: { release: { configId: config.id, id: deployment.id } },
+        clearance,
       });
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.Conflict) return false;
@@ -437,6 +562,7 @@ export class DeploymentsService {
     author: ChangeAuthor,
     id: string,
     comment: string | null,
+    clearance: Clearance,
     build: (current: ConfigDeployment, at: Date) => Move,
   ): Promise<ConfigDeployment> {
     for (let attempt = 1; ; attempt += 1) {
@@ -444,7 +570,9 @@ export class DeploymentsService {
       const at = new Date();
       const move = build(current, at);
       this.assertStatus(current, move.from, move.verb);
-      if (await this.commitMove(author, current, comment, at, move)) return this.find(id);
+      if (await this.commitMove(author, current, comment, at, clearance, move)) {
+        return this.find(id);
+      }
       const now = await this.find(id);
       this.assertStatus(now, move.from, move.verb);
       if (attempt >= TRANSITION_ATTEMPTS) return this.refuseStale(current, move.verb);
@@ -460,6 +588,7 @@ export class DeploymentsService {
     current: ConfigDeployment,
     comment: string | null,
     at: Date,
+    clearance: Clearance,
     move: Move,
   ): Promise<boolean> {
     const config = await this.configById(current);
@@ -497,6 +626,7 @@ export class DeploymentsService {
       ...(ended && { activity: { release: { configId: config.id, id: current.id } } }),
       author,
       comment,
+      clearance,
     });
     return revision !== null;
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
+import { isUniqueViolation } from '../../core/database/database-errors';
 import { AppError } from '../../core/errors/app-error';
 import { PubSub } from '../../core/pubsub/pub-sub';
 import { ENVIRONMENT_CHANGED_CHANNEL, EnvironmentChangedMessage } from './environment-events';
@@ -11,8 +12,6 @@ import {
   ENVIRONMENT_KEY_PATTERN,
   UpdateEnvironmentInput,
 } from './dto/environment.inputs';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** What hot paths need of an environment; both never change once it exists. */
 export interface EnvironmentIdentity {
@@ -92,7 +91,7 @@ export class EnvironmentsService {
       await this.announce(created.id);
       return created;
     } catch (error) {
-      if (error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw AppError.conflict(`Environment "${input.key}" already exists`, { key: input.key });
       }
       throw error;

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
-import { Actor } from '../../core/auth/actor';
+import { DataSource, Repository } from 'typeorm';
+import { Actor, ChangeAuthor } from '../../core/auth/actor';
+import { isUniqueViolation } from '../../core/database/database-errors';
 import { AppError } from '../../core/errors/app-error';
 import { Connection, decodeCursor, PageArgs, toConnection } from '../../core/graphql/pagination';
 import { ValueConstraints } from '../../engine/config-state';
@@ -13,12 +14,15 @@ import {
   inExperimentTraffic,
   variantAtBucket,
 } from '../../engine/evaluation/experiment';
-import { ExperimentVariant } from '../../engine/experiment-state';
+import { ExperimentVariant, RunningExperiment } from '../../engine/experiment-state';
 import { CONFIG_KEY, validateValue } from '../../engine/validate';
 import { BusinessConfig } from '../configs/business-config.entity';
+import { ChangeOperation, Clearance } from '../configs/change-approval';
+import { PRECONDITION, Statement } from '../configs/change-statement';
 import { ConfigChangeService } from '../configs/config-change.service';
 import { toConfigState } from '../configs/config-state.mapper';
 import { ConfigsService } from '../configs/configs.service';
+import { bypassOf } from '../configs/dto/config.inputs';
 import { EnvironmentsService } from '../environments/environments.service';
 import { EvaluationSnapshots } from '../evaluation/evaluation-snapshots.service';
 import { EvaluationService } from '../evaluation/evaluation.service';
@@ -40,7 +44,6 @@ import {
 import { ExperimentFields, validateExperiment } from './experiment-validation';
 import { toRunningExperiment } from './running-experiment.mapper';
 
-const UNIQUE_VIOLATION = '23505';
 /** A transition retried when a config edit landed between reading and writing. */
 const TRANSITION_ATTEMPTS = 3;
 
@@ -49,6 +52,22 @@ interface Transition {
   to: ExperimentStatus;
   action: ChangeAction;
   verb: string;
+  /** What the approval gate is asked for it. */
+  operation: ChangeOperation;
+}
+
+/** How a transition is written: by whom, cleared by the gate, with an approval's precondition. */
+interface TransitionWrite {
+  author: ChangeAuthor;
+  comment: string | null;
+  clearance: Clearance;
+  precondition?: Statement;
+}
+
+/** A completion: the winner (if any) and whether its value becomes the config's. */
+export interface Completion {
+  winner?: string | null;
+  promoteWinner?: boolean;
 }
 
 const START: Transition = {
@@ -56,25 +75,38 @@ const START: Transition = {
   to: ExperimentStatus.RUNNING,
   action: ChangeAction.EXPERIMENT_STARTED,
   verb: 'start',
+  operation: ChangeOperation.START_EXPERIMENT,
 };
 const PAUSE: Transition = {
   from: [ExperimentStatus.RUNNING],
   to: ExperimentStatus.PAUSED,
   action: ChangeAction.EXPERIMENT_STOPPED,
   verb: 'pause',
+  operation: ChangeOperation.PAUSE_EXPERIMENT,
 };
 const RESUME: Transition = {
   from: [ExperimentStatus.PAUSED],
   to: ExperimentStatus.RUNNING,
   action: ChangeAction.EXPERIMENT_STARTED,
   verb: 'resume',
+  operation: ChangeOperation.RESUME_EXPERIMENT,
 };
 const COMPLETE: Transition = {
   from: [ExperimentStatus.RUNNING, ExperimentStatus.PAUSED],
   to: ExperimentStatus.COMPLETED,
   action: ChangeAction.EXPERIMENT_STOPPED,
   verb: 'complete',
+  operation: ChangeOperation.STOP_EXPERIMENT,
 };
+
+/** An experiment as it ran at a past time (`asRunAt`). */
+export interface ExperimentAsRun {
+  experiment: Experiment;
+  /** As the engine runs it; a random one holds only the subject's assignment stored by then. */
+  running: RunningExperiment;
+  /** When the subject's random assignment was stored; null when none was by then. */
+  assignedAt: Date | null;
+}
 
 export interface AssignedVariant {
   experimentKey: string;
@@ -92,10 +124,6 @@ function constraintsOf(config: BusinessConfig): ValueConstraints {
     allowedValues: config.allowedValues,
     validationSchema: config.validationSchema,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION;
 }
 
 /**
@@ -227,15 +255,23 @@ export class ExperimentsService {
   }
 
   async start(actor: Actor, input: ExperimentTransitionInput): Promise<Experiment> {
-    return this.move(actor, input, START);
+    return this.transitionBy(actor, input, START);
   }
 
   async pause(actor: Actor, input: ExperimentTransitionInput): Promise<Experiment> {
-    return this.move(actor, input, PAUSE);
+    return this.transitionBy(actor, input, PAUSE);
   }
 
   async resume(actor: Actor, input: ExperimentTransitionInput): Promise<Experiment> {
-    return this.move(actor, input, RESUME);
+    return this.transitionBy(actor, input, RESUME);
+  }
+
+  /**
+   * Starts a draft for `author` (the apply of an approved change request, whose
+   * `precondition` runs in the same statement as the start).
+   */
+  startAs(environmentId: string, key: string, write: TransitionWrite): Promise<Experiment> {
+    return this.move(environmentId, key, START, write);
   }
 
   /**
@@ -246,12 +282,22 @@ export class ExperimentsService {
     actor: Actor,
     input: CompleteExperimentInput,
   ): Promise<{ experiment: Experiment; configVersion: number | null }> {
-    const environment = await this.environments.resolveForActor(actor, input.environment);
-    const current = await this.find(environment.id, input.key);
-    const winner = input.winner ?? null;
-    const variant = winner === null ? undefined : current.variants.find((v) => v.key === winner);
+    const operation = input.winner
+      ? ChangeOperation.COMPLETE_EXPERIMENT
+      : ChangeOperation.STOP_EXPERIMENT;
+    const { environmentId, write } = await this.personWrite(actor, input, operation);
+    return this.completeAs(environmentId, input.key, input, write);
+  }
+
+  /** The winner a completion names, checked (and its value, when it is to be promoted). */
+  async checkCompletion(
+    experiment: Experiment,
+    completion: Completion,
+  ): Promise<ExperimentVariant | undefined> {
+    const winner = completion.winner ?? null;
+    const variant = winner === null ? undefined : experiment.variants.find((v) => v.key === winner);
     if (winner !== null && !variant) {
-      throw AppError.badInput(`Experiment "${current.key}" has no variant "${winner}"`, [
+      throw AppError.badInput(`Experiment "${experiment.key}" has no variant "${winner}"`, [
         {
           path: 'winner',
           rule: 'variant',
@@ -259,13 +305,13 @@ export class ExperimentsService {
         },
       ]);
     }
-    if (input.promoteWinner && !variant) {
+    if (completion.promoteWinner && !variant) {
       throw AppError.badInput('promoteWinner needs a winner', [
         { path: 'winner', rule: 'required', message: 'name the variant to promote' },
       ]);
     }
-    if (variant && input.promoteWinner) {
-      const config = await this.configById(current);
+    if (variant && completion.promoteWinner) {
+      const config = await this.configById(experiment);
       const issues = validateValue(
         variant.value,
         config.valueType,
@@ -279,20 +325,41 @@ export class ExperimentsService {
         );
       }
     }
-    const experiment = await this.move(actor, input, COMPLETE, winner);
-    if (!variant || !input.promoteWinner) return { experiment, configVersion: null };
+    return variant;
+  }
+
+  /** A completion by `author`, as `complete` (an approved change request's apply, too). */
+  async completeAs(
+    environmentId: string,
+    key: string,
+    completion: Completion,
+    write: TransitionWrite,
+  ): Promise<{ experiment: Experiment; configVersion: number | null }> {
+    const current = await this.find(environmentId, key);
+    const variant = await this.checkCompletion(current, completion);
+    const experiment = await this.move(environmentId, key, COMPLETE, write, variant?.key ?? null);
+    if (!variant || !completion.promoteWinner) return { experiment, configVersion: null };
     const config = await this.configById(current);
     const state = toConfigState(config);
     const promoted = await this.changes.commit({
-      environmentId: environment.id,
+      environmentId,
       action: ChangeAction.UPDATE,
       key: config.key,
       current: { id: config.id, version: config.version, state },
       next: { ...state, value: variant.value },
-      author: actor,
-      comment: input.comment ?? `Winner "${variant.key}" of experiment "${current.key}" promoted`,
+      author: write.author,
+      comment: write.comment ?? `Winner "${variant.key}" of experiment "${current.key}" promoted`,
+      clearance: write.clearance,
     });
     return { experiment, configVersion: promoted.version };
+  }
+
+  /** What a start needs of a draft now: its status, its config free and its values valid. */
+  async checkStartable(environmentId: string, key: string): Promise<Experiment> {
+    const experiment = await this.find(environmentId, key);
+    this.assertStatus(experiment, START.from, START.verb);
+    await this.assertStartable(experiment, await this.configById(experiment));
+    return experiment;
   }
 
   /** Archives a completed (or never started) experiment; nothing serves it any more. */
@@ -327,6 +394,45 @@ export class ExperimentsService {
     });
     if (!result.affected) return this.refuseStale(current, 'delete');
     return current.id;
+  }
+
+  /**
+   * The experiment `key` of config `configId` as it ran at `at` (a started experiment's
+   * variants, weights, traffic and targeting are frozen, so its record says how it ran), with,
+   * for a random one, the assignment stored for `subject` at or before `at` (to the
+   * millisecond, as history times are). Null when no such record is left: an experiment is
+   * deleted with its config, and its key may since name another config's.
+   */
+  async asRunAt(
+    environmentId: string,
+    key: string,
+    configId: string,
+    subject: string | undefined,
+    at: Date,
+  ): Promise<ExperimentAsRun | null> {
+    const experiment = await this.findByKey(environmentId, key);
+    if (!experiment || experiment.configId !== configId) return null;
+    const running = toRunningExperiment(experiment);
+    if (experiment.assignment !== 'random') return { experiment, running, assignedAt: null };
+    const [stored]: { variant_key: string; assigned_at: Date }[] =
+      subject === undefined
+        ? []
+        : await this.dataSource.query(
+            `SELECT variant_key, assigned_at FROM experiment_assignment
+             WHERE experiment_id = $1 AND subject = $2
+               AND date_trunc('milliseconds', assigned_at) <= $3::timestamptz`,
+            [experiment.id, subject, at],
+          );
+    return {
+      experiment,
+      running: {
+        ...running,
+        assignments: new Map(
+          stored && subject !== undefined ? [[subject, stored.variant_key]] : [],
+        ),
+      },
+      assignedAt: stored?.assigned_at ?? null,
+    };
   }
 
   /**
@@ -388,38 +494,64 @@ export class ExperimentsService {
     return experiment.variants.find((v) => v.key === stored.variant_key) ?? null;
   }
 
-  /** A status change through the config change path: history, revision, outbox, snapshots. */
-  private async move(
+  /** A person's transition: scope, then the approval gate, then the move. */
+  private async transitionBy(
     actor: Actor,
     input: ExperimentTransitionInput,
     transition: Transition,
+  ): Promise<Experiment> {
+    const { environmentId, write } = await this.personWrite(actor, input, transition.operation);
+    return this.move(environmentId, input.key, transition, write);
+  }
+
+  /** A person's transition as the change path takes it: scope, then the approval gate. */
+  private async personWrite(
+    actor: Actor,
+    input: ExperimentTransitionInput,
+    operation: ChangeOperation,
+  ): Promise<{ environmentId: string; write: TransitionWrite }> {
+    const environment = await this.environments.resolveForActor(actor, input.environment);
+    const current = await this.find(environment.id, input.key);
+    const clearance = await this.changes.clear({
+      environmentId: environment.id,
+      key: current.configKey,
+      operation,
+      author: actor,
+      bypass: bypassOf(input),
+    });
+    return {
+      environmentId: environment.id,
+      write: { author: actor, comment: input.comment ?? null, clearance },
+    };
+  }
+
+  /** A status change through the config change path: history, revision, outbox, snapshots. */
+  private async move(
+    environmentId: string,
+    key: string,
+    transition: Transition,
+    write: TransitionWrite,
     winner: string | null = null,
   ): Promise<Experiment> {
-    const environment = await this.environments.resolveForActor(actor, input.environment);
     for (let attempt = 1; ; attempt += 1) {
-      const current = await this.find(environment.id, input.key);
+      const current = await this.find(environmentId, key);
       this.assertStatus(current, transition.from, transition.verb);
       const config = await this.configById(current);
       if (transition.to === ExperimentStatus.RUNNING) await this.assertStartable(current, config);
-      const revision = await this.commitTransition(
-        actor,
-        input,
-        transition,
-        current,
-        config,
-        winner,
-      );
-      if (revision !== null) return this.find(environment.id, input.key);
-      const now = await this.find(environment.id, input.key);
+      const revision = await this.commitTransition(write, transition, current, config, winner);
+      if (revision !== null) return this.find(environmentId, key);
+      const now = await this.find(environmentId, key);
       this.assertStatus(now, transition.from, transition.verb);
-      // The config changed between reading and writing: read it again.
-      if (attempt >= TRANSITION_ATTEMPTS) return this.refuseStale(current, transition.verb);
+      // The config changed between reading and writing: read it again. A precondition that
+      // no longer holds is the caller's to explain.
+      if (attempt >= TRANSITION_ATTEMPTS || write.precondition) {
+        return this.refuseStale(current, transition.verb);
+      }
     }
   }
 
   private async commitTransition(
-    actor: Actor,
-    input: ExperimentTransitionInput,
+    { author, comment, clearance, precondition }: TransitionWrite,
     transition: Transition,
     current: Experiment,
     config: BusinessConfig,
@@ -427,7 +559,7 @@ export class ExperimentsService {
   ): Promise<number | null> {
     const at = new Date().toISOString();
     const { to } = transition;
-    const entry = this.transition(actor, current.status, to, at);
+    const entry = this.transition(author, current.status, to, at);
     const write = {
       sql: `UPDATE experiment SET status = $1::text, winner = $2::text,
         transitions = transitions || $3::jsonb,
@@ -444,6 +576,7 @@ export class ExperimentsService {
         updated_at = $4::timestamptz, updated_by = $6::text
       WHERE id = $7::uuid AND status = $5::text AND EXISTS (
         SELECT 1 FROM business_config c WHERE c.id = $8::uuid AND c.version = $9::integer FOR UPDATE)
+        ${precondition ? `AND EXISTS (SELECT 1 FROM ${PRECONDITION})` : ''}
       RETURNING id`,
       params: [
         to,
@@ -451,7 +584,7 @@ export class ExperimentsService {
         JSON.stringify([entry]),
         at,
         current.status,
-        actor.name,
+        author.name,
         current.id,
         config.id,
         config.version,
@@ -496,8 +629,10 @@ export class ExperimentsService {
             : current.status === ExperimentStatus.RUNNING
               ? { release: { configId: config.id, id: current.id } }
               : undefined,
-        author: actor,
-        comment: input.comment ?? null,
+        author,
+        comment,
+        clearance,
+        precondition,
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -591,7 +726,7 @@ export class ExperimentsService {
   }
 
   private transition(
-    actor: Actor,
+    actor: ChangeAuthor,
     from: ExperimentStatus | null,
     to: ExperimentStatus,
     at = new Date().toISOString(),

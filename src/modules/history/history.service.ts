@@ -52,7 +52,7 @@ const VERIFY_BATCH = 1000;
  * and rollback `{deployment: {id, status, step, percentage}}` (the config's state is
  * unchanged); a deployment's completion records the candidate that became the state.
  */
-const STATE_ACTIONS: readonly ChangeAction[] = [
+export const STATE_ACTIONS: readonly ChangeAction[] = [
   ChangeAction.CREATE,
   ChangeAction.UPDATE,
   ChangeAction.ARCHIVE,
@@ -171,20 +171,38 @@ export class HistoryService {
     configKey: string,
     at: Date,
   ): Promise<{ entry: ConfigChangeLog | null; known: boolean }> {
-    const ofKey = () =>
-      this.entries
-        .createQueryBuilder('c')
-        .where('c.environment_id = :environmentId AND c.config_key = :configKey', {
-          environmentId,
-          configKey,
-        })
-        .andWhere('c.action IN (:...actions)', { actions: STATE_ACTIONS });
-    const entry = await ofKey()
+    const entry = await this.latestAt(environmentId, configKey, at, STATE_ACTIONS);
+    const known =
+      entry !== null || (await this.ofKey(environmentId, configKey, STATE_ACTIONS).getExists());
+    return { entry, known };
+  }
+
+  /**
+   * The newest entry of a config key with one of `actions` created at or before `at` (by
+   * revision, the commit order), or null: e.g. the deployment step in force at `at`.
+   */
+  latestAt(
+    environmentId: string,
+    configKey: string,
+    at: Date,
+    actions: readonly ChangeAction[],
+  ): Promise<ConfigChangeLog | null> {
+    return this.ofKey(environmentId, configKey, actions)
       .andWhere('c.created_at <= :at', { at })
       .orderBy('c.environment_revision', 'DESC')
       .limit(1)
       .getOne();
-    return { entry, known: entry !== null || (await ofKey().getExists()) };
+  }
+
+  /** A key's entries with one of `actions` (the index `ix_config_change_log_key`). */
+  private ofKey(environmentId: string, configKey: string, actions: readonly ChangeAction[]) {
+    return this.entries
+      .createQueryBuilder('c')
+      .where('c.environment_id = :environmentId AND c.config_key = :configKey', {
+        environmentId,
+        configKey,
+      })
+      .andWhere('c.action IN (:...actions)', { actions });
   }
 
   /** The entry that recorded `version` of a config, if any. */

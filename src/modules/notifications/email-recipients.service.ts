@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
+import { isUniqueViolation } from '../../core/database/database-errors';
 import { AppError } from '../../core/errors/app-error';
 import { Connection, decodeCursor, isInstant, toConnection } from '../../core/graphql/pagination';
 import { assertEnvironmentScope, EnvironmentsService } from '../environments/environments.service';
@@ -12,8 +13,6 @@ import {
 } from './dto/notification.inputs';
 import { assertRoomForChannel } from './channel-limit';
 import { EmailRecipient } from './email-recipient.entity';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Email recipients of an environment's notifications (addresses validated by the inputs). */
 @Injectable()
@@ -42,7 +41,7 @@ export class EmailRecipientsService {
       });
       return this.get(saved.id);
     } catch (error) {
-      if (error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw AppError.conflict(`${address} is already a recipient in ${environment.key}`, {
           address,
         });

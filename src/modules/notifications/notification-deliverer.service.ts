@@ -31,6 +31,8 @@ interface ClaimedRow {
   channel: DeliveryChannel;
   endpoint_id: string | null;
   recipient_id: string | null;
+  address: string | null;
+  address_name: string | null;
   payload: NotificationDelivery['payload'];
   attempts: number;
   created_at: Date;
@@ -103,7 +105,8 @@ export class NotificationDeliverer {
       `UPDATE notification_delivery
        SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
        WHERE id = $1 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < now())
-       RETURNING id, channel, endpoint_id, recipient_id, payload, attempts, created_at`,
+       RETURNING id, channel, endpoint_id, recipient_id, address, address_name, payload, attempts,
+         created_at`,
       [id, this.claimMs],
     );
     return rows[0];
@@ -135,16 +138,14 @@ export class NotificationDeliverer {
   }
 
   private async sendEmail(delivery: ClaimedRow): Promise<Outcome> {
-    const recipient = await this.dataSource
-      .getRepository(EmailRecipient)
-      .findOneBy({ id: delivery.recipient_id! });
-    if (!recipient?.enabled) return offOutcome('The recipient is disabled');
+    const to = await this.emailTarget(delivery);
+    if (!to) return offOutcome('The recipient is disabled');
     const started = performance.now();
     try {
       const message = emailMessage(delivery.payload, this.config.PUBLIC_URL);
       await this.mailer.send({
         ...message,
-        to: { address: recipient.address, name: recipient.name },
+        to,
         messageId: `<${delivery.id}@business-config>`,
       });
       return { ok: true, responseCode: null, latencyMs: elapsed(started), error: null };
@@ -152,6 +153,17 @@ export class NotificationDeliverer {
       const reason = error instanceof Error ? error.message : String(error);
       return { ok: false, responseCode: null, latencyMs: elapsed(started), error: reason };
     }
+  }
+
+  /** Where an email goes: its recipient's address (null once disabled), or its own person's. */
+  private async emailTarget(
+    delivery: ClaimedRow,
+  ): Promise<{ address: string; name: string } | null> {
+    if (delivery.address) return { address: delivery.address, name: delivery.address_name ?? '' };
+    const recipient = await this.dataSource
+      .getRepository(EmailRecipient)
+      .findOneBy({ id: delivery.recipient_id! });
+    return recipient?.enabled ? { address: recipient.address, name: recipient.name } : null;
   }
 
   private async record(delivery: ClaimedRow, outcome: Outcome): Promise<NextAttempt | null> {

@@ -36,7 +36,7 @@ registerEnumType(DeliveryChannel, { name: 'NotificationChannel' });
  */
 @ObjectType('NotificationDelivery')
 @Entity('notification_delivery')
-@Check('ck_notification_delivery_target', '(endpoint_id IS NULL) <> (recipient_id IS NULL)')
+@Check('ck_notification_delivery_target', 'num_nonnulls(endpoint_id, recipient_id, address) = 1')
 @Index('uq_notification_delivery_endpoint', ['eventId', 'endpointId'], {
   unique: true,
   where: 'endpoint_id IS NOT NULL',
@@ -44,6 +44,10 @@ registerEnumType(DeliveryChannel, { name: 'NotificationChannel' });
 @Index('uq_notification_delivery_recipient', ['eventId', 'recipientId'], {
   unique: true,
   where: 'recipient_id IS NOT NULL',
+})
+@Index('uq_notification_delivery_address', ['eventId', 'address'], {
+  unique: true,
+  where: 'address IS NOT NULL',
 })
 @Index('ix_notification_delivery_environment', ['environmentId', 'createdAt', 'id'])
 @Index('ix_notification_delivery_due', ['nextAttemptAt'], { where: "status = 'pending'" })
@@ -96,6 +100,17 @@ export class NotificationDelivery {
     foreignKeyConstraintName: 'fk_notification_delivery_recipient',
   })
   recipient?: EmailRecipient | null;
+
+  /**
+   * An email to a person rather than a recipient of the environment (the approvers and the
+   * requester of a change request, by their key's owner).
+   */
+  @Field(() => String, { nullable: true, description: 'An email to a person, not a recipient.' })
+  @Column('text', { nullable: true })
+  address!: string | null;
+
+  @Column('text', { nullable: true })
+  addressName!: string | null;
 
   @Field(() => DeliveryStatus)
   @Column('text', { default: DeliveryStatus.PENDING })

@@ -6,6 +6,8 @@ export enum NotificationEventType {
   EXPERIMENT_STATUS_CHANGED = 'experiment.status_changed',
   DEPLOYMENT_STEP = 'deployment.step',
   ALERT_TRIGGERED = 'alert.triggered',
+  APPROVAL_REQUESTED = 'approval.requested',
+  APPROVAL_DECIDED = 'approval.decided',
   WEBHOOK_DISABLED = 'webhook.disabled',
   /** Sent by sendTestWebhook only; nothing subscribes to it. */
   TEST = 'webhook.test',
@@ -21,6 +23,14 @@ registerEnumType(NotificationEventType, {
     },
     DEPLOYMENT_STEP: { description: '`deployment.step`: a deployment moved on or rolled back.' },
     ALERT_TRIGGERED: { description: '`alert.triggered`: an alert rule fired.' },
+    APPROVAL_REQUESTED: {
+      description:
+        '`approval.requested`: a change request waits for reviews at a level (its approvers named).',
+    },
+    APPROVAL_DECIDED: {
+      description:
+        '`approval.decided`: a change request was approved or rejected at a level, or was applied, scheduled, found stale or failed.',
+    },
     WEBHOOK_DISABLED: {
       description: '`webhook.disabled`: an endpoint failing for too long was disabled.',
     },

@@ -29,6 +29,12 @@ export interface NotificationChannels {
   recipientIds?: string[];
 }
 
+/** A person to email about an event, besides the environment's channels. */
+export interface PersonalAddress {
+  address: string;
+  name: string;
+}
+
 /**
  * The notifications other domains send: `notify` writes one delivery per (event, endpoint
  * or recipient) and queues it. Config changes and experiment transitions are notified from
@@ -74,10 +80,15 @@ export class NotificationsService
    * its type (or exactly `channels`, when given) and queues the deliveries. Idempotent by
    * event id. Returns the ids of the deliveries written.
    */
-  async notify(event: NotificationEvent, channels?: NotificationChannels): Promise<string[]> {
-    const ids = await this.dataSource.transaction((manager) =>
-      this.record(manager, event, channels),
-    );
+  async notify(
+    event: NotificationEvent,
+    channels?: NotificationChannels,
+    people: PersonalAddress[] = [],
+  ): Promise<string[]> {
+    const ids = await this.dataSource.transaction(async (manager) => [
+      ...(await this.record(manager, event, channels)),
+      ...(await this.recordPersonal(manager, event, people)),
+    ]);
     await this.dispatch(ids);
     return ids;
   }
@@ -91,17 +102,7 @@ export class NotificationsService
     event: NotificationEvent,
     channels?: NotificationChannels,
   ): Promise<string[]> {
-    const environmentKey = await this.environmentKey(manager, event.environmentId);
-    const payload: NotificationPayload = {
-      type: event.type,
-      timestamp: event.occurredAt.toISOString(),
-      data: {
-        ...event.data,
-        summary: event.summary,
-        environment: environmentKey,
-        ...(event.link ? { link: event.link } : {}),
-      },
-    };
+    const payload = await this.payloadOf(manager, event);
     const params = [event.environmentId, event.id, event.type, JSON.stringify(payload)];
     const insert = (table: string, channel: string, column: string, ids?: string[]) =>
       manager.query(
@@ -126,6 +127,79 @@ export class NotificationsService
       channels && (channels.recipientIds ?? []),
     );
     return [...webhooks, ...emails].map((row) => row.id);
+  }
+
+  /**
+   * The channels among these that are not the environment's endpoints or recipients (unknown
+   * ids, or another environment's): what an alert rule must not name.
+   */
+  async foreignChannels(
+    environmentId: string,
+    channels: Required<NotificationChannels>,
+  ): Promise<Required<NotificationChannels>> {
+    const foreign = async (table: string, ids: string[]) => {
+      if (ids.length === 0) return [];
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT id FROM ${table} WHERE environment_id = $1 AND id = ANY($2::uuid[])`,
+        [environmentId, ids],
+      );
+      const known = new Set(rows.map((row) => row.id));
+      return ids.filter((id) => !known.has(id));
+    };
+    return {
+      endpointIds: await foreign('webhook_endpoint', channels.endpointIds),
+      recipientIds: await foreign('email_recipient', channels.recipientIds),
+    };
+  }
+
+  /**
+   * Emails to people about an event (one per address), inside the caller's transaction:
+   * none to an address that a recipient of the environment already gets this event at.
+   */
+  async recordPersonal(
+    manager: EntityManager,
+    event: NotificationEvent,
+    people: PersonalAddress[],
+  ): Promise<string[]> {
+    if (people.length === 0) return [];
+    const payload = await this.payloadOf(manager, event);
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO notification_delivery
+         (environment_id, event_id, event_type, payload, channel, address, address_name, next_attempt_at)
+       SELECT $1, $2, $3, $4::jsonb, 'email', p.address, p.name, now()
+       FROM unnest($5::text[], $6::text[]) AS p(address, name)
+       WHERE NOT EXISTS (SELECT 1 FROM notification_delivery d
+         JOIN email_recipient r ON r.id = d.recipient_id
+         WHERE d.event_id = $2 AND r.address = p.address)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        event.environmentId,
+        event.id,
+        event.type,
+        JSON.stringify(payload),
+        people.map((p) => p.address.toLowerCase()),
+        people.map((p) => p.name),
+      ],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The body an event's deliveries carry. */
+  private async payloadOf(
+    manager: EntityManager,
+    event: NotificationEvent,
+  ): Promise<NotificationPayload> {
+    const environmentKey = await this.environmentKey(manager, event.environmentId);
+    return {
+      type: event.type,
+      timestamp: event.occurredAt.toISOString(),
+      data: {
+        ...event.data,
+        summary: event.summary,
+        environment: environmentKey,
+        ...(event.link ? { link: event.link } : {}),
+      },
+    };
   }
 
   /**

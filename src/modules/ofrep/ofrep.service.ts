@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
 import { inputIssues } from '../../core/graphql/input-checks';
 import { evaluateEach } from '../../engine/evaluation/compile-config';
+import { EvaluationResult } from '../../engine/evaluation/result';
 import { isPlainObject } from '../../engine/validate/issues';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { UsageChannel } from '../usage/usage-metric.util';
@@ -99,21 +100,23 @@ export class OfrepService {
     const snapshot = await this.evaluation.snapshotFor(actor, environmentKey);
     let json = '{"flags":[';
     let separator = '';
-    const usage = this.usage.tally(
-      snapshot.environmentId,
-      UsageChannel.Ofrep,
-      request.context,
-      request.targetingKey,
-    );
-    const fetched = this.fetchLog.sample(snapshot, FetchChannel.OFREP, request.context);
+    const results: EvaluationResult[] = [];
+    // Counted after the loop, as GraphQL's evaluate is: with the usage and fetch-log calls
+    // inside it, the evaluation itself ran ~40% slower (V8 inlined less of the engine into it).
     evaluateEach(snapshot.all(), request.context, request.targetingKey, (config, result) => {
-      usage.add(result);
-      fetched?.add(result);
+      results.push(result);
       json += separator + toOfrepJson(result, config.valueType);
       separator = ',';
     });
-    usage.done();
     json += ']}';
+    this.usage.record(
+      snapshot.environmentId,
+      UsageChannel.Ofrep,
+      results,
+      request.context,
+      request.targetingKey,
+    );
+    this.fetchLog.record(snapshot, FetchChannel.OFREP, request.context, results);
     const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
     if (ifNoneMatch && matchesEtag(ifNoneMatch, etag))
       return { status: 304, body: undefined, etag };

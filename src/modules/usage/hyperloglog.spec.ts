@@ -101,6 +101,21 @@ describe('HyperLogLog in Redis format', () => {
     }
   });
 
+  it('decodes every register value at every position of the dense encoding', () => {
+    // Ranks go up to 51 (HLL_Q + 1); registers i, i + 1, i + 2, i + 3 share three bytes.
+    const sketch = new HyperLogLog();
+    for (let i = 0; i < HLL_REGISTERS; i++) sketch.add(i * 64 + ((i * 7 + (i >>> 6)) % 52));
+    const registers = sketch.registers();
+    expect(new Set(registers).size).toBe(52);
+    expect(HyperLogLog.fromRedis(sketch.toRedis()).registers()).toEqual(registers);
+    const merged = new HyperLogLog();
+    for (let i = 0; i < HLL_REGISTERS; i += 2) merged.add(i * 64 + 30);
+    merged.mergeRedis(sketch.toRedis());
+    expect(merged.registers()).toEqual(
+      registers.map((rank, i) => (i % 2 === 0 ? Math.max(rank, 30) : rank)),
+    );
+  });
+
   it('refuses strings that are not sketches', () => {
     expect(() => HyperLogLog.fromRedis(Buffer.from('hello world, not a sketch'))).toThrow(/HYLL/);
     const truncated = new HyperLogLog();

@@ -194,9 +194,10 @@ export class HyperLogLog {
   /** Redis's estimate of the distinct ids added (what PFCOUNT answers). */
   count(): number {
     const m = HLL_REGISTERS;
-    const histogram = new Array<number>(64).fill(0);
+    const histogram = new Int32Array(64);
     if (this.dense) {
-      for (let i = 0; i < m; i++) histogram[this.dense[i]]++;
+      const registers = this.dense;
+      for (let i = 0; i < m; i++) histogram[registers[i]]++;
     } else {
       histogram[0] = m - this.sparse!.size;
       for (const rank of this.sparse!.values()) histogram[rank]++;
@@ -241,13 +242,19 @@ export class HyperLogLog {
       if (bytes.length !== DENSE_BYTES) throw new Error('dense HyperLogLog of the wrong length');
       this.toDense();
       const registers = this.dense!;
-      for (let i = 0; i < HLL_REGISTERS; i++) {
-        const bit = i * 6;
-        const byte = HEADER_BYTES + (bit >>> 3);
-        const shift = bit & 7;
-        const b1 = byte + 1 < bytes.length ? bytes[byte + 1] : 0;
-        const value = ((bytes[byte] >>> shift) | (b1 << (8 - shift))) & 63;
-        if (registers[i] < value) registers[i] = value;
+      // Four six-bit registers in every three bytes, least significant bits first.
+      for (let i = 0, p = HEADER_BYTES; i < HLL_REGISTERS; i += 4, p += 3) {
+        const b0 = bytes[p];
+        const b1 = bytes[p + 1];
+        const b2 = bytes[p + 2];
+        const r0 = b0 & 63;
+        const r1 = ((b0 >>> 6) | (b1 << 2)) & 63;
+        const r2 = ((b1 >>> 4) | (b2 << 4)) & 63;
+        const r3 = b2 >>> 2;
+        if (registers[i] < r0) registers[i] = r0;
+        if (registers[i + 1] < r1) registers[i + 1] = r1;
+        if (registers[i + 2] < r2) registers[i + 2] = r2;
+        if (registers[i + 3] < r3) registers[i + 3] = r3;
       }
       return this;
     }

@@ -61,7 +61,8 @@ const NO_TALLY: UsageTally = { add: () => undefined, done: () => undefined };
  * evaluation builds no string. A FLAG_NOT_FOUND result is new each time, so those count by key.
  */
 class ChannelTally implements UsageTally {
-  readonly results = new Map<EvaluationResult, number>();
+  /** A box per result, so counting one already seen is one lookup, not a get and a set. */
+  readonly results = new Map<EvaluationResult, { count: number }>();
   readonly unknown = new Map<string, number>();
 
   add(result: EvaluationResult): void {
@@ -73,7 +74,9 @@ class ChannelTally implements UsageTally {
       this.unknown.set(key, (this.unknown.get(key) ?? 0) + 1);
       return;
     }
-    this.results.set(result, (this.results.get(result) ?? 0) + 1);
+    const counted = this.results.get(result);
+    if (counted) counted.count += 1;
+    else this.results.set(result, { count: 1 });
   }
 
   done(): void {}
@@ -401,7 +404,7 @@ function countsOf(environmentId: string, tally: EnvironmentTally): UsageCount[] 
     });
   SERVED_CHANNELS.forEach((channel, i) => {
     const { results, unknown } = tally.channels[i];
-    for (const [result, count] of results) {
+    for (const [result, { count }] of results) {
       for (const entry of countsOfResult(result, channel, count)) push(result.key, entry);
     }
     for (const [key, count] of unknown) {

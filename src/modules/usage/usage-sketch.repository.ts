@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { periodStart, UsageGranularity } from './usage-metric.util';
 import { HourSketch, mergeByKey, newPair, SketchPair } from './usage-sketch.util';
+import { invalidateSpansFrom, readSpanState } from './usage-span.builder';
+import { DaySpan, SpanState } from './usage-span.util';
 import { compare } from './usage.repository';
 
 /** Sketch rows merged per transaction. */
@@ -104,31 +106,52 @@ export class UsageSketchRepository {
          WHERE s.environment_id = r.e AND s.granularity = r.g AND s.period_start = r.p AND s.config_key = r.k`,
         [...ids, ...hexColumns(ordered)],
       );
+      // Day rows changed: the spans over them (if built) are rebuilt (usage-span.builder.ts).
+      const firstDay = ordered.reduce(
+        (first, row) =>
+          row.granularity === UsageGranularity.Day ? Math.min(first, row.periodStart) : first,
+        Infinity,
+      );
+      if (firstDay !== Infinity) await invalidateSpansFrom(manager, new Date(firstDay));
     });
   }
 
-  /** The stored sketches of the keys in the ranges, merged per key. */
+  /** Which day spans are complete. */
+  spanState(): Promise<SpanState> {
+    return readSpanState(this.dataSource);
+  }
+
+  /** The stored sketches of the keys in the ranges and day spans, merged per key. */
   async read(
     environmentId: string,
     keys: readonly string[],
     ranges: readonly SketchRange[],
+    spans: readonly DaySpan[] = [],
   ): Promise<Map<string, SketchPair>> {
     const merged = new Map<string, SketchPair>();
     const wanted = ranges.filter((range) => range.from < range.to);
-    if (keys.length === 0 || wanted.length === 0) return merged;
+    if (keys.length === 0 || (wanted.length === 0 && spans.length === 0)) return merged;
+    // Rows by ix_config_usage_sketch_key (day and hour rows) and pk_config_usage_span.
     const rows: { config_key: string; users: Uint8Array; devices: Uint8Array }[] =
       await this.dataSource.query(
         `SELECT s.config_key, s.users, s.devices
          FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[]) AS r(g, f, t)
          JOIN config_usage_sketch s
            ON s.granularity = r.g AND s.period_start >= r.f AND s.period_start < r.t
-         WHERE s.environment_id = $1 AND s.config_key = ANY($2::text[])`,
+         WHERE s.environment_id = $1 AND s.config_key = ANY($2::text[])
+         UNION ALL
+         SELECT s.config_key, s.users, s.devices
+         FROM unnest($6::timestamptz[], $7::int[]) AS b(p, d)
+         JOIN config_usage_span s ON s.period_start = b.p AND s.days = b.d
+         WHERE s.environment_id = $1 AND s.config_key = ANY($2::text[]) AND s.users IS NOT NULL`,
         [
           environmentId,
           keys,
           wanted.map((range) => range.granularity),
           wanted.map((range) => new Date(range.from).toISOString()),
           wanted.map((range) => new Date(range.to).toISOString()),
+          spans.map((span) => new Date(span.start).toISOString()),
+          spans.map((span) => span.days),
         ],
       );
     return mergeByKey(

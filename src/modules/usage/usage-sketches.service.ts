@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DistinctSubjects, UniqueCounter } from './unique-counter';
 import { DAY_MS, HOUR_MS, periodStart, UsageGranularity } from './usage-metric.util';
 import { SketchStore } from './usage-sketch-store';
-import { UsageSketchRepository } from './usage-sketch.repository';
+import { SketchRange, UsageSketchRepository } from './usage-sketch.repository';
+import { DaySpan, spanCover } from './usage-span.util';
 import { HourSketch, mergeByKey, mergePair, SketchPair } from './usage-sketch.util';
 
 /**
@@ -33,19 +34,22 @@ export class UsageSketches extends UniqueCounter {
   ): Promise<Map<string, DistinctSubjects>> {
     const start = periodStart(from.getTime(), UsageGranularity.Hour);
     const end = periodStart(to.getTime() + HOUR_MS - 1, UsageGranularity.Hour);
-    // Whole UTC days from their day rows, the hours at either edge from hour rows.
+    // Whole UTC days from day spans and day rows, the hours at either edge from hour rows.
     const firstDay = periodStart(start + DAY_MS - 1, UsageGranularity.Day);
     const lastDay = periodStart(end, UsageGranularity.Day);
-    const ranges =
-      firstDay < lastDay
-        ? [
-            { granularity: UsageGranularity.Day as const, from: firstDay, to: lastDay },
-            { granularity: UsageGranularity.Hour as const, from: start, to: firstDay },
-            { granularity: UsageGranularity.Hour as const, from: lastDay, to: end },
-          ]
-        : [{ granularity: UsageGranularity.Hour as const, from: start, to: end }];
+    const ranges: SketchRange[] = [];
+    let spans: DaySpan[] = [];
+    if (firstDay < lastDay) {
+      const cover = spanCover(firstDay, lastDay, await this.repository.spanState());
+      spans = cover.spans;
+      for (const days of cover.days) ranges.push({ granularity: UsageGranularity.Day, ...days });
+      ranges.push({ granularity: UsageGranularity.Hour, from: start, to: firstDay });
+      ranges.push({ granularity: UsageGranularity.Hour, from: lastDay, to: end });
+    } else {
+      ranges.push({ granularity: UsageGranularity.Hour, from: start, to: end });
+    }
     const [stored, live] = await Promise.all([
-      this.repository.read(environmentId, keys, ranges),
+      this.repository.read(environmentId, keys, ranges, spans),
       this.store.live(environmentId, keys, start, end, this.now()).catch((error: unknown) => {
         // Redis down: the hours not yet persisted are missing from the answer, not all of it.
         this.logger.warn(`Reading the open hours' unique-user sketches failed: ${String(error)}`);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { UsageGranularity, UsageRow } from './usage-metric.util';
+import { buildUsageSpans, invalidateSpansFrom, pruneSpans, Queryable } from './usage-span.builder';
 
 /** What the rollup job re-sums and prunes, each run. */
 export interface RollupWindow {
@@ -13,10 +14,15 @@ export interface RollupWindow {
   pruneBefore: Record<UsageGranularity, Date>;
   /** Usage report batch ids older than this are forgotten. */
   batchesBefore: Date;
+  /** Day spans are built up to the UTC midnight at or before this (usage-span.util.ts). */
+  spansSettledBefore: Date;
 }
 
-/** Rows deleted by a rollup, per table and granularity (sketches of every granularity). */
-export type PruneCounts = Record<UsageGranularity | 'batches' | 'sketches', number>;
+/**
+ * Rows deleted by a rollup, per table and granularity (sketches of every granularity), and
+ * the day spans built (`spans`).
+ */
+export type PruneCounts = Record<UsageGranularity | 'batches' | 'sketches' | 'spans', number>;
 
 /** The usage tables' statements. */
 @Injectable()
@@ -41,7 +47,27 @@ export class UsageRepository {
       rows.map((r) => r.dimension),
       rows.map((r) => String(r.count)),
     ];
-    await this.dataSource.query(
+    let firstDay: Date | undefined;
+    for (const row of rows) {
+      if (row.granularity === UsageGranularity.Day && !(firstDay && firstDay <= row.periodStart))
+        firstDay = row.periodStart;
+    }
+    if (!firstDay) return this.write(this.dataSource, rows, columns);
+    // Late rows change day rows, maybe of days that day spans cover: in one transaction that
+    // sends those spans back to be rebuilt (usage-span.builder.ts).
+    await this.dataSource.transaction(async (manager) => {
+      await this.write(manager, rows, columns);
+      await invalidateSpansFrom(manager, firstDay!);
+    });
+  }
+
+  /** The rows' statements (see add). */
+  private async write(
+    db: Queryable,
+    rows: readonly UsageRow[],
+    columns: string[][],
+  ): Promise<void> {
+    await db.query(
       `INSERT INTO config_usage_metric AS m
          (environment_id, granularity, period_start, config_key, metric, dimension, count)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bigint[])
@@ -51,7 +77,7 @@ export class UsageRepository {
     // Late rows (written with their hours and days at once) go to the environment sums too:
     // the rollup re-sums only recent periods.
     if (rows.some((r) => r.granularity !== UsageGranularity.Minute)) {
-      await this.dataSource.query(
+      await db.query(
         `INSERT INTO environment_usage_metric AS m
            (environment_id, granularity, period_start, metric, dimension, count)
          SELECT environment_id, granularity, period_start, metric, dimension, sum(count)
@@ -63,7 +89,7 @@ export class UsageRepository {
          ON CONFLICT ON CONSTRAINT pk_environment_usage_metric DO UPDATE SET count = m.count + EXCLUDED.count`,
         columns,
       );
-      await this.dataSource.query(
+      await db.query(
         `INSERT INTO config_usage_total AS t
            (environment_id, granularity, period_start, config_key, evaluations, errors)
          SELECT environment_id, granularity, period_start, config_key, ${TOTALS}
@@ -89,7 +115,7 @@ export class UsageRepository {
       await resum(manager, UsageGranularity.Hour, UsageGranularity.Day, window.daysSince);
       await resumSums(manager, UsageGranularity.Hour, window.hoursSince);
       await resumSums(manager, UsageGranularity.Day, window.daysSince);
-      const pruned = { batches: 0, sketches: 0 } as PruneCounts;
+      const pruned = { batches: 0, sketches: 0, spans: 0 } as PruneCounts;
       for (const granularity of Object.values(UsageGranularity)) {
         const [, deleted] = await manager.query(
           'DELETE FROM config_usage_metric WHERE granularity = $1 AND period_start < $2',
@@ -114,6 +140,11 @@ export class UsageRepository {
         [window.batchesBefore],
       );
       pruned.batches = batches;
+      // The span state row is locked last (writers of late rows lock it after their rows):
+      // the re-summed days' spans are rebuilt, the pruned days' dropped.
+      await invalidateSpansFrom(manager, window.daysSince);
+      await pruneSpans(manager, window.pruneBefore[UsageGranularity.Day]);
+      pruned.spans = await buildUsageSpans(manager, window.spansSettledBefore.getTime());
       return pruned;
     });
   }

@@ -17,7 +17,12 @@ import {
 import { useCallback, useState, type ReactNode } from 'react';
 import { useMutation, useQuery } from 'urql';
 import type { ApiKeysQuery as ApiKeysResult, Role } from '../../api/gql/graphql';
-import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from '../../api/operations';
+import {
+  ApiKeysQuery,
+  CreateApiKeyMutation,
+  RevokeApiKeyMutation,
+  SetApiKeyOwnerMutation,
+} from '../../api/operations';
 import { useSession } from '../../api/session-context';
 import { useEnvironments } from '../../api/use-environments';
 import { PageSkeleton } from '../../components/page-skeleton';
@@ -120,19 +125,21 @@ function KeyPage({
   pages,
   onMore,
   onRevoke,
+  onOwner,
 }: {
   after: string | null;
   /** How many pages to show from this one on (this one included). */
   pages: number;
   onMore(): void;
   onRevoke(key: ApiKey): void;
+  onOwner(key: ApiKey): void;
 }) {
   const { isAdmin, me } = useSession();
   const [{ data, error, fetching }, refetch] = useQuery({
     query: ApiKeysQuery,
     variables: { first: PAGE_SIZE, after },
   });
-  const columns = isAdmin ? 7 : 6;
+  const columns = isAdmin ? 8 : 7;
   const connection = data?.apiKeys;
   const status = (content: ReactNode) => (
     <Table.Tbody>
@@ -156,6 +163,7 @@ function KeyPage({
         {connection.edges.map(({ node: key }) => (
           <Table.Tr key={key.id}>
             <Table.Td>{key.name}</Table.Td>
+            <Table.Td>{key.owner ? `${key.owner.name} <${key.owner.email}>` : '—'}</Table.Td>
             <Table.Td>
               <Code>{key.tokenPrefix}</Code>
             </Table.Td>
@@ -171,6 +179,15 @@ function KeyPage({
             </Table.Td>
             {isAdmin && (
               <Table.Td>
+                <Button
+                  size="compact-xs"
+                  variant="default"
+                  mr={4}
+                  onClick={() => onOwner(key)}
+                  aria-label={`Set the owner of ${key.name}`}
+                >
+                  Owner
+                </Button>
                 {!key.revokedAt && key.id !== me.id && (
                   <Button
                     size="compact-xs"
@@ -193,6 +210,7 @@ function KeyPage({
           pages={pages - 1}
           onMore={onMore}
           onRevoke={onRevoke}
+          onOwner={onOwner}
         />
       )}
       {more &&
@@ -211,6 +229,7 @@ export function ApiKeysPage() {
   const [pages, setPages] = useState(1);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [revoked, revoke] = useMutation(RevokeApiKeyMutation);
+  const [owning, setOwning] = useState<ApiKey | null>(null);
   const loadMore = useCallback(() => setPages((n) => n + 1), []);
   return (
     <Stack maw={1100}>
@@ -230,6 +249,7 @@ export function ApiKeysPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
+              <Table.Th>Owner</Table.Th>
               <Table.Th>Prefix</Table.Th>
               <Table.Th>Roles</Table.Th>
               <Table.Th>Environment</Table.Th>
@@ -238,9 +258,16 @@ export function ApiKeysPage() {
               {isAdmin && <Table.Th>Actions</Table.Th>}
             </Table.Tr>
           </Table.Thead>
-          <KeyPage after={null} pages={pages} onMore={loadMore} onRevoke={setRevoking} />
+          <KeyPage
+            after={null}
+            pages={pages}
+            onMore={loadMore}
+            onRevoke={setRevoking}
+            onOwner={setOwning}
+          />
         </Table>
       </Table.ScrollContainer>
+      {owning && <OwnerDialog apiKey={owning} onClose={() => setOwning(null)} />}
       <Modal
         opened={revoking !== null}
         onClose={() => setRevoking(null)}
@@ -269,5 +296,58 @@ export function ApiKeysPage() {
         </Stack>
       </Modal>
     </Stack>
+  );
+}
+
+/**
+ * Who a key belongs to: separation of duties and approval emails go by the owner (two keys with
+ * one owner email are one person).
+ */
+function OwnerDialog({ apiKey, onClose }: { apiKey: ApiKey; onClose(): void }) {
+  const [name, setName] = useState(apiKey.owner?.name ?? '');
+  const [email, setEmail] = useState(apiKey.owner?.email ?? '');
+  const [saved, save] = useMutation(SetApiKeyOwnerMutation);
+  const submit = async (owner: { name: string; email: string } | null) => {
+    const result = await save({ input: { id: apiKey.id, owner } });
+    if (!result.error) onClose();
+  };
+  return (
+    <Modal opened onClose={onClose} title={`Owner of ${apiKey.name}`}>
+      <Stack>
+        <Text size="sm">
+          Two keys with the same owner email are one person: they never review each other&apos;s
+          change requests, and approval emails go to this address.
+        </Text>
+        <TextInput
+          label="Owner name"
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Owner email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+        />
+        {saved.error && <ProblemAlert error={saved.error} />}
+        <Group justify="space-between">
+          <Button variant="subtle" onClick={() => void submit(null)} disabled={!apiKey.owner}>
+            Remove the owner
+          </Button>
+          <Group>
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button
+              loading={saved.fetching}
+              disabled={!name.trim() || !email.trim()}
+              onClick={() => void submit({ name: name.trim(), email: email.trim() })}
+            >
+              Save owner
+            </Button>
+          </Group>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }

@@ -20,16 +20,31 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { useClient, useQuery, type CombinedError } from 'urql';
+import { useDebouncedValue } from '@mantine/hooks';
 import { describeProblem, type FieldError } from '../../api/errors';
 import type { ConfigValueType } from '../../api/gql/graphql';
 import { ConfigQuery, CreateConfigMutation, UpdateConfigMutation } from '../../api/operations';
 import { useSession } from '../../api/session-context';
 import { DiffView } from '../../components/diff-view';
+import { DoneNotice } from '../../components/done-notice';
 import { JsonField } from '../../components/json-field';
 import { PageSkeleton } from '../../components/page-skeleton';
 import { ProblemAlert } from '../../components/problem-alert';
 import { ValueInput } from '../../components/value-input';
 import { routes } from '../../routes';
+import { DeploymentPanel } from '../deployments/deployment-panel';
+import { blockedSaveMessage, endedNotice } from '../deployments/lifecycle';
+import {
+  initialPlanDraft,
+  previewSchedule,
+  splitStartErrors,
+  toParameters,
+  type ConfigDeploymentDefaults,
+  type PlanDraft,
+} from '../deployments/plan-draft';
+import { StartDeploymentMutation } from '../deployments/queries';
+import { formatPercentage } from '../deployments/schedule-format';
+import { useConfigDeployments, type Deployment } from '../deployments/use-deployments';
 import {
   changedFields,
   draftStore,
@@ -38,10 +53,14 @@ import {
   newDraft,
   overlapping,
   reapply,
+  toCandidate,
   toDraft,
   toInput,
   type ConfigDraft,
 } from './draft';
+import { RolloutChoice, type RolloutMode } from './rollout-choice';
+import { GoverningApprovalPolicyQuery, RequestConfigChangeMutation } from '../approvals/queries';
+import { asSaveErrors, changeRequestInput } from './request-change';
 import { RulesEditor } from './rules/rules-editor';
 import { SidePanels } from './side-panels';
 import { useValidation } from './use-validation';
@@ -80,20 +99,29 @@ export function ConfigEditorPage({ isNew = false }: { isNew?: boolean }) {
       configKey={key}
       server={server}
       archived={Boolean(data?.config.archivedAt)}
+      deploymentDefaults={data?.config ?? null}
     />
   );
 }
+
+const NO_DEPLOYMENT_DEFAULTS: ConfigDeploymentDefaults = {
+  deploymentStrategy: 'IMMEDIATE',
+  deploymentConfig: {},
+};
 
 function Editor({
   environment,
   configKey,
   server,
   archived,
+  deploymentDefaults,
 }: {
   environment: string;
   configKey: string | null;
   server: Base | null;
   archived: boolean;
+  /** The config's strategy and parameters for changes; null for a new config. */
+  deploymentDefaults: ConfigDeploymentDefaults | null;
 }) {
   const { canEdit } = useSession();
   const client = useClient();
@@ -118,6 +146,28 @@ function Editor({
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<CombinedError | null>(null);
   const [saved, setSaved] = useState(false);
+  // A change of an existing config is saved now or deployed (the config's strategy by default).
+  const defaults = deploymentDefaults ?? NO_DEPLOYMENT_DEFAULTS;
+  const [mode, setMode] = useState<RolloutMode>(() =>
+    defaults.deploymentStrategy === 'IMMEDIATE' ? 'now' : 'deploy',
+  );
+  const [plan, setPlan] = useState<PlanDraft>(() =>
+    initialPlanDraft(defaults.deploymentStrategy, defaults),
+  );
+  const preview = useMemo(() => previewSchedule(plan), [plan]);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<CombinedError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Where a policy governs the key, a save is a change request, optionally scheduled.
+  const [applyAt, setApplyAt] = useState('');
+  const [requested, setRequested] = useState<{ id: string; status: string } | null>(null);
+  const [policyKey] = useDebouncedValue(configKey ?? draft.key, 300);
+  const [{ data: governing }] = useQuery({
+    query: GoverningApprovalPolicyQuery,
+    variables: { environment, key: policyKey },
+    pause: !canEdit || !policyKey,
+  });
+  const policy = governing?.governingApprovalPolicy ?? null;
 
   const dirty = base
     ? changedFields(base.draft, draft).length > 0
@@ -152,9 +202,17 @@ function Editor({
 
   const validationErrors = useValidation(environment, draft, canEdit && dirty);
   const saveProblem = saveError ? describeProblem(saveError) : null;
+  const startProblem = startError ? describeProblem(startError) : null;
+  const startErrors = splitStartErrors(startProblem?.validationErrors ?? []);
+  // The plan's problems: the server's answer to a start, else the same rules on the form.
+  const planErrors = startProblem?.validationErrors.length
+    ? startErrors.plan
+    : splitStartErrors(preview.issues ?? []).plan;
   const shownErrors: FieldError[] = saveProblem?.validationErrors.length
-    ? saveProblem.validationErrors
-    : validationErrors;
+    ? asSaveErrors(saveProblem.validationErrors)
+    : startErrors.candidate.length
+      ? startErrors.candidate
+      : validationErrors;
   const fieldErrors = errorsByField(shownErrors);
   const errorFor = (field: keyof ConfigDraft) => fieldErrors[field]?.join('; ');
   const set = <K extends keyof ConfigDraft>(field: K, value: ConfigDraft[K]) => {
@@ -169,6 +227,32 @@ function Editor({
     return result.data
       ? { draft: toDraft(result.data.config), version: result.data.config.version }
       : null;
+  };
+
+  /**
+   * A deployment completed (its candidate is the config's new version): an unchanged editor
+   * takes the new version; an edit in progress meets it as any other writer's version.
+   */
+  const followServer = async () => {
+    const fresh = await loadTheirs();
+    if (!fresh || !base || fresh.version === base.version) return;
+    if (dirty) setConflict({ theirs: fresh });
+    else {
+      setBase(fresh);
+      setDraft(fresh.draft);
+    }
+  };
+  const deployments = useConfigDeployments(environment, configKey, 10, (event) => {
+    // An end made elsewhere (the last step by time, a guard, another person) is told here too.
+    const ended = event.deployment && endedNotice(event.deployment);
+    if (ended) setNotice(ended);
+    if (event.action === 'DEPLOYMENT_COMPLETED') void followServer();
+  });
+  const active = deployments.active;
+  const deploymentChanged = (deployment: Deployment, message: string) => {
+    deployments.show(deployment);
+    setNotice(message);
+    if (deployment.status === 'COMPLETED') void followServer();
   };
 
   const save = async () => {
@@ -188,7 +272,9 @@ function Editor({
       : await client.mutation(CreateConfigMutation, { input: input as never }).toPromise();
     setSaving(false);
     if (result.error) {
-      if (describeProblem(result.error).code === 'CONFLICT' && base) {
+      const problem = describeProblem(result.error);
+      // A CONFLICT naming a deployment or experiment is not another person's version.
+      if (problem.code === 'CONFLICT' && !problem.heldBy && base) {
         const theirs = await loadTheirs();
         if (theirs) {
           setConflict({ theirs });
@@ -215,6 +301,88 @@ function Editor({
     setSaved(true);
   };
 
+  /** The draft as a deployment's candidate, with the plan of the form. */
+  const start = async () => {
+    if (!base || !configKey) return;
+    setStarting(true);
+    setStartError(null);
+    setSaveError(null);
+    setNotice(null);
+    const result = await client
+      .mutation(StartDeploymentMutation, {
+        input: {
+          environment,
+          key: configKey,
+          expectedVersion: base.version,
+          candidate: toCandidate(base.draft, draft).candidate,
+          strategy: plan.strategy,
+          parameters: toParameters(plan),
+          ...(comment ? { comment } : {}),
+        },
+      })
+      .toPromise();
+    setStarting(false);
+    if (result.error || !result.data) {
+      const problem = result.error ? describeProblem(result.error) : null;
+      if (problem?.code === 'CONFLICT' && !problem.heldBy) {
+        const theirs = await loadTheirs();
+        if (theirs && theirs.version !== base.version) {
+          setConflict({ theirs });
+          return;
+        }
+      }
+      setStartError(result.error ?? null);
+      return;
+    }
+    const deployment = result.data.startDeployment.deployment;
+    deployments.show(deployment);
+    draftStore.clear(localStorage, environment, configKey);
+    setComment('');
+    setRestored(false);
+    setSaved(false);
+    if (deployment.status === 'COMPLETED') {
+      const fresh = await loadTheirs();
+      if (fresh) {
+        setBase(fresh);
+        setDraft(fresh.draft);
+      }
+      setNotice(endedNotice(deployment));
+      return;
+    }
+    // The change lives in the deployment now; the editor shows the config's own state.
+    setDraft(base.draft);
+    setNotice(
+      `Deployment started: ${formatPercentage(deployment.currentPercentage)} of subjects are served the change.`,
+    );
+  };
+  const changePlan = (next: PlanDraft) => {
+    setStartError(null);
+    setPlan(next);
+  };
+  /** The draft as a change request; nothing is saved until its reviewers approve it. */
+  const requestChange = async () => {
+    setSaving(true);
+    setSaveError(null);
+    setRequested(null);
+    const result = await client
+      .mutation(RequestConfigChangeMutation, {
+        input: changeRequestInput(environment, draft, base, comment, applyAt),
+      })
+      .toPromise();
+    setSaving(false);
+    if (result.error || !result.data) {
+      setSaveError(result.error ?? null);
+      return;
+    }
+    const { approval } = result.data.requestConfigChange;
+    draftStore.clear(localStorage, environment, configKey);
+    setComment('');
+    setApplyAt('');
+    setRestored(false);
+    setDraft(base?.draft ?? newDraft());
+    setRequested({ id: approval.id, status: approval.status });
+  };
+
   const reapplyMine = () => {
     if (!conflict || !base) return;
     setDraft(reapply(base.draft, draft, conflict.theirs.draft));
@@ -237,6 +405,8 @@ function Editor({
     setRestored(false);
   };
 
+  const deploying = mode === 'deploy' && Boolean(base && configKey) && !policy;
+  const outside = base ? toCandidate(base.draft, draft).outside : [];
   const numericConstraints = draft.valueType === 'INTEGER' || draft.valueType === 'DECIMAL';
   const textConstraints = draft.valueType === 'STRING' || draft.valueType === 'IMAGE';
   return (
@@ -257,26 +427,16 @@ function Editor({
           {base && <Badge>version {base.version}</Badge>}
           {archived && <Badge color="gray">archived</Badge>}
           {dirty && <Badge color="yellow">unsaved changes</Badge>}
-          {configKey && (
-            <Button
-              component={Link}
-              to={routes.history(environment, configKey)}
-              variant="default"
-              size="xs"
-            >
-              History
-            </Button>
-          )}
-          {configKey && (
-            <Button
-              component={Link}
-              to={routes.experiments(environment, configKey)}
-              variant="default"
-              size="xs"
-            >
-              Experiments
-            </Button>
-          )}
+          {configKey &&
+            [
+              { label: 'History', to: routes.history(environment, configKey) },
+              { label: 'Experiments', to: routes.experiments(environment, configKey) },
+              { label: 'Deployments', to: routes.deployments(environment, configKey) },
+            ].map((link) => (
+              <Button key={link.label} component={Link} to={link.to} variant="default" size="xs">
+                {link.label}
+              </Button>
+            ))}
         </Group>
       </Group>
 
@@ -330,10 +490,28 @@ function Editor({
       {saveError && saveProblem && !saveProblem.validationErrors.length && (
         <ProblemAlert error={saveError} />
       )}
+      {requested && (
+        <Alert color="blue" title="Change requested" role="status">
+          Your change waits for the approvals of the policy “{policy?.name}”; it applies once they
+          approve.{' '}
+          <Anchor component={Link} to={routes.approval(environment, requested.id)}>
+            See the request
+          </Anchor>
+        </Alert>
+      )}
       {saved && !dirty && (
         <Alert color="teal" title="Saved" role="status">
           Saved as version {base?.version}.
         </Alert>
+      )}
+      {notice && <DoneNotice message={notice} onDismiss={() => setNotice(null)} />}
+      {active && (
+        <DeploymentPanel
+          deployment={active}
+          stable={base?.draft}
+          canEdit={canEdit}
+          onChanged={deploymentChanged}
+        />
       )}
 
       <Grid gutter="lg">
@@ -527,23 +705,93 @@ function Editor({
             {canEdit && (
               <>
                 <Divider />
+                {!policy && base && configKey && (
+                  <RolloutChoice
+                    mode={mode}
+                    onMode={(next) => {
+                      setStartError(null);
+                      setMode(next);
+                    }}
+                    plan={plan}
+                    preview={preview}
+                    errors={planErrors}
+                    outside={outside}
+                    onStrategy={(strategy) => changePlan(initialPlanDraft(strategy, defaults))}
+                    onPlan={changePlan}
+                  />
+                )}
+                {active && (
+                  <Alert color="orange" title="Saving is blocked" role="status">
+                    {blockedSaveMessage(active)}
+                  </Alert>
+                )}
+                {startProblem && (
+                  <Alert color="red" title="The deployment was not started" role="alert">
+                    {startProblem.validationErrors.length
+                      ? `${startProblem.message} (shown at the fields).`
+                      : startProblem.message}
+                  </Alert>
+                )}
+                {policy && (
+                  <Text size="sm">
+                    Changes to this config need approval under the policy “{policy.name}”: saving
+                    asks for it.
+                  </Text>
+                )}
                 <Group align="flex-end">
                   <TextInput
-                    label="Comment for the history"
+                    label={policy ? 'Comment for the reviewers' : 'Comment for the history'}
                     style={{ flex: 1 }}
                     value={comment}
                     onChange={(e) => setComment(e.currentTarget.value)}
                   />
-                  <Button onClick={save} loading={saving} disabled={!dirty || Boolean(conflict)}>
-                    {base ? 'Save' : 'Create config'}
-                  </Button>
+                  {policy && (
+                    <TextInput
+                      label="Apply at (optional)"
+                      type="datetime-local"
+                      value={applyAt}
+                      onChange={(e) => setApplyAt(e.currentTarget.value)}
+                    />
+                  )}
+                  {policy ? (
+                    <Button
+                      onClick={requestChange}
+                      loading={saving}
+                      disabled={!dirty || Boolean(conflict) || Boolean(active)}
+                    >
+                      Request change
+                    </Button>
+                  ) : deploying ? (
+                    <Button
+                      onClick={start}
+                      loading={starting}
+                      disabled={
+                        !dirty || Boolean(conflict) || Boolean(active) || outside.length > 0
+                      }
+                    >
+                      Start deployment
+                    </Button>
+                  ) : (
+                    <Button
+                      onClick={save}
+                      loading={saving}
+                      disabled={!dirty || Boolean(conflict) || Boolean(active)}
+                    >
+                      {base ? 'Save' : 'Create config'}
+                    </Button>
+                  )}
                 </Group>
               </>
             )}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
-          <SidePanels environment={environment} configKey={configKey} draft={draft} />
+          <SidePanels
+            environment={environment}
+            configKey={configKey}
+            draft={draft}
+            deployments={deployments.recent}
+          />
         </Grid.Col>
       </Grid>
 

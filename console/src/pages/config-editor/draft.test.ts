@@ -8,6 +8,7 @@ import {
   newDraft,
   overlapping,
   reapply,
+  toCandidate,
   toInput,
 } from './draft';
 
@@ -32,6 +33,19 @@ describe('config draft', () => {
       stickiness: null,
     });
     expect(draft.targetingRules).not.toBe(CONFIG_DEFAULTS.targetingRules);
+  });
+
+  it("makes a change a deployment's candidate: only the changed fields a candidate carries", () => {
+    const draft = { ...base, value: 7, description: 'More items', rolloutPercentage: 100 };
+    expect(toCandidate(base, draft)).toEqual({
+      candidate: { value: 7, description: 'More items' },
+      outside: [],
+    });
+  });
+
+  it('names the changed constraints a deployment cannot carry', () => {
+    const draft = { ...base, value: 7, maxValue: 10, pattern: null };
+    expect(toCandidate(base, draft)).toEqual({ candidate: { value: 7 }, outside: ['maxValue'] });
   });
 
   it('reapplies my changed fields over their newer version and keeps theirs elsewhere', () => {

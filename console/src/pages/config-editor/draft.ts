@@ -1,4 +1,4 @@
-import type { ConfigQuery, ConfigValueType } from '../../api/gql/graphql';
+import type { ConfigQuery, ConfigValueType, DeploymentCandidateInput } from '../../api/gql/graphql';
 import type { FieldError } from '../../api/errors';
 import { CONFIG_DEFAULTS } from '../../../../src/engine/config-state';
 
@@ -136,6 +136,41 @@ export function toInput(draft: ConfigDraft, base: ConfigDraft | null): Record<st
     if (base || draft[field] !== null) input[field] = draft[field];
   }
   return input;
+}
+
+/** The fields a deployment's candidate carries; the type and constraints stay the config's. */
+export const CANDIDATE_FIELDS = [
+  'value',
+  'defaultValue',
+  'targetingRules',
+  'rolloutPercentage',
+  'stickiness',
+  'description',
+] as const satisfies readonly (keyof ConfigDraft & keyof DeploymentCandidateInput)[];
+
+// A field added to the API's candidate and not here fails to compile.
+type MissingCandidateField = Exclude<
+  keyof DeploymentCandidateInput,
+  (typeof CANDIDATE_FIELDS)[number]
+>;
+const allCandidateFields: [MissingCandidateField] extends [never] ? true : never = true;
+void allCandidateFields;
+
+/**
+ * A change of an existing config as a deployment's candidate: the changed fields a candidate
+ * carries, and those it cannot (constraints), which only a plain save applies.
+ */
+export function toCandidate(
+  base: ConfigDraft,
+  draft: ConfigDraft,
+): { candidate: DeploymentCandidateInput; outside: (keyof ConfigDraft)[] } {
+  const candidate: Record<string, unknown> = {};
+  const outside: (keyof ConfigDraft)[] = [];
+  for (const field of changedFields(base, draft)) {
+    if ((CANDIDATE_FIELDS as readonly string[]).includes(field)) candidate[field] = draft[field];
+    else outside.push(field);
+  }
+  return { candidate: candidate as DeploymentCandidateInput, outside };
 }
 
 export interface StoredDraft {

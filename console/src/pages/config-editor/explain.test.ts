@@ -29,6 +29,17 @@ describe('explainLines', () => {
     ]);
   });
 
+  it("names a deployment's step by the state it tests for", () => {
+    const [line] = explainLines([
+      { kind: 'DEPLOYMENT', path: 'deployment', outcome: false, detail: 'the stable state serves' },
+    ]);
+    expect(line).toEqual({
+      depth: 0,
+      text: 'Deployment: the candidate state (the stable state serves)',
+      outcome: false,
+    });
+  });
+
   it('says when the context lacks the attribute', () => {
     const [line] = explainLines([
       {

@@ -45,6 +45,9 @@ export function explainLines(steps: readonly ExplainStepLike[]): ExplainLine[] {
       case 'EXPERIMENT':
         text = 'Experiment';
         break;
+      case 'DEPLOYMENT':
+        text = 'Deployment: the candidate state';
+        break;
       case 'VARIANT':
         text = step.variant ? `Variant ${step.variant}` : 'Variant';
         break;

@@ -15,7 +15,6 @@ import {
   Textarea,
   Title,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useMutation, useQuery, type CombinedError } from 'urql';
@@ -26,10 +25,10 @@ import type {
   MetricKind,
   UpdateExperimentInput,
 } from '../../api/gql/graphql';
-import { ConfigsQuery } from '../../api/operations';
 import { useSession } from '../../api/session-context';
+import { ConfigPicker } from '../../components/config-picker';
 import { PageSkeleton } from '../../components/page-skeleton';
-import { ProblemAlert } from '../../components/problem-alert';
+import { ProblemAlert, SaveProblemAlert } from '../../components/problem-alert';
 import { routes } from '../../routes';
 import { ErrorText } from '../config-editor/rules/error-text';
 import { BuilderContext, type BuilderSettings } from '../config-editor/rules/builder-context';
@@ -97,50 +96,6 @@ export function ExperimentFormPage() {
     );
   }
   return <ExperimentForm env={env} initial={draftFromExperiment(data.experiment)} existing />;
-}
-
-function ConfigPicker({
-  env,
-  value,
-  error,
-  disabled,
-  onChange,
-}: {
-  env: string;
-  value: string;
-  error?: string;
-  disabled: boolean;
-  onChange(key: string): void;
-}) {
-  const [search, setSearch] = useState(value);
-  const [debounced] = useDebouncedValue(search, 250);
-  const [{ data }] = useQuery({
-    query: ConfigsQuery,
-    variables: {
-      environment: env,
-      first: 50,
-      filter: debounced.trim() && debounced !== value ? { search: debounced.trim() } : undefined,
-    },
-    pause: disabled,
-  });
-  const found = data?.configs.edges.filter((e) => !e.node.archivedAt).map((e) => e.node.key) ?? [];
-  return (
-    <Select
-      label="Config"
-      description="The variants replace this config's value for the subjects in the experiment"
-      placeholder="Search configs"
-      searchable
-      required
-      disabled={disabled}
-      searchValue={search}
-      onSearchChange={setSearch}
-      data={[...new Set([...(value ? [value] : []), ...found])]}
-      value={value || null}
-      onChange={(next) => next && onChange(next)}
-      nothingFoundMessage="No config matches"
-      error={error}
-    />
-  );
 }
 
 function MetricFields({
@@ -265,14 +220,7 @@ function ExperimentForm({
           {existing ? `Edit ${initial.key}` : 'New experiment'}
         </Title>
       </div>
-      {problem && !problem.validationErrors.length && saveError && (
-        <ProblemAlert error={saveError} />
-      )}
-      {problem && problem.validationErrors.length > 0 && (
-        <Alert color="red" title="The experiment was not saved" role="alert">
-          {problem.message}
-        </Alert>
-      )}
+      {saveError && <SaveProblemAlert error={saveError} title="The experiment was not saved" />}
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -309,6 +257,9 @@ function ExperimentForm({
               />
               <ConfigPicker
                 env={env}
+                label="Config"
+                description="The variants replace this config's value for the subjects in the experiment"
+                required
                 value={draft.configKey}
                 disabled={existing}
                 error={

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -20,6 +19,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import type { ExperimentFieldsFragment } from '../../api/gql/graphql';
 import { useSession } from '../../api/session-context';
+import { DoneNotice } from '../../components/done-notice';
 import { PageSkeleton } from '../../components/page-skeleton';
 import { ProblemAlert } from '../../components/problem-alert';
 import { ScrollTable } from '../../components/scroll-table';
@@ -105,17 +105,7 @@ export function ExperimentPage() {
           </Anchor>
         </Text>
       </div>
-      {done && (
-        <Alert
-          color="teal"
-          role="status"
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={() => setDone(null)}
-        >
-          {done}
-        </Alert>
-      )}
+      {done && <DoneNotice message={done} onDismiss={() => setDone(null)} />}
       {actions.length > 0 && (
         <Group gap="xs" role="group" aria-label="Lifecycle">
           {e.status === 'DRAFT' && (

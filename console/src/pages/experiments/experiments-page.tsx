@@ -1,13 +1,12 @@
 import { Alert, Anchor, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import type { ExperimentStatus } from '../../api/gql/graphql';
 import { useSession } from '../../api/session-context';
-import { PageSkeleton } from '../../components/page-skeleton';
-import { ProblemAlert } from '../../components/problem-alert';
 import { ScrollTable } from '../../components/scroll-table';
+import { CursorPages, TablePage, type PageSlot } from '../../components/table-page';
 import { routes } from '../../routes';
+import { useSearchParam } from '../../use-search-param';
 import { ExperimentsQuery } from './queries';
 import { STATUS_LABELS, StatusBadge } from './status';
 
@@ -17,18 +16,9 @@ const PAGE_SIZE = 25;
 export function ExperimentsPage() {
   const { env = '' } = useParams();
   const { canEdit } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useSearchParam();
   const status = (params.get('status') as ExperimentStatus | null) ?? null;
   const config = params.get('config');
-  // The cursors of the pages shown, one per "Load more".
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  useEffect(() => setCursors([null]), [env, status]);
-  const setParam = (name: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  };
   return (
     <Stack maw={1100}>
       <Group justify="space-between">
@@ -79,17 +69,12 @@ export function ExperimentsPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {cursors.map((after, i) => (
-              <ExperimentRows
-                key={after ?? ''}
-                env={env}
-                status={status}
-                config={config}
-                after={after}
-                isLast={i === cursors.length - 1}
-                onMore={(cursor) => setCursors((shown) => [...shown, cursor])}
-              />
-            ))}
+            <CursorPages
+              filterKey={`${env}/${status}`}
+              page={(slot) => (
+                <ExperimentRows env={env} status={status} config={config} slot={slot} />
+              )}
+            />
           </Table.Tbody>
         </Table>
       </ScrollTable>
@@ -102,46 +87,34 @@ function ExperimentRows({
   env,
   status,
   config,
-  after,
-  isLast,
-  onMore,
+  slot,
 }: {
+  slot: PageSlot;
   env: string;
   status: ExperimentStatus | null;
   config: string | null;
-  after: string | null;
-  isLast: boolean;
-  onMore(cursor: string): void;
 }) {
-  const [{ data, error, fetching }, refetch] = useQuery({
+  const [result, refetch] = useQuery({
     query: ExperimentsQuery,
-    variables: { environment: env, status, first: PAGE_SIZE, after },
+    variables: { environment: env, status, first: PAGE_SIZE, after: slot.after },
   });
-  const edges = data?.experiments.edges ?? [];
+  const connection = result.data?.experiments;
+  const edges = connection?.edges ?? [];
   const rows = config ? edges.filter((e) => e.node.configKey === config) : edges;
-  const pageInfo = data?.experiments.pageInfo;
-  const cell = (children: React.ReactNode) => (
-    <Table.Tr>
-      <Table.Td colSpan={6}>{children}</Table.Td>
-    </Table.Tr>
-  );
-  if (error)
-    return cell(
-      <ProblemAlert error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />,
-    );
-  if (fetching && !data) return cell(<PageSkeleton rows={3} />);
   return (
-    <>
-      {after === null &&
-        rows.length === 0 &&
-        !pageInfo?.hasNextPage &&
-        cell(
-          <Alert color="gray" title="No experiments" role="status">
-            {status || config
-              ? 'None matches the filter. Clear it to see every experiment.'
-              : 'No experiment in this environment yet. Create one to test a config’s values.'}
-          </Alert>,
-        )}
+    <TablePage
+      columns={6}
+      slot={slot}
+      query={{ result, refetch, pageInfo: connection?.pageInfo, rows: rows.length }}
+      empty={
+        <Alert color="gray" title="No experiments" role="status">
+          {status || config
+            ? 'None matches the filter. Clear it to see every experiment.'
+            : 'No experiment in this environment yet. Create one to test a config’s values.'}
+        </Alert>
+      }
+      moreLabel="Load more experiments"
+    >
       {rows.map(({ node }) => (
         <Table.Tr key={node.id}>
           <Table.Td>
@@ -173,14 +146,6 @@ function ExperimentRows({
           </Table.Td>
         </Table.Tr>
       ))}
-      {isLast &&
-        pageInfo?.hasNextPage &&
-        pageInfo.endCursor &&
-        cell(
-          <Button variant="default" size="xs" onClick={() => onMore(pageInfo.endCursor!)}>
-            Load more experiments
-          </Button>,
-        )}
-    </>
+    </TablePage>
   );
 }

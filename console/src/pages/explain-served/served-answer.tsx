@@ -5,6 +5,14 @@ import { ExplainList } from '../../components/explain-list';
 import { ScrollTable } from '../../components/scroll-table';
 import { routes } from '../../routes';
 import { fetchRecordRows } from './fetch-records';
+import {
+  deploymentHeadline,
+  deploymentOutcome,
+  experimentHeadline,
+  experimentOutcome,
+  type ServedDeployment,
+  type ServedExperiment,
+} from './served-activity';
 
 const STATE_TEXT: Record<ServedConfigState, string> = {
   ACTIVE: 'The config was live.',
@@ -69,6 +77,18 @@ export function Served({
       ) : (
         <Text size="sm">No change of this config had been made by then.</Text>
       )}
+      {answer.deployment && (
+        <Deployment
+          deployment={answer.deployment}
+          historyLink={`${routes.history(environment, answer.key)}#change-${answer.deployment.change.id}`}
+        />
+      )}
+      {answer.experiment && (
+        <Experiment
+          experiment={answer.experiment}
+          historyLink={`${routes.history(environment, answer.key)}#change-${answer.experiment.change.id}`}
+        />
+      )}
       {answer.explain.length > 0 && (
         <>
           <Title order={2} size="h4" mt="md">
@@ -78,6 +98,59 @@ export function Served({
         </>
       )}
       <FetchRecords records={answer.fetchLogRecords} />
+    </Box>
+  );
+}
+
+/** The deployment active then: which of its states served the subject, and why. */
+function Deployment({
+  deployment,
+  historyLink,
+}: {
+  deployment: ServedDeployment;
+  historyLink: string;
+}) {
+  return (
+    <Box role="region" aria-label="Deployment then">
+      <Title order={2} size="h4" mt="md">
+        Deployment
+      </Title>
+      <Text size="sm">
+        {deploymentHeadline(deployment)}{' '}
+        <Anchor component={Link} to={historyLink}>
+          see that step in the history
+        </Anchor>
+      </Text>
+      <Text size="sm">
+        <Badge size="sm" variant="outline">
+          {deployment.served ?? 'NOT REACHED'}
+        </Badge>{' '}
+        {deploymentOutcome(deployment)}
+      </Text>
+    </Box>
+  );
+}
+
+/** The experiment running then: the variant the subject got, or why none. */
+function Experiment({
+  experiment,
+  historyLink,
+}: {
+  experiment: ServedExperiment;
+  historyLink: string;
+}) {
+  return (
+    <Box role="region" aria-label="Experiment then">
+      <Title order={2} size="h4" mt="md">
+        Experiment
+      </Title>
+      <Text size="sm">
+        {experimentHeadline(experiment)}{' '}
+        <Anchor component={Link} to={historyLink}>
+          see its start in the history
+        </Anchor>
+      </Text>
+      <Text size="sm">{experimentOutcome(experiment)}</Text>
     </Box>
   );
 }

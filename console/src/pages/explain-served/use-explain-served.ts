@@ -27,6 +27,33 @@ export const ExplainServedQuery = graphql(`
           kind
         }
       }
+      deployment {
+        deploymentId
+        percentage
+        served
+        bucket
+        salt
+        status
+        step
+        change {
+          id
+          createdAt
+        }
+      }
+      experiment {
+        id
+        key
+        name
+        assignment
+        variant
+        assignedAt
+        replayable
+        change {
+          id
+          action
+          createdAt
+        }
+      }
       fetchLogRecords
     }
   }

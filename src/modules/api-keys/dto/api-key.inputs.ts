@@ -3,13 +3,17 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
+  IsEmail,
   IsEnum,
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import { Role } from '../../../core/auth/role';
 import { ApiKey } from '../api-key.entity';
 
@@ -56,6 +60,40 @@ export class RevokeApiKeyInput {
 
 @ObjectType()
 export class RevokeApiKeyPayload {
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+}
+
+@InputType()
+export class ApiKeyOwnerInput {
+  @Field()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/^[^\r\n]*$/, { message: 'name must be one line' })
+  name!: string;
+
+  @Field({ description: 'Two keys with the same owner email are the same person.' })
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+}
+
+@InputType()
+export class SetApiKeyOwnerInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field(() => ApiKeyOwnerInput, { nullable: true, description: 'null: the key has no owner.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ApiKeyOwnerInput)
+  owner?: ApiKeyOwnerInput | null;
+}
+
+@ObjectType()
+export class SetApiKeyOwnerPayload {
   @Field(() => ApiKey)
   apiKey!: ApiKey;
 }

@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { Allow, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { Allow, IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
 import {
   BusinessConfig,
@@ -86,6 +86,29 @@ export abstract class ConfigFieldsInput {
   comment?: string | null;
 }
 
+export const BYPASS_APPROVAL_DESCRIPTION =
+  "Admins only, where the config's approval policy allows it: write without a change request. The comment is required and recorded in the history as the reason.";
+
+/** The field every write a person starts has, to bypass an approval policy (admins). */
+export function BypassApprovalField(): PropertyDecorator {
+  return (target, property) => {
+    Field(() => Boolean, { nullable: true, description: BYPASS_APPROVAL_DESCRIPTION })(
+      target,
+      property,
+    );
+    IsOptional()(target, property);
+    IsBoolean()(target, property);
+  };
+}
+
+/** What the approval gate is told of a bypass an input asks for. */
+export function bypassOf(input: {
+  bypassApproval?: boolean | null;
+  comment?: string | null;
+}): { comment: string | null | undefined } | null {
+  return input.bypassApproval ? { comment: input.comment } : null;
+}
+
 @InputType({ isAbstract: true })
 abstract class ConfigRefInput {
   @Field()
@@ -114,6 +137,9 @@ export class CreateConfigInput extends ConfigFieldsInput {
   @Field(() => ConfigValueType)
   @Allow()
   valueType!: ConfigValueType;
+
+  @BypassApprovalField()
+  bypassApproval?: boolean | null;
 }
 
 @InputType()
@@ -136,6 +162,9 @@ export class UpdateConfigInput extends ConfigFieldsInput {
   @Field(() => ConfigValueType, { nullable: true })
   @Allow()
   valueType?: ConfigValueType;
+
+  @BypassApprovalField()
+  bypassApproval?: boolean | null;
 }
 
 @InputType({ description: 'A dry run of createConfig (new key) or updateConfig (existing key).' })
@@ -168,6 +197,9 @@ export class ConfigStateChangeInput extends ConfigRefInput {
   @IsString()
   @MaxLength(1000)
   comment?: string | null;
+
+  @BypassApprovalField()
+  bypassApproval?: boolean | null;
 }
 
 @InputType()

@@ -12,6 +12,7 @@ import {
 import { GraphQLJSON } from 'graphql-scalars';
 import { PageArgs } from '../../../core/graphql/pagination';
 import { ConfigDeploymentStrategy } from '../../configs/business-config.entity';
+import { BypassApprovalField } from '../../configs/dto/config.inputs';
 import { ChangeAction } from '../../history/config-change-log.entity';
 import {
   ConfigDeployment,
@@ -96,6 +97,9 @@ export class StartDeploymentInput {
   @IsString()
   @MaxLength(1000)
   comment?: string | null;
+
+  @BypassApprovalField()
+  bypassApproval?: boolean | null;
 }
 
 @InputType()
@@ -109,6 +113,9 @@ export class DeploymentTransitionInput {
   @IsString()
   @MaxLength(1000)
   comment?: string | null;
+
+  @BypassApprovalField()
+  bypassApproval?: boolean | null;
 }
 
 @InputType()
@@ -128,6 +135,9 @@ export class RollbackDeploymentInput {
   @IsString()
   @MaxLength(1000)
   reason!: string;
+
+  @BypassApprovalField()
+  bypassApproval?: boolean | null;
 }
 
 @ArgsType()

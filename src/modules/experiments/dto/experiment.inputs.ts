@@ -9,6 +9,7 @@ import {
 } from '@nestjs/graphql';
 import { Allow, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
+import { BypassApprovalField } from '../../configs/dto/config.inputs';
 import { PageArgs } from '../../../core/graphql/pagination';
 import {
   Experiment,
@@ -157,6 +158,9 @@ export class ExperimentTransitionInput extends ExperimentRefInput {
   @IsString()
   @MaxLength(1000)
   comment?: string | null;
+
+  @BypassApprovalField()
+  bypassApproval?: boolean | null;
 }
 
 @InputType()

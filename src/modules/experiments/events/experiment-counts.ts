@@ -28,16 +28,17 @@ export interface DailyCounts {
 interface ExposureRow {
   variant_key: string;
   exposures: string;
-  day?: string;
+  day?: string | null;
 }
 
 interface TotalRow {
   variant_key: string;
   event_name: string;
   converters: string;
+  events: string;
   sum: number;
   sum_of_squares: number;
-  day?: string;
+  day?: string | null;
 }
 
 /** Per variant, the exposures and metrics of the rows, sorted by variant key. */
@@ -60,7 +61,7 @@ function variantCounts(exposures: ExposureRow[], totals: TotalRow[]): VariantCou
 }
 
 /** Rows grouped by their `day`, in day order. */
-function byDay<T extends { day?: string }>(rows: T[]): Map<string, T[]> {
+function byDay<T extends { day?: string | null }>(rows: T[]): Map<string, T[]> {
   const days = new Map<string, T[]>();
   for (const row of rows) {
     const list = days.get(row.day!);
@@ -69,6 +70,68 @@ function byDay<T extends { day?: string }>(rows: T[]): Map<string, T[]> {
   }
   return days;
 }
+
+/** Per-day increments from dated rows: days in order, only those that added something. */
+function dailyCounts(exposures: ExposureRow[], totals: TotalRow[]): DailyCounts[] {
+  const exposuresByDay = byDay(exposures);
+  const totalsByDay = byDay(totals);
+  const days = [...new Set([...exposuresByDay.keys(), ...totalsByDay.keys()])].sort();
+  return days.map((day) => ({
+    day,
+    variants: variantCounts(exposuresByDay.get(day) ?? [], totalsByDay.get(day) ?? []),
+  }));
+}
+
+/**
+ * The version of an experiment's aggregates: its exposures and its folded events, in all. Both
+ * only grow, and every write to the aggregates grows one of them (an exposure flush adds at
+ * least one exposure to a count and its day; a fold adds at least one event to a total and its
+ * day, in the same statement), so equal versions mean equal aggregates.
+ */
+function aggregatesVersion(exposures: ExposureRow[], totals: TotalRow[]): string {
+  const sum = (values: string[]) => values.reduce((a, b) => a + BigInt(b), 0n);
+  return `${sum(exposures.map((r) => r.exposures))}:${sum(totals.map((r) => r.events))}`;
+}
+
+/** Rows without a day (the totals), then those with one (the per-day increments). */
+function partitionByDated<T extends { day?: string | null }>(rows: T[]): [T[], T[]] {
+  return [rows.filter((r) => r.day === null), rows.filter((r) => r.day !== null)];
+}
+
+/** The aggregates of one experiment as results read them: one snapshot. */
+export interface ExperimentAggregates {
+  /** `aggregatesVersion` of these aggregates. */
+  version: string;
+  totals: VariantCounts[];
+  daily: DailyCounts[];
+}
+
+/** A row of AGGREGATES: an exposure count (event_name null) or a metric total; dated or not. */
+interface AggregateRow {
+  day: string | null;
+  variant_key: string;
+  event_name: string | null;
+  exposures: string;
+  converters: string;
+  events: string;
+  sum: number;
+  sum_of_squares: number;
+}
+
+/** An experiment's totals and per-day increments, in one statement. */
+const AGGREGATES = `
+  SELECT NULL::text AS day, variant_key, NULL::text AS event_name, exposures,
+         NULL::bigint AS converters, NULL::bigint AS events, NULL::float8 AS sum, NULL::float8 AS sum_of_squares
+  FROM experiment_exposure_count WHERE experiment_id = $1
+  UNION ALL
+  SELECT NULL, variant_key, event_name, NULL, converters, events, sum, sum_of_squares
+  FROM experiment_metric_total WHERE experiment_id = $1
+  UNION ALL
+  SELECT to_char(day, 'YYYY-MM-DD'), variant_key, NULL, exposures, NULL, NULL, NULL, NULL
+  FROM experiment_exposure_daily WHERE experiment_id = $1
+  UNION ALL
+  SELECT to_char(day, 'YYYY-MM-DD'), variant_key, event_name, NULL, converters, events, sum, sum_of_squares
+  FROM experiment_metric_daily WHERE experiment_id = $1`;
 
 /**
  * Per-variant exposures and metric aggregates of an experiment, read from the incremental
@@ -86,7 +149,7 @@ export class ExperimentCounts {
         [experimentId],
       ),
       this.dataSource.query(
-        `SELECT variant_key, event_name, converters, sum, sum_of_squares
+        `SELECT variant_key, event_name, converters, events, sum, sum_of_squares
          FROM experiment_metric_total WHERE experiment_id = $1`,
         [experimentId],
       ),
@@ -95,30 +158,34 @@ export class ExperimentCounts {
   }
 
   /**
-   * The experiment's per-day increments (UTC days, in order; only days that added something),
-   * read from the daily aggregate tables the exposure flush and the aggregation job keep. Summed
-   * over every day they are `forExperiment`'s totals.
+   * Everything results are computed from — the totals, the per-day increments and their
+   * version — read in one statement, so one snapshot of the aggregates.
    */
-  async dailyForExperiment(experimentId: string): Promise<DailyCounts[]> {
-    const [exposures, totals]: [ExposureRow[], TotalRow[]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT to_char(day, 'YYYY-MM-DD') AS day, variant_key, exposures
-         FROM experiment_exposure_daily WHERE experiment_id = $1`,
-        [experimentId],
-      ),
-      this.dataSource.query(
-        `SELECT to_char(day, 'YYYY-MM-DD') AS day, variant_key, event_name, converters, events,
-                sum, sum_of_squares
-         FROM experiment_metric_daily WHERE experiment_id = $1`,
-        [experimentId],
-      ),
-    ]);
-    const exposuresByDay = byDay(exposures);
-    const totalsByDay = byDay(totals);
-    const days = [...new Set([...exposuresByDay.keys(), ...totalsByDay.keys()])].sort();
-    return days.map((day) => ({
-      day,
-      variants: variantCounts(exposuresByDay.get(day) ?? [], totalsByDay.get(day) ?? []),
-    }));
+  async aggregatesFor(experimentId: string): Promise<ExperimentAggregates> {
+    const rows: AggregateRow[] = await this.dataSource.query(AGGREGATES, [experimentId]);
+    const exposures = rows.filter((r) => r.event_name === null);
+    const totals = rows.filter((r): r is AggregateRow & TotalRow => r.event_name !== null);
+    const [exposuresNow, exposuresDaily] = partitionByDated(exposures);
+    const [totalsNow, totalsDaily] = partitionByDated(totals);
+    return {
+      version: aggregatesVersion(exposuresNow, totalsNow),
+      totals: variantCounts(exposuresNow, totalsNow),
+      daily: dailyCounts(exposuresDaily, totalsDaily),
+    };
+  }
+
+  /**
+   * The version of the experiment's aggregates (see `aggregatesVersion`), without reading them:
+   * equal to `aggregatesFor(…).version` read at the same moment.
+   */
+  async versionOf(experimentId: string): Promise<string> {
+    const [row]: { exposures: string; events: string }[] = await this.dataSource.query(
+      `SELECT (SELECT coalesce(sum(exposures), 0) FROM experiment_exposure_count
+               WHERE experiment_id = $1)::text AS exposures,
+              (SELECT coalesce(sum(events), 0) FROM experiment_metric_total
+               WHERE experiment_id = $1)::text AS events`,
+      [experimentId],
+    );
+    return `${row.exposures}:${row.events}`;
   }
 }

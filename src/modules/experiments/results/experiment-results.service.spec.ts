@@ -1,7 +1,16 @@
+import { Actor } from '../../../core/auth/actor';
 import { computeResults } from '../../../engine/stats/results';
-import { DailyCounts } from '../events/experiment-counts';
+import { DailyCounts, ExperimentAggregates, ExperimentCounts } from '../events/experiment-counts';
 import { Experiment, MetricKind } from '../experiment.entity';
-import { cumulativeCounts, resultsHistory, resultsInput } from './experiment-results.service';
+import { ExperimentsService } from '../experiments.service';
+import {
+  CACHED_RESULTS,
+  cumulativeCounts,
+  experimentResults,
+  ExperimentResultsService,
+  resultsHistory,
+  resultsInput,
+} from './experiment-results.service';
 
 const experiment = {
   variants: [
@@ -117,5 +126,93 @@ describe('resultsHistory', () => {
     // Day one: the treatment had no converters yet, and the control carries no comparison.
     expect(points[0].variants[1]).toMatchObject({ exposures: 300, converters: 0 });
     expect(points[0].variants[0]).toMatchObject({ pValue: null, sequentialPValue: null });
+  });
+});
+
+describe('ExperimentResultsService', () => {
+  const actor = {} as Actor;
+  const purchase = (converters: number) => ({ converters, sum: 0, sumOfSquares: 0 });
+  /** Aggregates of `exposures` per variant and `converters` in the treatment, on one day. */
+  const aggregates = (exposures: number, converters: number): ExperimentAggregates => {
+    const variants = [
+      { variantKey: 'control', exposures, metrics: { purchase: purchase(exposures / 10) } },
+      { variantKey: 'treatment', exposures, metrics: { purchase: purchase(converters) } },
+    ];
+    return {
+      version: `${2 * exposures}:${exposures / 10 + converters}`,
+      totals: variants,
+      daily: [{ day: '2026-12-01', variants }],
+    };
+  };
+
+  /** The service over stored experiments (by key) and their aggregates (by id). */
+  function service(stored: Map<string, Experiment>, state: Map<string, ExperimentAggregates>) {
+    const experiments = {
+      get: (_actor: Actor, _environment: string, key: string) => Promise.resolve(stored.get(key)!),
+    } as unknown as ExperimentsService;
+    const reads = { aggregates: 0, versions: 0 };
+    const counts = {
+      aggregatesFor: (id: string) => {
+        reads.aggregates += 1;
+        return Promise.resolve(state.get(id)!);
+      },
+      versionOf: (id: string) => {
+        reads.versions += 1;
+        return Promise.resolve(state.get(id)!.version);
+      },
+    } as unknown as ExperimentCounts;
+    return { results: new ExperimentResultsService(experiments, counts), reads };
+  }
+
+  const stored = (id: string, overrides: Partial<Experiment> = {}) =>
+    ({ ...experiment, id, key: id, ...overrides }) as Experiment;
+
+  it('computes once per version of the aggregates, and answers what a computation afresh gives', async () => {
+    const state = new Map([['e1', aggregates(1000, 150)]]);
+    const { results, reads } = service(new Map([['e1', stored('e1')]]), state);
+    const first = await results.results(actor, 'production', 'e1');
+    expect(first).toEqual(experimentResults(stored('e1'), state.get('e1')!, computeResults));
+    expect(await results.results(actor, 'production', 'e1')).toBe(first);
+    expect(reads).toEqual({ aggregates: 1, versions: 1 });
+
+    // Events folded (or exposures flushed) since: a new version, new results.
+    state.set('e1', aggregates(1000, 180));
+    const second = await results.results(actor, 'production', 'e1');
+    expect(second).toEqual(experimentResults(stored('e1'), state.get('e1')!, computeResults));
+    expect(second.metrics[0].variants[1].converters).toBe(180);
+    expect(reads).toEqual({ aggregates: 2, versions: 2 });
+  });
+
+  it('computes afresh when the definition changes (weights, metrics, sequential settings)', async () => {
+    const state = new Map([['e1', aggregates(1000, 150)]]);
+    const experiments = new Map([['e1', stored('e1')]]);
+    const { results, reads } = service(experiments, state);
+    const first = await results.results(actor, 'production', 'e1');
+    experiments.set('e1', stored('e1', { sequential: false }));
+    const second = await results.results(actor, 'production', 'e1');
+    expect(second.sequential).toBe(false);
+    expect(second).not.toEqual(first);
+    experiments.set(
+      'e1',
+      stored('e1', {
+        sequential: false,
+        variants: experiment.variants.map((v) => ({ ...v, weight: 10 })),
+      }),
+    );
+    await results.results(actor, 'production', 'e1');
+    expect(reads.aggregates).toBe(3);
+  });
+
+  it(`keeps the results of the ${CACHED_RESULTS} experiments computed last`, async () => {
+    const ids = Array.from({ length: CACHED_RESULTS + 1 }, (_, i) => `e${i}`);
+    const state = new Map(ids.map((id) => [id, aggregates(100, 10)]));
+    const { results, reads } = service(new Map(ids.map((id) => [id, stored(id)])), state);
+    for (const id of ids) await results.results(actor, 'production', id);
+    expect(reads.aggregates).toBe(ids.length);
+    // The last one is kept; the first one is not any more.
+    await results.results(actor, 'production', ids[ids.length - 1]);
+    expect(reads.aggregates).toBe(ids.length);
+    await results.results(actor, 'production', ids[0]);
+    expect(reads.aggregates).toBe(ids.length + 1);
   });
 });

@@ -7,7 +7,12 @@ import type {
   MetricResult,
   ResultsInput,
 } from '../../../engine/stats/results';
-import { DailyCounts, ExperimentCounts, VariantCounts } from '../events/experiment-counts';
+import {
+  DailyCounts,
+  ExperimentAggregates,
+  ExperimentCounts,
+  VariantCounts,
+} from '../events/experiment-counts';
 import { Experiment } from '../experiment.entity';
 import { ExperimentsService } from '../experiments.service';
 
@@ -138,9 +143,57 @@ export function resultsInput(experiment: Experiment, counts: VariantCounts[]): R
   };
 }
 
-/** `experimentResults`: an experiment's statistics, read from the aggregates (never raw events). */
+/** Experiments whose results a process keeps computed (the least recently computed go first). */
+export const CACHED_RESULTS = 200;
+
+/**
+ * What of an experiment its results depend on (beside the aggregates): its key, the variants'
+ * keys, weights and control, the metrics and the sequential settings.
+ */
+export function resultsDefinition(experiment: Experiment): string {
+  return JSON.stringify([
+    experiment.key,
+    experiment.variants.map((v) => [v.key, v.weight, v.control]),
+    experiment.primaryMetric,
+    experiment.secondaryMetrics,
+    experiment.sequential,
+    experiment.sequentialTuning,
+  ]);
+}
+
+/** An experiment's results from one snapshot of its aggregates: the totals' and every day's. */
+export function experimentResults(
+  experiment: Experiment,
+  aggregates: Pick<ExperimentAggregates, 'totals' | 'daily'>,
+  compute: typeof ComputeResults,
+): ExperimentResultsOf {
+  const results = compute(resultsInput(experiment, aggregates.totals));
+  const history = resultsHistory(experiment, aggregates.daily, compute);
+  return {
+    experimentKey: experiment.key,
+    ...results,
+    metrics: results.metrics.map((metric, i) => ({ ...metric, history: history[i] })),
+  };
+}
+
+interface CachedResults {
+  version: string;
+  definition: string;
+  results: ExperimentResultsOf;
+}
+
+/**
+ * `experimentResults`: an experiment's statistics, read from the aggregates (never raw events).
+ * The statistics (31 runs for a month of history) cost more than the reads, so each process
+ * keeps the last results of an experiment with the version of the aggregates they were
+ * computed from (ExperimentCounts: exposures and folded events, which every write grows) and
+ * its definition; a request reads the version (one small statement) and answers the kept
+ * results while both are unchanged — the same results a computation afresh would give.
+ */
 @Injectable()
 export class ExperimentResultsService {
+  private readonly cache = new Map<string, CachedResults>();
+
   constructor(
     private readonly experiments: ExperimentsService,
     private readonly counts: ExperimentCounts,
@@ -148,19 +201,22 @@ export class ExperimentResultsService {
 
   async results(actor: Actor, environment: string, key: string): Promise<ExperimentResultsOf> {
     const experiment = await this.experiments.get(actor, environment, key);
-    const [counts, daily] = await Promise.all([
-      this.counts.forExperiment(experiment.id),
-      this.counts.dailyForExperiment(experiment.id),
-    ]);
+    const definition = resultsDefinition(experiment);
+    const cached = this.cache.get(experiment.id);
+    if (cached && cached.definition === definition) {
+      if ((await this.counts.versionOf(experiment.id)) === cached.version) return cached.results;
+    }
+    const aggregates = await this.counts.aggregatesFor(experiment.id);
     // The statistics and @stdlib's distributions (~15 MB) load with the first results asked
     // for, not at start-up: most processes never serve one.
     const { computeResults } = await import('../../../engine/stats/results');
-    const results = computeResults(resultsInput(experiment, counts));
-    const history = resultsHistory(experiment, daily, computeResults);
-    return {
-      experimentKey: experiment.key,
-      ...results,
-      metrics: results.metrics.map((metric, i) => ({ ...metric, history: history[i] })),
-    };
+    const results = experimentResults(experiment, aggregates, computeResults);
+    // Kept under the version of the aggregates they were computed from, newest last.
+    this.cache.delete(experiment.id);
+    this.cache.set(experiment.id, { version: aggregates.version, definition, results });
+    if (this.cache.size > CACHED_RESULTS) {
+      this.cache.delete(this.cache.keys().next().value!);
+    }
+    return results;
   }
 }

@@ -16,14 +16,13 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { ONE_LINE, ONE_LINE_MESSAGE } from '../../../core/graphql/input-checks';
 import { PageArgs } from '../../../core/graphql/pagination';
 import { EmailRecipient } from '../email-recipient.entity';
 import { DeliveryStatus, NotificationDelivery } from '../notification-delivery.entity';
 import { NotificationEventType, SUBSCRIBABLE_EVENT_TYPES } from '../notification-event-type';
 import { WebhookEndpoint } from '../webhook-endpoint.entity';
 
-const ONE_LINE = /^[^\r\n]*$/;
-const ONE_LINE_MESSAGE = { message: '$property must not contain a line break (CR or LF)' };
 const EVENT_TYPES_MESSAGE = {
   each: true,
   message: `each event type must be one of ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}`,

@@ -4,6 +4,7 @@ import { Job, JobContext, JobHandler } from '../../../core/queue/job';
 import { QueueName } from '../../../core/queue/queue-name';
 import { DAY_MS, HOUR_MS, UsageGranularity } from '../usage-metric.util';
 import { UsageSketches } from '../usage-sketches.service';
+import { SPAN_SETTLE_MS } from '../usage-span.util';
 import { UsageRepository } from '../usage.repository';
 
 export type RollupUsageJobData = {
@@ -23,8 +24,8 @@ export const BATCH_RETENTION_MS = 2 * DAY_MS;
 
 /**
  * Stores closed hours' unique-user sketches in PostgreSQL (hour and day rows), sums minute
- * usage rows into hours and hour rows into days over a recent window, and prunes rows and
- * sketches past their retention. Idempotent: it sets sums from the rows below, never adds,
+ * usage rows into hours and hour rows into days over a recent window, prunes rows and
+ * sketches past their retention, and builds the day spans of the days that closed. Idempotent: it sets sums from the rows below, never adds,
  * and merging a sketch again changes nothing.
  */
 @Job({ queue: QueueName.Maintenance })
@@ -54,9 +55,10 @@ export class RollupUsageJob implements JobHandler<RollupUsageJobData> {
         [UsageGranularity.Day]: new Date(now - this.config.USAGE_DAILY_RETENTION_DAYS * DAY_MS),
       },
       batchesBefore: new Date(now - BATCH_RETENTION_MS),
+      spansSettledBefore: new Date(now - SPAN_SETTLE_MS),
     });
     this.logger.log(
-      `job ${context.jobId}: usage rolled up, ${hours} hours of unique-user sketches stored; pruned ${pruned.minute} minute, ${pruned.hour} hour, ${pruned.day} day rows, ${pruned.sketches} sketches and ${pruned.batches} report batch ids`,
+      `job ${context.jobId}: usage rolled up, ${hours} hours of unique-user sketches stored; pruned ${pruned.minute} minute, ${pruned.hour} hour, ${pruned.day} day rows, ${pruned.sketches} sketches and ${pruned.batches} report batch ids; built ${pruned.spans} day spans`,
     );
   }
 }
