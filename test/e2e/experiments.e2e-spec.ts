@@ -113,6 +113,28 @@ describe('experiments', () => {
     return response.data!.environments.find((e) => e.key === 'development')!.revision;
   }
 
+  /** What an instance holds of an experiment's assignments, for a failure message. */
+  async function assignmentState(on: TestApp, experimentId: string, configKey: string) {
+    const service = on.running.app.get(EvaluationSnapshots) as unknown as {
+      assignments: Map<string, Map<string, string>>;
+      loadedAssignments: Set<string>;
+      pubsub: { channels?: Map<string, unknown>; subscriber?: { status: string } };
+    };
+    const attached = (await snapshotExperiment(configKey, on))?.assignments;
+    return {
+      cached: Object.fromEntries(service.assignments.get(experimentId) ?? []),
+      attachedIsCached: attached === service.assignments.get(experimentId),
+      attached: Object.fromEntries(attached ?? []),
+      loaded: service.loadedAssignments.has(experimentId),
+      channels: [...(service.pubsub.channels?.keys() ?? [])],
+      subscriber: service.pubsub.subscriber?.status,
+      stored: await db.query(
+        'SELECT subject, variant_key FROM experiment_assignment WHERE experiment_id = $1',
+        [experimentId],
+      ),
+    };
+  }
+
   async function snapshotExperiment(configKey: string, on = app) {
     const [env] = await db.query(`SELECT id FROM environment WHERE key = 'development'`);
     const snapshot = await on.running.app.get(EvaluationSnapshots).get(env.id);
@@ -579,7 +601,10 @@ describe('experiments', () => {
         await eventually(
           async () =>
             (await snapshotExperiment(config.key, other))!.assignments!.get('sticky') === variant,
-          { what: 'the assignment to reach the other instance' },
+          {
+            what: 'the assignment to reach the other instance',
+            state: async () => assignmentState(other, created.id, config.key),
+          },
         );
       } finally {
         await other.close();

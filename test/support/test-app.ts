@@ -148,13 +148,27 @@ async function bootTestApp(options: TestAppOptions): Promise<TestApp> {
 /** Polls until `check` returns a value other than undefined/false; fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,
-  { timeoutMs = 15_000, intervalMs = 50, what = 'condition' } = {},
+  {
+    timeoutMs = 15_000,
+    intervalMs = 50,
+    what = 'condition',
+    state,
+  }: {
+    timeoutMs?: number;
+    intervalMs?: number;
+    what?: string;
+    /** What the failure message reports of the state then, to tell why it never held. */
+    state?: () => Promise<unknown>;
+  } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const seen = state ? `; state: ${JSON.stringify(await state())}` : '';
+      throw new Error(`Timed out waiting for ${what}${seen}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

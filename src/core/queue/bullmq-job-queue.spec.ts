@@ -155,22 +155,26 @@ describeRedis('BullMqJobQueue with a worker process', () => {
   });
 
   const runsOf = (n: number) => probe.runs.received.filter((run) => run.data.n === n);
-  const until = (what: string, count: number) => within(probe.runs.waitFor(count), what, 60_000);
+  // Counted before an add, never after: the worker may run the job before the add returns.
+  const until = (what: string, count: number) => within(probe.runs.waitFor(count), what, 25_000);
+  const received = () => probe.runs.received.length;
 
   it('uses the BullMQ adapter when REDIS_URL is set', () => {
     expect(queue).toBeInstanceOf(BullMqJobQueue);
   });
 
   it('runs a job added on the api side in the worker', async () => {
+    const before = received();
     const id = await queue.add(EchoJob, { n: 1 });
-    await until('the job', probe.runs.received.length + 1);
+    await until('the job', before + 1);
     expect(runsOf(1)).toEqual([{ data: { n: 1 }, context: { jobId: id, attempt: 1 } }]);
     expect(api.get(Probe).runs.received).toEqual([]);
   });
 
   it('runs a delayed job', async () => {
+    const before = received();
     await queue.add(EchoJob, { n: 2 }, { delayMs: 200 });
-    await until('the delayed job', probe.runs.received.length + 1);
+    await until('the delayed job', before + 1);
     expect(runsOf(2)).toHaveLength(1);
   });
 
@@ -178,8 +182,9 @@ describeRedis('BullMqJobQueue with a worker process', () => {
     probe.behaviour = async ({ context }) => {
       if (context.attempt < 3) throw new Error('transient');
     };
+    const before = received();
     const id = await queue.add(EchoJob, { n: 3 });
-    await until('three attempts', probe.runs.received.length + 3);
+    await until('three attempts', before + 3);
     expect(runsOf(3).map((run) => run.context)).toEqual(
       [1, 2, 3].map((attempt) => ({ jobId: id, attempt })),
     );
@@ -191,8 +196,9 @@ describeRedis('BullMqJobQueue with a worker process', () => {
     probe.behaviour = async () => {
       throw new Error('permanent');
     };
+    const before = received();
     const id = await queue.add(EchoJob, { n: 4 });
-    await until('three attempts', probe.runs.received.length + 3);
+    await until('three attempts', before + 3);
     await queue.drain();
     expect(await inspect.getJobState(id)).toBe('failed');
     expect(runsOf(4)).toHaveLength(3);
@@ -207,11 +213,13 @@ describeRedis('BullMqJobQueue with a worker process', () => {
     expect(await inspect.getDelayedCount()).toBe(1);
     await inspect.remove('pending-key');
 
+    const first = received();
     await queue.add(EchoJob, { n: 7 }, { jobId: 'done-key' });
-    await until('the first run', probe.runs.received.length + 1);
+    await until('the first run', first + 1);
     await queue.drain();
+    const second = received();
     await queue.add(EchoJob, { n: 7 }, { jobId: 'done-key' });
-    await until('the second run', probe.runs.received.length + 1);
+    await until('the second run', second + 1);
     expect(runsOf(7)).toHaveLength(2);
   });
 
