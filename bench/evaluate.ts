@@ -1,20 +1,21 @@
 // npm run bench:evaluate — the evaluate APIs under load: the service on the real PostgreSQL
 // with the 100 configs of bench:engine, autocannon on loopback (same cores) at concurrency 50,
 // a different context per request, every config evaluated per request. GraphQL `evaluate`
-// first, then OFREP bulk. Each runs against two API services (ROLE=api) on the same database,
-// one with usage metrics on and one off (USAGE_METRICS=off): a warm-up each, then BENCH_PAIRS (3) interleaved
-// on/off pairs of BENCH_SECONDS (20); the overhead is the median of the pairs. Each side's
-// server CPU time per request is printed too: the cost itself, whatever share of the cores the
-// load generator took. On two shared cores one run's req/s drifts by ±10% with the machine's
-// load: BENCH_PAIRS=7 BENCH_SECONDS=10 gives a steadier median in the same time. Then
-// BENCH_SIDE_BY_SIDE (4) rounds with both services loaded at once (half the connections each):
-// whatever the machine does then, it does to both sides, so drift cancels out.
-// The service runs as it would on this machine in production: one API worker per core
-// (API_WORKERS, unless set).
+// first, then OFREP bulk. The measured service is one API process (ROLE=api) whose usage
+// metrics the benchmark switches on and off between rounds (bench/switchable-service.ts): a
+// warm-up each way, then BENCH_PAIRS (3) interleaved on/off pairs of BENCH_SECONDS (20); the
+// overhead is the median of the pairs. Both sides run in the same process, so a difference
+// between two processes' JIT and memory layout (up to 10% in earlier runs with two services)
+// does not pass for the overhead. Each round's server CPU time per request is printed too: the
+// cost itself, whatever share of the cores the load generator took. BENCH_AA=1 keeps metrics
+// on in both rounds of each pair, to show the method's noise.
+import { fork, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { benchConfigState, buildWorkload, Subject } from './engine-peers';
-import { benchWithService, gql, processStats, Service, startService } from './support';
+import { benchWithService, gql, processStats, Service } from './support';
+import type { SwitchMessage } from './switchable-service';
 
 const CONFIGS = 100;
 const SUBJECTS = 10_000;
@@ -22,11 +23,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 /** Interleaved pairs of runs with usage metrics on and off. */
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
-/** Rounds with both services loaded at the same time. */
-const SIDE_BY_SIDE = Number(process.env.BENCH_SIDE_BY_SIDE ?? 4);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 
-process.env.API_WORKERS ??= String(availableParallelism());
+const AA = process.env.BENCH_AA === '1';
 
 const EVALUATE = 'query ($context: JSON!) { evaluate(context: $context) { key value reason } }';
 
@@ -137,12 +136,82 @@ async function probe(service: Service, token: string, target: Target): Promise<v
 }
 
 /**
- * Usage metrics on against off, in interleaved pairs (on first, then off first, …) so drift in
- * the machine's load falls on both sides; the overhead is the median of the pairs' overheads.
+ * With two cores or more, the measured service runs alone on the last core and this process
+ * (the load generator) on the first: neither takes the other's core, so a round's figure moves
+ * less with how the scheduler happened to share them. BENCH_PIN=0 leaves both unpinned.
  */
-async function measure(on: Service, off: Service, token: string, target: Target): Promise<void> {
-  for (const service of [on, off]) {
-    await probe(service, token, target);
+const PINNED = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2;
+const SERVER_CORE = availableParallelism() - 1;
+
+/** Pins every thread of a process to one core (taskset); a no-op when not pinning. */
+function pin(pid: number, core: number): void {
+  if (!PINNED) return;
+  const result = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)]);
+  if (result.status !== 0) throw new Error(`taskset failed: ${result.stderr ?? result.error}`);
+}
+
+/** The measured service: one process whose usage metrics are switched between rounds. */
+interface Switchable extends Service {
+  switchMetrics(on: boolean): Promise<void>;
+}
+
+/** Starts bench/switchable-service.js as a forked API process and waits until it listens. */
+async function startSwitchable(env: Record<string, string>, port: number): Promise<Switchable> {
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = fork(join(__dirname, 'switchable-service.js'), {
+    execArgv: nodeArgs,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      ROLE: 'api',
+      USAGE_METRICS: 'on',
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  pin(child.pid!, SERVER_CORE);
+  // The service's next message; its exit before that is a failure.
+  const next = () =>
+    new Promise<void>((resolve, reject) => {
+      const exited = (code: number | null) =>
+        reject(new Error(`the measured service exited with ${code}`));
+      child.once('exit', exited);
+      child.once('message', () => {
+        child.off('exit', exited);
+        resolve();
+      });
+    });
+  await next();
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    child,
+    env,
+    async switchMetrics(on) {
+      const answer = next();
+      child.send({ metrics: on } satisfies SwitchMessage);
+      await answer;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * Usage metrics on against off in one service process, in interleaved pairs (on first, then
+ * off first, …) so drift in the machine's load falls on both sides; the overhead is the
+ * median of the pairs' overheads. BENCH_AA=1 keeps metrics on in both rounds of each pair:
+ * what the method reports when nothing differs.
+ */
+async function measure(service: Switchable, token: string, target: Target): Promise<void> {
+  await probe(service, token, target);
+  for (const on of [true, false]) {
+    await service.switchMetrics(on);
     await run(service.baseUrl, token, target, WARMUP_SECONDS);
   }
   const overheads: number[] = [];
@@ -151,67 +220,31 @@ async function measure(on: Service, off: Service, token: string, target: Target)
     const order = pair % 2 === 1 ? ['on', 'off'] : ['off', 'on'];
     const rounds: Record<string, { rate: number; cpuPerRequest: number }> = {};
     for (const side of order) {
-      rounds[side] = await round(
-        side === 'on' ? on : off,
-        token,
-        target,
-        `pair ${pair} metrics ${side.padEnd(3)}`,
-      );
+      await service.switchMetrics(side === 'on' || AA);
+      rounds[side] = await round(service, token, target, `pair ${pair} metrics ${side.padEnd(3)}`);
     }
     overheads.push((1 - rounds.on.rate / rounds.off.rate) * 100);
     cpuOverheads.push((rounds.on.cpuPerRequest / rounds.off.cpuPerRequest - 1) * 100);
   }
   console.log(
-    `${target.name.padEnd(14)} usage metrics overhead: median ${median(overheads).toFixed(1)}% fewer req/s ` +
-      `(pairs: ${percents(overheads)}; target ≤ 3%); server CPU per request: median ` +
-      `${median(cpuOverheads).toFixed(1)}% more (pairs: ${percents(cpuOverheads)})`,
-  );
-  if (SIDE_BY_SIDE > 0) await sideBySide(on, off, token, target);
-}
-
-/** Both services loaded at once, half the connections each: the overhead per round, then the median. */
-async function sideBySide(on: Service, off: Service, token: string, target: Target) {
-  const overheads: number[] = [];
-  for (let i = 1; i <= SIDE_BY_SIDE; i += 1) {
-    const half = Math.max(1, Math.round(CONNECTIONS / 2));
-    // Which load starts first alternates, so neither side always gets the head start.
-    const services = i % 2 === 1 ? [on, off] : [off, on];
-    const results = await Promise.all(
-      services.map((service) => run(service.baseUrl, token, target, SECONDS, half)),
-    );
-    const [onResult, offResult] = i % 2 === 1 ? results : [results[1], results[0]];
-    const failed = [onResult, offResult].reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
-    console.log(
-      `${target.name.padEnd(14)} side by side ${i}: metrics on ${onResult.requests.average.toFixed(0)} req/s, ` +
-        `off ${offResult.requests.average.toFixed(0)} req/s` +
-        (failed ? `   FAILED ${failed}` : ''),
-    );
-    overheads.push((1 - onResult.requests.average / offResult.requests.average) * 100);
-  }
-  console.log(
-    `${target.name.padEnd(14)} usage metrics overhead side by side: median ${median(overheads).toFixed(1)}% ` +
-      `fewer req/s (rounds: ${percents(overheads)}; target ≤ 3%)`,
+    `${target.name.padEnd(14)} usage metrics overhead${AA ? ' (A/A: on in both)' : ''}: median ` +
+      `${median(overheads).toFixed(1)}% fewer req/s (pairs: ${percents(overheads)}; target ≤ 3%); ` +
+      `server CPU per request: median ${median(cpuOverheads).toFixed(1)}% more ` +
+      `(pairs: ${percents(cpuOverheads)})`,
   );
 }
 
 benchWithService('bc_bench_evaluate', 4813, async (service) => {
   const token = await setUp(service.baseUrl);
-  // Two more services on the same database, started alike as API processes (ROLE=api), one
-  // with usage metrics on and one off; the first service (ROLE=all) keeps the recurring jobs
-  // (rollups, outbox relay) and only stays up beside them. Measured with ROLE=all, the one that
-  // took those jobs ran 5-6% slower than its twin in an A/A run. BENCH_AA=1 turns metrics on
-  // in both: what the method reports when nothing differs.
-  const measured = { ...service.env, ROLE: process.env.BENCH_ROLE ?? 'api' };
-  const on = await startService({ ...measured, USAGE_METRICS: 'on' }, 4815);
-  const off = await startService(
-    { ...measured, USAGE_METRICS: process.env.BENCH_AA === '1' ? 'on' : 'off' },
-    4814,
-  );
+  // The measured service: one more, an API process on the same database (the first one,
+  // ROLE=all, keeps the recurring jobs and only stays up beside it).
+  const measured = await startSwitchable(service.env, 4815);
+  pin(process.pid, 0);
   const contexts = buildWorkload(CONFIGS, SUBJECTS).subjects.map(contextOf);
   console.log(
     `bench:evaluate — ${CONFIGS} configs, ${SUBJECTS} distinct contexts, ${CONNECTIONS} connections, ` +
       `${PAIRS} pairs of metrics on/off × ${SECONDS} s after ${WARMUP_SECONDS} s warm-up each, ` +
-      `API_WORKERS=${process.env.API_WORKERS}, node ${process.version}`,
+      `one API process${PINNED ? ` on core ${SERVER_CORE}, the load on core 0` : ''}, node ${process.version}`,
   );
   const targets: Target[] = [
     {
@@ -237,10 +270,10 @@ benchWithService('bc_bench_evaluate', 4813, async (service) => {
   try {
     for (const target of targets) {
       if (!only || target.name.toLowerCase().startsWith(only)) {
-        await measure(on, off, token, target);
+        await measure(measured, token, target);
       }
     }
   } finally {
-    await Promise.all([on.stop(), off.stop()]);
+    await measured.stop();
   }
 });
