@@ -1,17 +1,10 @@
 import { Button, Table } from '@mantine/core';
 import { Fragment, useState, type ReactNode } from 'react';
-import type { CombinedError } from 'urql';
 import { PageSkeleton } from './page-skeleton';
+import { pageView, type PageQuery, type PageSlot } from './page-view';
 import { ProblemAlert } from './problem-alert';
 
-/** What TablePage reads of a page's query (urql's result) and its connection. */
-export interface PageQuery {
-  result: { data?: unknown; error?: CombinedError; fetching: boolean };
-  refetch(options: { requestPolicy: 'network-only' }): void;
-  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
-  /** The rows this page shows. */
-  rows: number;
-}
+export type { PageQuery, PageSlot } from './page-view';
 
 /**
  * One page of a connection shown as rows of a table whose pages load one under the other:
@@ -34,25 +27,25 @@ export function TablePage({
   moreLabel: string;
   children: ReactNode;
 }) {
-  const { result, refetch, pageInfo, rows } = query;
   const cell = (content: ReactNode) => (
     <Table.Tr>
       <Table.Td colSpan={columns}>{content}</Table.Td>
     </Table.Tr>
   );
-  if (result.error) {
+  const view = pageView(query, slot);
+  if (view.kind === 'failed') {
     return cell(
       <ProblemAlert
-        error={result.error}
-        onRetry={() => refetch({ requestPolicy: 'network-only' })}
+        error={view.error}
+        onRetry={() => query.refetch({ requestPolicy: 'network-only' })}
       />,
     );
   }
-  if (result.fetching && !result.data) return cell(<PageSkeleton rows={3} />);
-  const next = slot.isLast && pageInfo?.hasNextPage ? pageInfo.endCursor : null;
+  if (view.kind === 'loading') return cell(<PageSkeleton rows={3} />);
+  const { next } = view;
   return (
     <>
-      {slot.after === null && rows === 0 && !pageInfo?.hasNextPage && cell(empty)}
+      {view.empty && cell(empty)}
       {children}
       {next &&
         cell(
@@ -62,14 +55,6 @@ export function TablePage({
         )}
     </>
   );
-}
-
-export interface PageSlot {
-  /** The cursor this page starts after (null: the first page). */
-  after: string | null;
-  isLast: boolean;
-  /** Shows the page after `cursor` under this one. */
-  onMore(cursor: string): void;
 }
 
 /**
