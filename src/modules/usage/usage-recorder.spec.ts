@@ -111,9 +111,8 @@ describe('UsageRecorder', () => {
       // OFREP's targetingKey is the subject, as evaluation took it.
       const byKey = experimentConfig.evaluate({}, 'u4');
       usage.record('env', UsageChannel.Ofrep, [byKey], {}, 'u4');
-      usage
-        .tally('env', UsageChannel.Ofrep, { user: { id: 'u1' } })
-        .add(experimentConfig.evaluate({ user: { id: 'u1' } }));
+      const again = { user: { id: 'u1' } };
+      usage.record('env', UsageChannel.Ofrep, [experimentConfig.evaluate(again)], again);
       usage.record('env', UsageChannel.GraphQL, [experimentConfig.evaluate({})], {});
       await usage.flush();
       expect(exposureDb.inserts).toHaveLength(1);
@@ -131,7 +130,7 @@ describe('UsageRecorder', () => {
     const { usage, repository, tick } = recorder();
     usage.record('env', UsageChannel.GraphQL, [config.evaluate({}), config.evaluate({})]);
     tick(MINUTE_MS);
-    usage.tally('env', UsageChannel.Ofrep).add(config.evaluate({}));
+    usage.record('env', UsageChannel.Ofrep, [config.evaluate({})]);
     await usage.flush();
     await usage.flush();
     expect(
@@ -205,8 +204,10 @@ describe('UsageRecorder', () => {
 
   it('counts unknown keys by key up to a bound, the rest together', async () => {
     const { usage, repository } = recorder();
-    const tally = usage.tally('env', UsageChannel.Ofrep);
-    for (let i = 0; i < MAX_UNKNOWN_KEYS + 5; i += 1) tally.add(flagNotFound(`missing-${i}`));
+    const unknown = Array.from({ length: MAX_UNKNOWN_KEYS + 5 }, (_, i) =>
+      flagNotFound(`missing-${i}`),
+    );
+    usage.record('env', UsageChannel.Ofrep, unknown);
     await usage.flush();
     const errors = repository.rows.filter((r) => r.metric === UsageMetric.Error);
     expect(errors).toHaveLength(MAX_UNKNOWN_KEYS + 1);

@@ -41,7 +41,7 @@ import { ExposureRecorder } from '../experiments/events/exposure-recorder';
 import { anyExposureSource } from '../../engine/evaluation/exposure-sources';
 
 /** Counts evaluations of one channel in one environment: what a hot path holds for a request. */
-export interface UsageTally {
+interface UsageTally {
   add(result: EvaluationResult): void;
   /** Called once the request's results are all added. */
   done(): void;
@@ -194,12 +194,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     tally.done();
   }
 
-  /**
-   * The tally of a channel in an environment, for a caller that counts results one by one as it
-   * produces them (with the context, for unique users and devices), then calls done(). Use
-   * it at once: it belongs to the current minute.
-   */
-  tally(
+  /** The tally of a channel in an environment for one request's results, then done(). */
+  private tally(
     environmentId: string,
     channel: ServedChannel,
     context?: unknown,
