@@ -32,12 +32,14 @@ export interface RunningApp {
 /** Builds the application for a config; starts the embedded database when DATABASE_URL is unset. */
 export async function createApp(
   config: AppConfig,
-  options: { embeddedDataDir?: string } = {},
+  options: { embeddedDataDir?: string; embeddedLoadDataDir?: Blob } = {},
 ): Promise<RunningApp> {
   // Imported only when used: with DATABASE_URL, PGlite is never loaded.
   const embedded = config.embeddedDatabase
     ? await import('./core/database/embedded-postgres').then(({ EmbeddedPostgres }) =>
-        EmbeddedPostgres.start(options.embeddedDataDir ?? config.DATA_DIR),
+        EmbeddedPostgres.start(options.embeddedDataDir ?? config.DATA_DIR, {
+          loadDataDir: options.embeddedLoadDataDir,
+        }),
       )
     : undefined;
   try {

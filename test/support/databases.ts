@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -12,6 +14,8 @@ export function testRunId(): string {
 }
 
 export const templateDatabase = () => `bc_test_${testRunId()}_template`;
+/** The embedded runs' migrated PGlite data directory (a tarball), made by the global setup. */
+export const embeddedTemplateFile = () => join(tmpdir(), `bc_test_${testRunId()}_pglite.tar`);
 export const testDatabasePrefix = () => `bc_test_${testRunId()}_`;
 
 /** The same server as `url`, another database. */

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
 import { createApp, RunningApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/core/config/app-config';
-import { createTestDatabase, dropTestDatabase } from './databases';
+import { createTestDatabase, dropTestDatabase, embeddedTemplateFile } from './databases';
 
 export const hasPostgres = Boolean(process.env.DATABASE_URL);
 export const hasRedis = Boolean(process.env.REDIS_URL);
@@ -86,6 +87,17 @@ export async function closeUnclosedTestApps(): Promise<void> {
   }
 }
 
+let template: Promise<Blob | undefined> | undefined;
+
+/** The migrated PGlite data directory the global setup made (read once per test worker). */
+function embeddedTemplate(): Promise<Blob | undefined> {
+  template ??= readFile(embeddedTemplateFile()).then(
+    (bytes) => new Blob([bytes]),
+    () => undefined,
+  );
+  return template;
+}
+
 async function bootTestApp(options: TestAppOptions): Promise<TestApp> {
   const shared = options.shareWith;
   const ownDatabase =
@@ -109,7 +121,10 @@ async function bootTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig(env);
   let running: RunningApp;
   try {
-    running = await createApp(config, { embeddedDataDir: env.DATA_DIR ?? 'memory://' });
+    running = await createApp(config, {
+      embeddedDataDir: env.DATA_DIR ?? 'memory://',
+      embeddedLoadDataDir: env.DATA_DIR ? undefined : await embeddedTemplate(),
+    });
   } catch (error) {
     if (ownDatabase) await dropTestDatabase(ownDatabase);
     throw error;
