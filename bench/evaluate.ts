@@ -1,5 +1,5 @@
 // npm run bench:evaluate — the evaluate APIs under load: the service on the real PostgreSQL
-// with the 100 configs of bench:engine, autocannon on loopback (same cores) at concurrency 50,
+// with the 100 configs of bench:engine, autocannon on loopback at concurrency 50,
 // a different context per request, every config evaluated per request. GraphQL `evaluate`
 // first, then OFREP bulk. The measured service is one API process (ROLE=api) whose usage
 // metrics the benchmark switches on and off between rounds (bench/switchable-service.ts): a
@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { benchConfigState, buildWorkload, Subject } from './engine-peers';
 import { benchWithService, gql, processStats, Service } from './support';
 import type { SwitchMessage } from './switchable-service';
+import { workerExecArgv } from '../src/core/runtime/worker-exec-argv';
 
 const CONFIGS = 100;
 const SUBJECTS = 10_000;
@@ -159,7 +160,8 @@ interface Switchable extends Service {
 async function startSwitchable(env: Record<string, string>, port: number): Promise<Switchable> {
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = fork(join(__dirname, 'switchable-service.js'), {
-    execArgv: nodeArgs,
+    // As main.ts starts an API worker (its 64 MB young generation, unless NODE_OPTIONS says).
+    execArgv: workerExecArgv(nodeArgs, process.env.NODE_OPTIONS),
     env: {
       ...process.env,
       ...env,
@@ -172,7 +174,18 @@ async function startSwitchable(env: Record<string, string>, port: number): Promi
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  pin(child.pid!, SERVER_CORE);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  try {
+    pin(child.pid!, SERVER_CORE);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   // The service's next message; its exit before that is a failure.
   const next = () =>
     new Promise<void>((resolve, reject) => {
@@ -191,14 +204,14 @@ async function startSwitchable(env: Record<string, string>, port: number): Promi
     env,
     async switchMetrics(on) {
       const answer = next();
-      child.send({ metrics: on } satisfies SwitchMessage);
+      await new Promise<void>((resolve, reject) =>
+        child.send({ metrics: on } satisfies SwitchMessage, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
       await answer;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop,
   };
 }
 
@@ -239,7 +252,6 @@ benchWithService('bc_bench_evaluate', 4813, async (service) => {
   // The measured service: one more, an API process on the same database (the first one,
   // ROLE=all, keeps the recurring jobs and only stays up beside it).
   const measured = await startSwitchable(service.env, 4815);
-  pin(process.pid, 0);
   const contexts = buildWorkload(CONFIGS, SUBJECTS).subjects.map(contextOf);
   console.log(
     `bench:evaluate — ${CONFIGS} configs, ${SUBJECTS} distinct contexts, ${CONNECTIONS} connections, ` +
@@ -268,6 +280,7 @@ benchWithService('bc_bench_evaluate', 4813, async (service) => {
   // BENCH_TARGETS=ofrep (or graphql) measures only that one.
   const only = process.env.BENCH_TARGETS?.toLowerCase();
   try {
+    pin(process.pid, 0);
     for (const target of targets) {
       if (!only || target.name.toLowerCase().startsWith(only)) {
         await measure(measured, token, target);

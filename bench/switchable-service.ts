@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     });
   });
   process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
+  // The benchmark gone (crashed, killed): nothing keeps this one's port.
+  process.once('disconnect', () => void running.close().then(() => process.exit(1)));
   process.send!({ ready: true });
 }
 

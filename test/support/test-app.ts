@@ -89,7 +89,10 @@ export async function closeUnclosedTestApps(): Promise<void> {
 
 let template: Promise<Blob | undefined> | undefined;
 
-/** The migrated PGlite data directory the global setup made (read once per test worker). */
+/**
+ * The migrated PGlite data directory the global setup made, read once per test file; when
+ * it cannot be read, apps start from initdb and the migrations, only slower.
+ */
 function embeddedTemplate(): Promise<Blob | undefined> {
   template ??= readFile(embeddedTemplateFile()).then(
     (bytes) => new Blob([bytes]),
@@ -123,7 +126,8 @@ async function bootTestApp(options: TestAppOptions): Promise<TestApp> {
   try {
     running = await createApp(config, {
       embeddedDataDir: env.DATA_DIR ?? 'memory://',
-      embeddedLoadDataDir: env.DATA_DIR ? undefined : await embeddedTemplate(),
+      embeddedLoadDataDir:
+        config.embeddedDatabase && !env.DATA_DIR ? await embeddedTemplate() : undefined,
     });
   } catch (error) {
     if (ownDatabase) await dropTestDatabase(ownDatabase);
@@ -181,7 +185,9 @@ export async function eventually<T>(
     const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) {
-      const seen = state ? `; state: ${JSON.stringify(await state())}` : '';
+      const seen = state
+        ? `; state: ${await state().then(JSON.stringify, (error) => `unknown (${String(error)})`)}`
+        : '';
       throw new Error(`Timed out waiting for ${what}${seen}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
