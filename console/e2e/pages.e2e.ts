@@ -181,7 +181,12 @@ describe('history, API keys and environments', () => {
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(token);
     await checkPage(page, 'api-keys');
     await page.getByRole('button', { name: `Revoke ci reader ${RUN}` }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    // The page asks for reduced motion (newPage) and the theme respects it: no transition.
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.evaluate((el) => getComputedStyle(el).transitionDuration)).resolves.toBe(
+      '0s',
+    );
+    await dialog.getByRole('button', { name: 'Revoke key' }).click();
     await page
       .getByRole('button', { name: `Revoke ci reader ${RUN}` })
       .waitFor({ state: 'detached' });

@@ -16,6 +16,8 @@ export function testRunId(): string {
 export const templateDatabase = () => `bc_test_${testRunId()}_template`;
 /** The embedded runs' migrated PGlite data directory (a tarball), made by the global setup. */
 export const embeddedTemplateFile = () => join(tmpdir(), `bc_test_${testRunId()}_pglite.tar`);
+/** Any run's template file, this one's or one a killed run left behind. */
+export const EMBEDDED_TEMPLATE_FILE = /^bc_test_[0-9a-f]{8}_pglite\.tar$/;
 export const testDatabasePrefix = () => `bc_test_${testRunId()}_`;
 
 /** The same server as `url`, another database. */

@@ -1,11 +1,22 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import {
   dataSourceOptions,
   MIGRATION_DATABASE_TIMEOUTS,
 } from '../../src/core/database/data-source-options';
 import { EmbeddedPostgres } from '../../src/core/database/embedded-postgres';
-import { adminQuery, embeddedTemplateFile, templateDatabase, withDatabase } from './databases';
+import {
+  adminQuery,
+  EMBEDDED_TEMPLATE_FILE,
+  embeddedTemplateFile,
+  templateDatabase,
+  withDatabase,
+} from './databases';
+
+/** A template file older than this was left by a killed run (a run takes minutes). */
+const STALE_TEMPLATE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Migrates a template database once; every test file clones it (see createTestDatabase).
@@ -27,6 +38,7 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function makeEmbeddedTemplate(): Promise<void> {
+  await removeStaleTemplates();
   const embedded = await EmbeddedPostgres.start('memory://');
   try {
     await migrate(embedded.url, true);
@@ -34,6 +46,20 @@ async function makeEmbeddedTemplate(): Promise<void> {
     await writeFile(embeddedTemplateFile(), Buffer.from(await dump.arrayBuffer()));
   } finally {
     await embedded.stop();
+  }
+}
+
+/**
+ * Removes the template files of runs killed before their teardown; a run still going (tests
+ * may run side by side) has a younger one.
+ */
+async function removeStaleTemplates(): Promise<void> {
+  const dir = tmpdir();
+  for (const name of await readdir(dir)) {
+    if (!EMBEDDED_TEMPLATE_FILE.test(name)) continue;
+    const file = join(dir, name);
+    const { mtimeMs } = await stat(file).catch(() => ({ mtimeMs: Date.now() }));
+    if (Date.now() - mtimeMs > STALE_TEMPLATE_MS) await rm(file, { force: true });
   }
 }
 

@@ -91,12 +91,18 @@ let template: Promise<Blob | undefined> | undefined;
 
 /**
  * The migrated PGlite data directory the global setup made, read once per test file; when
- * it cannot be read, apps start from initdb and the migrations, only slower.
+ * it cannot be read, apps start from initdb and the migrations, only slower (said once).
  */
 function embeddedTemplate(): Promise<Blob | undefined> {
   template ??= readFile(embeddedTemplateFile()).then(
     (bytes) => new Blob([bytes]),
-    () => undefined,
+    (error: unknown) => {
+      console.warn(
+        `The embedded test template could not be read (${String(error)}): ` +
+          'apps of this test file run initdb and every migration each, which is slower.',
+      );
+      return undefined;
+    },
   );
   return template;
 }
