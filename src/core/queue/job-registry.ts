@@ -5,6 +5,7 @@ import { QueueName } from './queue-name';
 
 export interface RegisteredJob {
   name: string;
+  job: JobClass<unknown>;
   instance: JobHandler<unknown>;
   options: JobOptions;
 }
@@ -63,7 +64,8 @@ export class JobRegistry implements OnModuleInit {
           `Job ${cls.name} must be a singleton provider (no request or transient scope)`,
         );
       }
-      return [{ name: cls.name, instance: wrapper.instance as JobHandler<unknown>, options }];
+      const job = cls as JobClass<unknown>;
+      return [{ name: job.name, job, instance: wrapper.instance as JobHandler<unknown>, options }];
     });
   }
 }

@@ -1,5 +1,6 @@
 import { applyDecorators, Injectable, SetMetadata, Type } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
+import type { AppConfig } from '../config/app-config';
 import { QueueName } from './queue-name';
 
 export interface JobContext {
@@ -26,7 +27,23 @@ export interface JobOptions {
   backoffMs?: number;
   /** Jobs of this queue run at most this many at once per process (the queue takes the max). */
   concurrency?: number;
+  /** Makes the job recurring: worker processes register this schedule at start-up. */
+  recurring?: RecurringOptions;
 }
+
+/** A job's recurring schedule; each run gets the data `{}`. */
+export interface RecurringOptions {
+  /**
+   * The scheduler id, unique among recurring jobs (checked at start-up). BullMQ stores the
+   * schedule under it: a renamed id leaves the old schedule running in Redis.
+   */
+  id: string;
+  /** The interval, or a function of the configuration that gives it. */
+  everyMs: number | ((config: AppConfig) => number);
+}
+
+export const HOURLY_MS = 60 * 60 * 1000;
+export const DAILY_MS = 24 * HOURLY_MS;
 
 export const DEFAULT_CONCURRENCY = 5;
 

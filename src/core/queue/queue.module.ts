@@ -5,13 +5,15 @@ import { RedisConnections } from '../redis/redis-connections';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobQueue } from './job-queue';
 import { JobRegistry } from './job-registry';
+import { RecurringJobs } from './recurring-jobs';
 
 /** The BullMQ consumer of a worker process with Redis (see BullMqJobWorker); none otherwise. */
 const JOB_WORKER = 'BullMqJobWorker';
 
 /**
  * JobQueue for every module: BullMQ when REDIS_URL is set, in process otherwise. Handlers
- * are the @Job providers of any module; they run only in processes with the worker role.
+ * are the @Job providers of any module; they run only in processes with the worker role,
+ * which also register the schedules of the recurring ones (RecurringJobs).
  * The BullMQ adapters are imported only when chosen, so the embedded mode never loads bullmq.
  */
 @Global()
@@ -41,6 +43,7 @@ const JOB_WORKER = 'BullMqJobWorker';
         return new BullMqJobWorker(config, redis, registry);
       },
     },
+    RecurringJobs,
   ],
   exports: [JobQueue, JobRegistry],
 })

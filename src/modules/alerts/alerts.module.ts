@@ -10,7 +10,6 @@ import { AlertEvaluator } from './alert-evaluator.service';
 import { AlertEventsService } from './alert-events.service';
 import { AlertMeasures } from './alert-measures.service';
 import { AlertRulesService } from './alert-rules.service';
-import { AlertSchedule } from './alert-schedule.service';
 import { AlertUpdates } from './alert-updates.service';
 import { AlertEventsResolver, AlertsResolver } from './alerts.resolver';
 import { ConfigAlertEvent } from './config-alert-event.entity';
@@ -46,7 +45,6 @@ import { EvaluateAlertsJob } from './jobs/evaluate-alerts.job';
     AlertMeasures,
     AlertEvaluationRepository,
     AlertEvaluator,
-    AlertSchedule,
     AlertUpdates,
     AlertsResolver,
     AlertEventsResolver,

@@ -1,46 +1,25 @@
-import {
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-  OnModuleInit,
-} from '@nestjs/common';
-import { AppConfig } from '../../core/config/app-config';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { JobQueue } from '../../core/queue/job-queue';
 import { ConfigChangedEvent, ConfigChangeEvents } from '../configs/config-change-events';
 import { AdvanceDeploymentJob, advanceJobId } from './jobs/advance-deployment.job';
-import { SweepDeploymentsJob } from './jobs/sweep-deployments.job';
 
 /**
  * Schedules each deployment step as a delayed job when the change before it commits in this
- * process (a start, a step, a resume), and the recurring sweeper on workers. An enqueue that
- * fails (Redis down) is logged: the sweeper takes that step once it is overdue.
+ * process (a start, a step, a resume). An enqueue that fails (Redis down) is logged: the
+ * recurring sweeper (SweepDeploymentsJob) takes that step once it is overdue.
  */
 @Injectable()
-export class DeploymentProgression
-  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
-{
+export class DeploymentProgression implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(DeploymentProgression.name);
   private unsubscribe?: () => unknown;
 
   constructor(
     private readonly events: ConfigChangeEvents,
     private readonly queue: JobQueue,
-    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.unsubscribe = this.events.subscribe((change) => void this.schedule(change));
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.runsWorker) return;
-    await this.queue.upsertRecurring(
-      SweepDeploymentsJob,
-      'deployments:sweep',
-      this.config.DEPLOYMENT_SWEEP_MS,
-      {},
-    );
   }
 
   onModuleDestroy(): void {

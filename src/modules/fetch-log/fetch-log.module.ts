@@ -16,7 +16,7 @@ import { FetchLogResolver } from './fetch-log.resolver';
 import { FetchLogService } from './fetch-log.service';
 import { PruneFetchLogJob } from './jobs/prune-fetch-log.job';
 
-/** Starts the flush timer and writes the last records at shutdown (MaintenanceService schedules pruning). */
+/** Starts the flush timer and writes the last records at shutdown (PruneFetchLogJob is recurring). */
 @Injectable()
 export class FetchLogLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(private readonly recorder: FetchLogRecorder) {}

@@ -1,6 +1,5 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Actor } from '../../core/auth/actor';
-import { AppConfig } from '../../core/config/app-config';
 import { AppError } from '../../core/errors/app-error';
 import { JobQueue } from '../../core/queue/job-queue';
 import { PruneRevokedApiKeysJob } from '../api-keys/jobs/prune-revoked-api-keys.job';
@@ -8,55 +7,12 @@ import { assertUnscoped } from '../environments/environments.service';
 import { PruneFetchLogJob } from '../fetch-log/jobs/prune-fetch-log.job';
 import { PruneOutboxJob } from '../realtime/jobs/prune-outbox.job';
 import { RollupUsageJob } from '../usage/jobs/rollup-usage.job';
-import { AggregateExperimentEventsJob } from '../experiments/events/jobs/aggregate-experiment-events.job';
-import { PruneExperimentEventsJob } from '../experiments/events/jobs/prune-experiment-events.job';
 import { MaintenanceTask, RunMaintenanceInput } from './dto/run-maintenance.input';
 
-const HOURLY_MS = 60 * 60 * 1000;
-const DAILY_MS = 24 * HOURLY_MS;
-
-/** Schedules recurring housekeeping on workers and runs a task on demand. */
+/** Runs a housekeeping task on demand (the recurring ones declare their schedule in their @Job). */
 @Injectable()
-export class MaintenanceService implements OnApplicationBootstrap {
-  constructor(
-    private readonly queue: JobQueue,
-    private readonly config: AppConfig,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.runsWorker) return;
-    await this.queue.upsertRecurring(
-      PruneRevokedApiKeysJob,
-      'maintenance:prune-revoked-api-keys',
-      DAILY_MS,
-      {},
-    );
-    await this.queue.upsertRecurring(PruneOutboxJob, 'maintenance:prune-outbox', HOURLY_MS, {});
-    await this.queue.upsertRecurring(
-      PruneFetchLogJob,
-      'maintenance:prune-fetch-log',
-      HOURLY_MS,
-      {},
-    );
-    await this.queue.upsertRecurring(
-      RollupUsageJob,
-      'maintenance:rollup-usage',
-      this.config.USAGE_ROLLUP_MS,
-      {},
-    );
-    await this.queue.upsertRecurring(
-      AggregateExperimentEventsJob,
-      'maintenance:aggregate-experiment-events',
-      this.config.EXPERIMENT_AGGREGATE_MS,
-      {},
-    );
-    await this.queue.upsertRecurring(
-      PruneExperimentEventsJob,
-      'maintenance:prune-experiment-events',
-      HOURLY_MS,
-      {},
-    );
-  }
+export class MaintenanceService {
+  constructor(private readonly queue: JobQueue) {}
 
   /** Housekeeping spans every environment, so it needs an unscoped admin. */
   async run(actor: Actor, input: RunMaintenanceInput): Promise<string> {

@@ -1,8 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
-import { AppConfig } from '../../core/config/app-config';
 import { AppError } from '../../core/errors/app-error';
 import { Connection, decodeCursor, isInstant, toConnection } from '../../core/graphql/pagination';
 import { JobQueue } from '../../core/queue/job-queue';
@@ -14,12 +13,9 @@ import { OutboxConsumer, OutboxRelay } from '../realtime/outbox-relay.service';
 import { changeNotification } from './change-notification.util';
 import { NotificationDeliveriesArgs } from './dto/notification.inputs';
 import { deliveryJobId, DeliverNotificationJob } from './jobs/deliver-notification.job';
-import { PruneNotificationDeliveriesJob } from './jobs/prune-notification-deliveries.job';
-import { SweepNotificationsJob } from './jobs/sweep-notifications.job';
 import { NotificationDelivery } from './notification-delivery.entity';
 import { NotificationEvent, NotificationPayload, Notifier } from './notification-event-type';
 
-const DAILY_MS = 24 * 60 * 60 * 1000;
 /** How long notify and redeliver wait for the queue (Redis) before leaving it to the sweep. */
 const QUEUE_WAIT_MS = 2000;
 
@@ -41,9 +37,7 @@ export interface PersonalAddress {
  * the outbox relay, in the transaction that marks them relayed, so each is notified once.
  */
 @Injectable()
-export class NotificationsService
-  implements OnModuleInit, OnApplicationBootstrap, OutboxConsumer, Notifier
-{
+export class NotificationsService implements OnModuleInit, OutboxConsumer, Notifier {
   private readonly logger = new Logger(NotificationsService.name);
   private readonly environmentKeys = new Map<string, string>();
 
@@ -52,27 +46,10 @@ export class NotificationsService
     private readonly queue: JobQueue,
     private readonly environments: EnvironmentsService,
     private readonly relay: OutboxRelay,
-    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.relay.addConsumer(this);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.runsWorker) return;
-    await this.queue.upsertRecurring(
-      SweepNotificationsJob,
-      'notifications:sweep',
-      this.config.NOTIFICATION_SWEEP_MS,
-      {},
-    );
-    await this.queue.upsertRecurring(
-      PruneNotificationDeliveriesJob,
-      'maintenance:prune-notification-deliveries',
-      DAILY_MS,
-      {},
-    );
   }
 
   /**

@@ -9,7 +9,12 @@ export type EvaluateAlertsJobData = Record<string, never>;
  * the next run comes within the interval, and a rule evaluated twice in one slot is not
  * (AlertEvaluator claims each rule per slot).
  */
-@Job({ queue: QueueName.Alerts, concurrency: 1, attempts: 1 })
+@Job({
+  queue: QueueName.Alerts,
+  concurrency: 1,
+  attempts: 1,
+  recurring: { id: 'alerts:evaluate', everyMs: (config) => config.ALERT_EVALUATION_INTERVAL_MS },
+})
 export class EvaluateAlertsJob implements JobHandler<EvaluateAlertsJobData> {
   constructor(private readonly evaluator: AlertEvaluator) {}
 

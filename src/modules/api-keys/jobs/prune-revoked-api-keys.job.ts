@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../../core/config/app-config';
-import { Job, JobContext, JobHandler } from '../../../core/queue/job';
+import { DAILY_MS, Job, JobContext, JobHandler } from '../../../core/queue/job';
 import { QueueName } from '../../../core/queue/queue-name';
 import { ApiKeysService } from '../api-keys.service';
 
@@ -11,8 +11,11 @@ export type PruneRevokedApiKeysJobData = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Deletes API keys revoked longer ago than the retention period. Idempotent. */
-@Job({ queue: QueueName.Maintenance })
+/** Recurring (daily): deletes API keys revoked longer ago than the retention period. Idempotent. */
+@Job({
+  queue: QueueName.Maintenance,
+  recurring: { id: 'maintenance:prune-revoked-api-keys', everyMs: DAILY_MS },
+})
 export class PruneRevokedApiKeysJob implements JobHandler<PruneRevokedApiKeysJobData> {
   private readonly logger = new Logger(PruneRevokedApiKeysJob.name);
 

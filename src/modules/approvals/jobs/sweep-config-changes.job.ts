@@ -11,11 +11,15 @@ export const SWEEP_GRACE_MS = 5000;
 const SWEEP_BATCH = 100;
 
 /**
- * Recurring: applies change requests that are due without anyone applying them (Redis lost a
- * scheduled request's job, a process died between the last approval and the write). Each
- * request on its own: one failure stops no other.
+ * Recurring (every APPROVAL_SWEEP_MS): applies change requests that are due without anyone
+ * applying them (Redis lost a scheduled request's job, a process died between the last
+ * approval and the write). Each request on its own: one failure stops no other.
  */
-@Job({ queue: QueueName.Approvals, concurrency: 1 })
+@Job({
+  queue: QueueName.Approvals,
+  concurrency: 1,
+  recurring: { id: 'approvals:sweep', everyMs: (config) => config.APPROVAL_SWEEP_MS },
+})
 export class SweepConfigChangesJob implements JobHandler<SweepConfigChangesJobData> {
   private readonly logger = new Logger(SweepConfigChangesJob.name);
 

@@ -11,10 +11,15 @@ export const SWEEP_GRACE_MS = 5000;
 const SWEEP_BATCH = 100;
 
 /**
- * Recurring: advances deployments whose next step is overdue without a job (Redis lost its
- * jobs, a worker died mid-step). Each deployment on its own: one failure stops no other.
+ * Recurring (every DEPLOYMENT_SWEEP_MS): advances deployments whose next step is overdue
+ * without a job (Redis lost its jobs, a worker died mid-step). Each deployment on its own:
+ * one failure stops no other.
  */
-@Job({ queue: QueueName.Deployments, concurrency: 1 })
+@Job({
+  queue: QueueName.Deployments,
+  concurrency: 1,
+  recurring: { id: 'deployments:sweep', everyMs: (config) => config.DEPLOYMENT_SWEEP_MS },
+})
 export class SweepDeploymentsJob implements JobHandler<SweepDeploymentsJobData> {
   private readonly logger = new Logger(SweepDeploymentsJob.name);
 

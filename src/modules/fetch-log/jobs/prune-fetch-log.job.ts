@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Job, JobContext, JobHandler } from '../../../core/queue/job';
+import { HOURLY_MS, Job, JobContext, JobHandler } from '../../../core/queue/job';
 import { QueueName } from '../../../core/queue/queue-name';
 import { FetchLogService } from '../fetch-log.service';
 
@@ -9,10 +9,13 @@ export type PruneFetchLogJobData = {
 };
 
 /**
- * Deletes fetch-log records older than their environment's retention, in batches.
- * Idempotent: the records' times decide what is due.
+ * Recurring (hourly): deletes fetch-log records older than their environment's retention, in
+ * batches. Idempotent: the records' times decide what is due.
  */
-@Job({ queue: QueueName.Maintenance })
+@Job({
+  queue: QueueName.Maintenance,
+  recurring: { id: 'maintenance:prune-fetch-log', everyMs: HOURLY_MS },
+})
 export class PruneFetchLogJob implements JobHandler<PruneFetchLogJobData> {
   private readonly logger = new Logger(PruneFetchLogJob.name);
 

@@ -2,13 +2,19 @@ import { Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../core/config/app-config';
-import { Job, JobContext, JobHandler } from '../../../core/queue/job';
+import { DAILY_MS, Job, JobContext, JobHandler } from '../../../core/queue/job';
 import { QueueName } from '../../../core/queue/queue-name';
 
 export type PruneNotificationDeliveriesJobData = Record<string, never>;
 
-/** Deletes finished deliveries older than NOTIFICATION_RETENTION_DAYS; pending ones stay. */
-@Job({ queue: QueueName.Maintenance })
+/**
+ * Recurring (daily): deletes finished deliveries older than NOTIFICATION_RETENTION_DAYS;
+ * pending ones stay.
+ */
+@Job({
+  queue: QueueName.Maintenance,
+  recurring: { id: 'maintenance:prune-notification-deliveries', everyMs: DAILY_MS },
+})
 export class PruneNotificationDeliveriesJob implements JobHandler<PruneNotificationDeliveriesJobData> {
   private readonly logger = new Logger(PruneNotificationDeliveriesJob.name);
 

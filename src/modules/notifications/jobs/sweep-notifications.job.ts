@@ -10,11 +10,14 @@ const SWEEP_BATCH = 500;
 export type SweepNotificationsJobData = Record<string, never>;
 
 /**
- * Queues again the deliveries that are due but whose queued attempt was lost: written by a
- * process that died before queueing it, or by a caller that recorded them in its own
- * transaction and left the dispatch to this sweep.
+ * Recurring (every NOTIFICATION_SWEEP_MS): queues again the deliveries that are due but whose
+ * queued attempt was lost: written by a process that died before queueing it, or by a caller
+ * that recorded them in its own transaction and left the dispatch to this sweep.
  */
-@Job({ queue: QueueName.Notifications })
+@Job({
+  queue: QueueName.Notifications,
+  recurring: { id: 'notifications:sweep', everyMs: (config) => config.NOTIFICATION_SWEEP_MS },
+})
 export class SweepNotificationsJob implements JobHandler<SweepNotificationsJobData> {
   constructor(
     private readonly deliverer: NotificationDeliverer,

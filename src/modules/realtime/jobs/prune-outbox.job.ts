@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../core/config/app-config';
-import { Job, JobContext, JobHandler } from '../../../core/queue/job';
+import { HOURLY_MS, Job, JobContext, JobHandler } from '../../../core/queue/job';
 import { QueueName } from '../../../core/queue/queue-name';
 
 export type PruneOutboxJobData = {
@@ -13,10 +13,13 @@ export type PruneOutboxJobData = {
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
- * Deletes outbox rows published longer ago than the retention period (the change log keeps
- * the history; unpublished rows are never touched). Idempotent.
+ * Recurring (hourly): deletes outbox rows published longer ago than the retention period (the
+ * change log keeps the history; unpublished rows are never touched). Idempotent.
  */
-@Job({ queue: QueueName.Maintenance })
+@Job({
+  queue: QueueName.Maintenance,
+  recurring: { id: 'maintenance:prune-outbox', everyMs: HOURLY_MS },
+})
 export class PruneOutboxJob implements JobHandler<PruneOutboxJobData> {
   private readonly logger = new Logger(PruneOutboxJob.name);
 

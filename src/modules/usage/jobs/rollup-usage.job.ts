@@ -23,12 +23,16 @@ export const ROLLUP_LOOKBACK_MS = 6 * HOUR_MS;
 export const BATCH_RETENTION_MS = 2 * DAY_MS;
 
 /**
- * Stores closed hours' unique-user sketches in PostgreSQL (hour and day rows), sums minute
- * usage rows into hours and hour rows into days over a recent window, prunes rows and
- * sketches past their retention, and builds the day spans of the days that closed. Idempotent: it sets sums from the rows below, never adds,
- * and merging a sketch again changes nothing.
+ * Recurring (every USAGE_ROLLUP_MS): stores closed hours' unique-user sketches in PostgreSQL
+ * (hour and day rows), sums minute usage rows into hours and hour rows into days over a
+ * recent window, prunes rows and sketches past their retention, and builds the day spans of
+ * the days that closed. Idempotent: it sets sums from the rows below, never adds, and
+ * merging a sketch again changes nothing.
  */
-@Job({ queue: QueueName.Maintenance })
+@Job({
+  queue: QueueName.Maintenance,
+  recurring: { id: 'maintenance:rollup-usage', everyMs: (config) => config.USAGE_ROLLUP_MS },
+})
 export class RollupUsageJob implements JobHandler<RollupUsageJobData> {
   private readonly logger = new Logger(RollupUsageJob.name);
 

@@ -11,10 +11,17 @@ export type AggregateExperimentEventsJobData = {
 };
 
 /**
- * Folds experiment events received at least EXPERIMENT_EVENTS_GRACE_MS ago into the aggregates,
- * then shares the running experiments' live counts (experimentUpdated).
+ * Recurring (every EXPERIMENT_AGGREGATE_MS): folds experiment events received at least
+ * EXPERIMENT_EVENTS_GRACE_MS ago into the aggregates, then shares the running experiments'
+ * live counts (experimentUpdated).
  */
-@Job({ queue: QueueName.Maintenance })
+@Job({
+  queue: QueueName.Maintenance,
+  recurring: {
+    id: 'maintenance:aggregate-experiment-events',
+    everyMs: (config) => config.EXPERIMENT_AGGREGATE_MS,
+  },
+})
 export class AggregateExperimentEventsJob implements JobHandler<AggregateExperimentEventsJobData> {
   private readonly logger = new Logger(AggregateExperimentEventsJob.name);
 

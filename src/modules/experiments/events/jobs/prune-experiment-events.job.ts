@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../../../core/config/app-config';
-import { Job, JobContext, JobHandler } from '../../../../core/queue/job';
+import { HOURLY_MS, Job, JobContext, JobHandler } from '../../../../core/queue/job';
 import { QueueName } from '../../../../core/queue/queue-name';
 import { ExperimentEventPruner } from '../experiment-event-pruner';
 
@@ -12,11 +12,14 @@ export type PruneExperimentEventsJobData = {
 };
 
 /**
- * Deletes raw experiment events already folded into the aggregates and older than
- * EXPERIMENT_EVENT_RETENTION_DAYS, in batches. Idempotent: the watermark and the events' times
- * decide what is due.
+ * Recurring (hourly): deletes raw experiment events already folded into the aggregates and
+ * older than EXPERIMENT_EVENT_RETENTION_DAYS, in batches. Idempotent: the watermark and the
+ * events' times decide what is due.
  */
-@Job({ queue: QueueName.Maintenance })
+@Job({
+  queue: QueueName.Maintenance,
+  recurring: { id: 'maintenance:prune-experiment-events', everyMs: HOURLY_MS },
+})
 export class PruneExperimentEventsJob implements JobHandler<PruneExperimentEventsJobData> {
   private readonly logger = new Logger(PruneExperimentEventsJob.name);
 
