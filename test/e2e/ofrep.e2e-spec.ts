@@ -150,6 +150,15 @@ describe('OFREP (OpenFeature Remote Evaluation Protocol)', () => {
     const badKey = await post(`/${config.key}`, { context: { targetingKey: 42 } });
     expect(await badKey.json()).toMatchObject({ errorCode: 'INVALID_CONTEXT' });
 
+    for (const path of ['/a%ZZ', '/a%ED%A0%80']) {
+      const badPath = await post(path, { context: {} });
+      expect(badPath.status).toBe(400);
+      expect(await badPath.json()).toEqual({
+        errorCode: 'GENERAL',
+        errorDetails: 'the flag key in the path is not valid URL-encoded UTF-8',
+      });
+    }
+
     const unparsable = await post('', '{"context": ');
     expect(unparsable.status).toBe(400);
     expect(await unparsable.json()).toMatchObject({ errorCode: 'PARSE_ERROR' });

@@ -149,6 +149,17 @@ describe('usage metrics', () => {
     });
   });
 
+  it('counts an unknown OFREP key holding NUL, and goes on writing', async () => {
+    const key = uniqueKey('usage.hostile');
+    const response = await ofrep(`/${key}%00nul`, { context: { targetingKey: 'u1' } });
+    expect(response.status).toBe(404);
+    // Stored with U+FFFD in their place: PostgreSQL refuses NUL in text.
+    await expectCounts(`${key}\ufffdnul`, { 'evaluations/ofrep': 1, 'error/FLAG_NOT_FOUND': 1 });
+    const config = await createConfig(app);
+    await app.gql(EVALUATE, { keys: [config.key], context: {} }, sdkToken);
+    await expectCounts(config.key, { 'evaluations/graphql': 1, 'fallthrough/': 1 });
+  });
+
   it('counts an archived config as disabled', async () => {
     const config = await createConfig(app);
     await app.gql(
@@ -334,6 +345,19 @@ describe('usage metrics', () => {
         errorDetails: expect.stringContaining('entries[0].cacheHits'),
         validationErrors: [expect.objectContaining({ path: 'entries[0].cacheHits', rule: 'min' })],
       });
+      const yearZero = await reportOverHttp(
+        report([
+          entry(config.key, {
+            periodStart: '0000-01-01T00:00:00Z',
+            periodEnd: '0000-01-01T00:01:00Z',
+          }),
+        ]),
+      );
+      expect(yearZero.status).toBe(400);
+      expect(((await yearZero.json()) as { validationErrors: unknown }).validationErrors).toEqual([
+        expect.objectContaining({ path: 'entries[0].periodStart', rule: 'dateRange' }),
+        expect.objectContaining({ path: 'entries[0].periodEnd', rule: 'dateRange' }),
+      ]);
       const nul = await reportOverHttp(report([entry('usage.\u0000nul')]));
       expect(nul.status).toBe(400);
       expect(((await nul.json()) as { validationErrors: unknown }).validationErrors).toEqual([

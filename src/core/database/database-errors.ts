@@ -78,3 +78,14 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export function isForeignKeyViolation(error: unknown): boolean {
   return isQueryFailure(error, '23503');
 }
+
+/**
+ * Whether PostgreSQL refused the data itself: a data exception (class 22, such as NUL in text
+ * or a time out of range) or a broken constraint (class 23, such as a row naming a deleted
+ * one). Sending the same rows again fails the same way, unlike when the database is down.
+ */
+export function isRefusedData(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code: unknown = error.driverError?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}

@@ -36,6 +36,16 @@ export function ofrepError(error: unknown, request: Request): OfrepErrorResponse
     };
   }
   const status = error instanceof HttpException ? error.getStatus() : errorStatus(error);
+  // Express could not decode a path parameter (`%ZZ`, or bytes that are not UTF-8).
+  if (status === 400 && error instanceof URIError) {
+    return {
+      status,
+      body: {
+        errorCode: 'GENERAL',
+        errorDetails: 'the flag key in the path is not valid URL-encoded UTF-8',
+      },
+    };
+  }
   if (status === 400) {
     return {
       status,

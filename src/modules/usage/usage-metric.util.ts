@@ -68,6 +68,18 @@ export const DAY_MS = 24 * HOUR_MS;
 /** Config keys and dimensions are cut to this length (an unknown key comes from a client). */
 export const MAX_LABEL_LENGTH = 200;
 
+/** What PostgreSQL cannot store as text: NUL, and a lone surrogate (it has no UTF-8 form). */
+// eslint-disable-next-line no-control-regex -- NUL is the control character meant.
+const NOT_STORABLE = /[\u0000\p{Cs}]/gu;
+
+/**
+ * A label as stored: at most MAX_LABEL_LENGTH characters, and text PostgreSQL takes (an
+ * unknown key a client sent may hold NUL or a lone surrogate; NUL would fail the whole write).
+ */
+export function storedLabel(text: string): string {
+  return text.slice(0, MAX_LABEL_LENGTH).replace(NOT_STORABLE, '\uFFFD');
+}
+
 const REASON_METRIC: Partial<Record<EvaluationResult['reason'], UsageMetric>> = {
   TARGETING_MATCH: UsageMetric.TargetingMatch,
   ROLLOUT: UsageMetric.Rollout,

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { compiledExperimentConfig } from '../../../test/factories/experiment-config.factory';
 import { ExposureRecorder } from '../experiments/events/exposure-recorder';
 import { Logger } from '@nestjs/common';
@@ -8,7 +8,14 @@ import { CONFIG_DEFAULTS } from '../../engine/config-state';
 import { compileConfig } from '../../engine/evaluation/compile-config';
 import { flagNotFound } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
-import { HOUR_MS, MINUTE_MS, UsageChannel, UsageMetric, UsageRow } from './usage-metric.util';
+import {
+  HOUR_MS,
+  MAX_LABEL_LENGTH,
+  MINUTE_MS,
+  UsageChannel,
+  UsageMetric,
+  UsageRow,
+} from './usage-metric.util';
 import {
   MAX_PENDING_ROWS,
   MAX_UNKNOWN_KEYS,
@@ -36,9 +43,18 @@ class FakeExposureTable {
 class FakeRepository {
   readonly rows: UsageRow[] = [];
   down = false;
+  /** The next write is refused as PostgreSQL refuses data (SQLSTATE 22021: NUL in text). */
+  refuseNext = false;
 
   async add(rows: readonly UsageRow[]): Promise<void> {
     if (this.down) throw new Error('connect ECONNREFUSED');
+    if (this.refuseNext) {
+      this.refuseNext = false;
+      const refusal = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+        code: '22021',
+      });
+      throw new QueryFailedError('INSERT INTO config_usage_metric …', [], refusal);
+    }
     this.rows.push(...rows.map((row) => ({ ...row })));
   }
 
@@ -184,6 +200,36 @@ describe('UsageRecorder', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('drops rows the database refuses as data, so later writes do not fail with them', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const { usage, repository } = recorder();
+      repository.refuseNext = true;
+      usage.record('env', UsageChannel.GraphQL, [config.evaluate({})]);
+      await usage.flush();
+      expect(error).toHaveBeenCalledWith(
+        expect.anything(),
+        expect.stringContaining('refused 2 usage rows'),
+      );
+      usage.add('env', 'banner', UsageMetric.RefusedSave);
+      await usage.flush();
+      expect(repository.total(UsageMetric.Evaluations)).toBe(0);
+      expect(repository.total(UsageMetric.RefusedSave)).toBe(1);
+    } finally {
+      error.mockRestore();
+    }
+  });
+
+  it('stores NUL and lone surrogates of a label as U+FFFD, and cuts it to MAX_LABEL_LENGTH', async () => {
+    const { usage, repository } = recorder();
+    const long = 'x'.repeat(MAX_LABEL_LENGTH + 10);
+    usage.record('env', UsageChannel.Ofrep, [flagNotFound('a\u0000b\ud800c'), flagNotFound(long)]);
+    await usage.flush();
+    expect(new Set(repository.rows.map((r) => r.configKey))).toEqual(
+      new Set(['a\ufffdb\ufffdc', long.slice(0, MAX_LABEL_LENGTH)]),
+    );
   });
 
   it('keeps at most MAX_PENDING_ROWS rows while writes fail, the newest', async () => {

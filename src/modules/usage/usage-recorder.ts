@@ -5,17 +5,18 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
+import { isRefusedData } from '../../core/database/database-errors';
 import { MetricsService } from '../../core/metrics/metrics.service';
 import { EvaluationResult, flagNotFound } from '../../engine/evaluation/result';
 import { EnvironmentsService } from '../environments/environments.service';
 import {
   countsOfResult,
   HOUR_MS,
-  MAX_LABEL_LENGTH,
   MINUTE_MS,
   periodStart,
   SERVED_CHANNELS,
   ServedChannel,
+  storedLabel,
   UsageCount,
   UsageGranularity,
   UsageMetric,
@@ -230,9 +231,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   add(environmentId: string, key: string, metric: UsageMetric, label = '', count = 1) {
     if (!this.enabled) return;
     const other = this.environmentTally(environmentId).other;
-    // A refused create's key comes from the client: cut like any other label.
-    const configKey = key.slice(0, MAX_LABEL_LENGTH);
-    const dimension = label.slice(0, MAX_LABEL_LENGTH);
+    // A refused create's key comes from the client: made a label like any other.
+    const configKey = storedLabel(key);
+    const dimension = storedLabel(label);
     const id = `${configKey}\u0000${metric}\u0000${dimension}`;
     const counted = other.get(id);
     if (counted) counted.count += count;
@@ -350,6 +351,14 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
       if (this.failing) this.logger.log('Usage counts are written again');
       this.failing = false;
     } catch (error) {
+      if (isRefusedData(error)) {
+        // Kept, they would fail every later write with them.
+        this.logger.error(
+          { err: error },
+          `The database refused ${rows.size} usage rows; they are dropped, not retried`,
+        );
+        return;
+      }
       this.keep(rows.values(), error);
     }
   }
@@ -393,9 +402,9 @@ function countsOf(environmentId: string, tally: EnvironmentTally): UsageCount[] 
   const push = (configKey: string, [metric, dimension, count]: [UsageMetric, string, number]) =>
     counts.push({
       environmentId,
-      configKey: configKey.slice(0, MAX_LABEL_LENGTH),
+      configKey: storedLabel(configKey),
       metric,
-      dimension: dimension.slice(0, MAX_LABEL_LENGTH),
+      dimension: storedLabel(dimension),
       count,
     });
   SERVED_CHANNELS.forEach((channel, i) => {

@@ -1,5 +1,5 @@
 import { ValidationIssue } from '../../core/errors/app-error';
-import { INPUT_LIMITS } from '../../core/graphql/input-checks';
+import { INPUT_LIMITS, inputIssues } from '../../core/graphql/input-checks';
 import { isPlainObject } from '../../engine/validate/issues';
 import { DAY_MS } from './usage-metric.util';
 
@@ -79,7 +79,9 @@ export function readUsageReport(
     if (!date || Number.isNaN(date.getTime()) || (typeof value === 'string' && !ISO.test(value))) {
       return fail(path, 'type', 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z');
     }
-    return date;
+    // Within the years every DateTime input takes (POST /v1/usage sends text, not a DateTime).
+    const [outside] = inputIssues(date, path);
+    return outside ? fail(outside.path, outside.rule, outside.message) : date;
   };
   const list = (value: unknown, path: string, max: number, optional = false) => {
     if (value === undefined || value === null) {
