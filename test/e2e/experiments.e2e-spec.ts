@@ -527,6 +527,14 @@ describe('experiments', () => {
       variant: null,
       value: null,
     });
+    // A context that is not an object is refused, as evaluate refuses it.
+    for (const context of ['u1', ['u1']]) {
+      const refused = await assign(context);
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0].extensions?.validationErrors).toEqual([
+        expect.objectContaining({ path: 'input.context', rule: 'type' }),
+      ]);
+    }
     const [row] = await db.query('SELECT count(*)::int AS n FROM experiment_assignment');
     expect(row.n).toBe(0); // consistent assignment stores nothing
   });

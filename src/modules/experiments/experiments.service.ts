@@ -43,6 +43,7 @@ import {
 } from './experiment.entity';
 import { ExperimentFields, validateExperiment } from './experiment-validation';
 import { toRunningExperiment } from './running-experiment.mapper';
+import { assertContextObject } from '../evaluation/evaluation-context.util';
 
 /** A transition retried when a config edit landed between reading and writing. */
 const TRANSITION_ATTEMPTS = 3;
@@ -441,6 +442,7 @@ export class ExperimentsService {
    * primary key — and answers what is stored, then serves it from every snapshot.
    */
   async assignVariant(actor: Actor, input: AssignVariantInput): Promise<AssignedVariant> {
+    assertContextObject(input.context, 'input.context');
     const snapshot = await this.evaluation.snapshotFor(actor, input.environment);
     const experiment = await this.findRunningByKey(snapshot.environmentId, input.experimentKey);
     if (!experiment) {
