@@ -47,6 +47,15 @@ describe('webhookUrlRefusal', () => {
     expect(refusedRule('http://hooks.example.com/', true)).toBeNull();
   });
 
+  it('refuses credentials in the URL and port 0, even when private targets are allowed', () => {
+    for (const allowPrivate of [false, true]) {
+      expect(refusedRule('https://user:pass@hooks.example.com/', allowPrivate)).toBe('credentials');
+      expect(refusedRule('https://user@hooks.example.com/', allowPrivate)).toBe('credentials');
+      expect(refusedRule('https://hooks.example.com:0/', allowPrivate)).toBe('port');
+    }
+    expect(refusedRule('https://hooks.example.com:8443/')).toBeNull();
+  });
+
   it('refuses other schemes and relative URLs', () => {
     expect(refusedRule('ftp://hooks.example.com/')).toBe('https');
     expect(refusedRule('file:///etc/passwd', true)).toBe('https');

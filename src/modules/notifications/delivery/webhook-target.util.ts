@@ -64,6 +64,14 @@ export function webhookUrlRefusal(raw: string, allowPrivate: boolean): TargetRef
   if (url.protocol === 'http:' && !allowPrivate) {
     return { rule: 'https', message: `must be an https:// URL (${ALLOW_HINT} and plain http)` };
   }
+  if (url.username !== '' || url.password !== '') {
+    // The URL is listed to anyone who may read endpoints, and logged with each delivery.
+    return {
+      rule: 'credentials',
+      message: 'must not hold a user name or password (deliveries are signed with the secret)',
+    };
+  }
+  if (url.port === '0') return { rule: 'port', message: 'must name a port from 1 to 65535' };
   const host = url.hostname;
   if (isIP(host) === 4 && writtenHost(raw)?.toLowerCase() !== host) {
     return {
