@@ -73,7 +73,9 @@ export function checkConstraints(
   else if (type !== 'string') refuse('pattern', 'type', 'applies to string configs only');
   else if (typeof c.pattern !== 'string') refuse('pattern', 'type', 'must be a string');
   else {
-    const compiled = compileRe2(`^(?:${c.pattern})$`);
+    // The pattern alone first, so a message quotes it as written, not as anchored.
+    const alone = compileRe2(c.pattern);
+    const compiled = alone instanceof Error ? alone : compileRe2(`^(?:${c.pattern})$`);
     if (compiled instanceof Error)
       refuse('pattern', 'regex', `is not a valid RE2 pattern: ${compiled.message}`);
   }

@@ -193,6 +193,12 @@ describe('validateConfigState', () => {
     it.each(cases)('%s', (_name, overrides, expected) => {
       expect(rules(validateConfigState(state(overrides)))).toEqual(expected);
     });
+
+    it('quotes a pattern that does not compile as written, not as anchored', () => {
+      const [issue] = validateConfigState(state({ pattern: '([a-z' }));
+      expect(issue.message).toContain('/([a-z/');
+      expect(issue.message).not.toContain('^(?:');
+    });
   });
 
   describe('config fields', () => {
