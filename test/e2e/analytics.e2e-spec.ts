@@ -366,6 +366,32 @@ describe('configAnalytics and staleConfigs', () => {
     await refused({ keys: Array.from({ length: 101 }, (_, i) => `k${i}`) }, 'keys');
   });
 
+  it('answers ranges at the edges of the years it takes, and refuses a to whose widened end would pass them', async () => {
+    // Widened to whole days, a range ending late on 9999-12-31 would end in the year 10000.
+    for (const variables of [
+      { from: '9999-12-01T00:00:00Z', to: '9999-12-31T23:59:59Z' },
+      { from: '9999-12-30T00:00:00Z', to: '9999-12-31T12:00:00Z', timezone: 'Etc/GMT+12' },
+      { from: '9999-12-31T10:00:00Z', to: '9999-12-31T23:00:00Z', granularity: 'HOUR' },
+    ]) {
+      const response = await analytics(variables);
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].extensions!.validationErrors).toEqual([
+        expect.objectContaining({ path: 'to', rule: 'maxTime' }),
+      ]);
+      expect(response.errors![0].message).toContain('9999-12-31T00:00:00Z');
+    }
+    for (const variables of [
+      { from: '9999-12-01T00:00:00Z', to: '9999-12-31T00:00:00Z', timezone: 'Etc/GMT+12' },
+      { from: '9999-12-01T00:00:00Z', to: '9999-12-31T00:00:00Z', timezone: 'Pacific/Kiritimati' },
+      { from: '9999-12-30T01:30:00Z', to: '9999-12-31T00:00:00Z', granularity: 'HOUR' },
+      { from: '1000-01-01T00:00:00Z', to: '1000-01-02T00:00:00Z', timezone: 'Pacific/Kiritimati' },
+      { from: '1000-01-01T00:00:00Z', to: '1000-01-02T00:00:00Z', timezone: 'Etc/GMT+12' },
+    ]) {
+      const answer = await analyticsData(variables);
+      expect(answer.environmentSeries.points.length).toBeGreaterThan(0);
+    }
+  });
+
   it('refuses more series points than its budget (keys and the environment × points), naming keys', async () => {
     const keys = (n: number) => Array.from({ length: n }, (_, i) => `budget.k${i}`);
     const hourly = {

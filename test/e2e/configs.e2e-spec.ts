@@ -220,6 +220,24 @@ describe('configs', () => {
     expect(stale.errors?.[0].extensions).toMatchObject({ currentVersion: 2, expectedVersion: 1 });
   });
 
+  it('changes nothing on an update that leaves the state as it is (no version, no history entry)', async () => {
+    const created = await createConfig(app);
+    const before = await revision();
+    for (const input of [{}, { value: 'on', description: created.description }]) {
+      const same = await updateConfig(app, { key: created.key, expectedVersion: 1, ...input });
+      expect(same.errors).toBeUndefined();
+      expect(same.data?.updateConfig.config).toMatchObject({ version: 1, value: 'on' });
+    }
+    expect(await revision()).toBe(before);
+    expect(
+      await count('SELECT 1 FROM config_change_log WHERE config_key = $1', [created.key]),
+    ).toBe(1);
+    // The version is still checked: a stale one is a CONFLICT even when nothing would change.
+    await updateConfig(app, { key: created.key, expectedVersion: 1, value: 'changed' });
+    const stale = await updateConfig(app, { key: created.key, expectedVersion: 1 });
+    expect(errorCode(stale)).toBe('CONFLICT');
+  });
+
   it('applies exactly one of 20 concurrent updates sent with the same version', async () => {
     const created = await createConfig(app);
     const results = await Promise.all(

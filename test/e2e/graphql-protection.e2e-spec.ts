@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { errorCode, startTestApp, TestApp } from '../support/test-app';
 
 describe('GraphQL request protection', () => {
@@ -36,6 +37,20 @@ describe('GraphQL request protection', () => {
     expect(response.errors?.[0].message).toMatch(/aliases limit of 3/i);
   });
 
+  it('answers a syntax error with HTTP 400 and GRAPHQL_PARSE_FAILED', async () => {
+    const response = await app.gql('{');
+    expect(response.status).toBe(400);
+    expect(errorCode(response)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(response.errors?.[0].message).toMatch(/^Syntax Error/);
+  });
+
+  it('refuses a query over the token limit as a parse failure naming the limit', async () => {
+    const response = await app.gql(`{ me { ${'name '.repeat(6000)}} }`);
+    expect(response.status).toBe(400);
+    expect(errorCode(response)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(response.errors?.[0].message).toMatch(/more \w+ 5000 tokens/);
+  });
+
   it('answers HTTP 413 to a body over 1 MB', async () => {
     const response = await fetch(`${app.baseUrl}/graphql`, {
       method: 'POST',
@@ -43,6 +58,34 @@ describe('GraphQL request protection', () => {
       body: JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(1_100_000) } }),
     });
     expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'request entity too large', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
+  it('answers a body that is not JSON, or in an unknown charset, as a client error, not logged as the server’s', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error');
+    try {
+      const post = (body: string, contentType = 'application/json') =>
+        fetch(`${app.baseUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': contentType, authorization: `Bearer ${app.adminToken}` },
+          body,
+        });
+      const notJson = await post('{"query": ');
+      expect(notJson.status).toBe(400);
+      expect(await notJson.json()).toEqual({
+        errors: [{ message: expect.any(String), extensions: { code: 'BAD_REQUEST' } }],
+      });
+      const charset = await post('{}', 'application/json; charset=klingon');
+      expect(charset.status).toBe(415);
+      expect(await charset.json()).toMatchObject({
+        errors: [{ extensions: { code: 'BAD_REQUEST' } }],
+      });
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('refuses batched requests', async () => {

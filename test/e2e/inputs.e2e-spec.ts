@@ -1,4 +1,5 @@
 import canonicalize from 'canonicalize';
+import { randomUUID } from 'node:crypto';
 import { createApiKey } from '../factories/api-key.factory';
 import {
   CONFIG_FIELDS,
@@ -230,6 +231,117 @@ describe('inputs', () => {
         errorCode: 'INVALID_CONTEXT',
         errorDetails: expect.stringContaining('at most 64 levels'),
       });
+    });
+  });
+
+  describe('query arguments', () => {
+    it('refuses an id that is not a UUID with BAD_USER_INPUT at path id, and answers NOT_FOUND for an unknown one', async () => {
+      for (const field of ['alert', 'approval', 'deployment']) {
+        for (const id of ['x', "1' OR '1'='1", `${randomUUID()}x`, 'x'.repeat(10_000)]) {
+          const response = await app.gql(`query ($id: ID!) { ${field}(id: $id) { id } }`, { id });
+          expect({ field, code: errorCode(response) }).toEqual({ field, code: 'BAD_USER_INPUT' });
+          expect(issues(response)).toEqual([
+            expect.objectContaining({ path: 'id', rule: 'isUuid' }),
+          ]);
+          expect(JSON.stringify(response).length).toBeLessThan(2_000);
+        }
+        const inline = await app.gql(`{ ${field}(id: "x") { id } }`);
+        expect(errorCode(inline)).toBe('BAD_USER_INPUT');
+        const unknown = await app.gql(`{ ${field}(id: "${randomUUID()}") { id } }`);
+        expect({ field, code: errorCode(unknown) }).toEqual({ field, code: 'NOT_FOUND' });
+      }
+    });
+
+    it('holds keys and environments to the lengths writes allow, and never repeats a long value in an error', async () => {
+      const long = 'a'.repeat(900_000);
+      const refusals: [string, Record<string, unknown>, string][] = [
+        [CONFIG, { environment: 'production', key: long }, 'key'],
+        [CONFIG, { environment: 'production', key: 'a'.repeat(129) }, 'key'],
+        [CONFIG, { environment: long, key: 'k' }, 'environment'],
+        [`query ($key: String!) { environment(key: $key) { id } }`, { key: long }, 'key'],
+        [`query ($key: String!) { environment(key: $key) { id } }`, { key: 'a'.repeat(64) }, 'key'],
+        [
+          `query ($environment: String!) { approvalPolicies(environment: $environment) { name } }`,
+          { environment: long },
+          'environment',
+        ],
+        [
+          `query ($key: String!) { governingApprovalPolicy(environment: "production", key: $key) { name } }`,
+          { key: long },
+          'key',
+        ],
+      ];
+      for (const [query, variables, path] of refusals) {
+        const response = await app.gql(query, variables);
+        expect(errorCode(response)).toBe('BAD_USER_INPUT');
+        expect(issues(response)).toEqual([expect.objectContaining({ path, rule: 'maxLength' })]);
+        expect(JSON.stringify(response).length).toBeLessThan(2_000);
+      }
+      // As long as a key may be: simply not there.
+      const missing = await app.gql(CONFIG, { environment: 'production', key: 'a'.repeat(128) });
+      expect(errorCode(missing)).toBe('NOT_FOUND');
+      const environment = await app.gql(`{ environment(key: "${'a'.repeat(63)}") { id } }`);
+      expect(errorCode(environment)).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('DateTime arguments', () => {
+    const CHANGES_FROM = `query ($from: DateTime) {
+      configChanges(environment: "production", filter: { from: $from }, first: 1) { edges { node { id } } } }`;
+
+    it('refuses what is not an ISO 8601 date-time with a zone on a real day, naming the format', async () => {
+      for (const from of [
+        '2024-02-30T00:00:00Z',
+        '2023-02-29T12:00:00Z',
+        '2024-02-30',
+        '2024-01-01',
+        '2024-01-01T10:00:00',
+        '2024-01-01 10:00 PST',
+        '1',
+        '',
+        12345,
+        0,
+        true,
+        { at: '2024-01-01T00:00:00Z' },
+      ]) {
+        const response = await app.gql(CHANGES_FROM, { from });
+        expect({ from, code: errorCode(response) }).toEqual({ from, code: 'BAD_USER_INPUT' });
+        expect(issues(response)).toEqual([expect.objectContaining({ path: 'from', rule: 'type' })]);
+        expect(response.errors![0].message).toContain('ISO 8601 date-time with a time zone');
+      }
+      // Inline, a literal of the wrong type fails validation, as an Int or an enum does.
+      const inline = await app.gql(
+        `{ configChanges(environment: "production", filter: { from: "2024-02-30T00:00:00Z" }) { edges { node { id } } } }`,
+      );
+      expect(errorCode(inline)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(inline.errors![0].message).toContain('ISO 8601 date-time with a time zone');
+    });
+
+    it('takes date-times with Z, an offset, fractions or no seconds, and leap days', async () => {
+      for (const from of [
+        '2024-02-29T00:00:00Z',
+        '2024-01-01T10:00:00+01:00',
+        '2024-01-01T10:00-05:30',
+        '2024-01-01T10:00:00.123456Z',
+        '2024-01-01t10:00:00z',
+      ]) {
+        const response = await app.gql(CHANGES_FROM, { from });
+        expect({ from, errors: response.errors }).toEqual({ from, errors: undefined });
+      }
+      const inline = await app.gql(
+        `{ configChanges(environment: "production", filter: { from: "2024-02-29T00:00:00Z" }) { edges { node { id } } } }`,
+      );
+      expect(inline.errors).toBeUndefined();
+    });
+
+    it('still refuses times outside the years 1000 to 9999 by their range', async () => {
+      for (const from of ['0999-12-31T23:59:59Z', '+010000-01-01T00:00:00Z']) {
+        const response = await app.gql(CHANGES_FROM, { from });
+        expect(errorCode(response)).toBe('BAD_USER_INPUT');
+        expect(issues(response)).toEqual([
+          expect.objectContaining({ path: 'filter.from', rule: 'dateRange' }),
+        ]);
+      }
     });
   });
 });

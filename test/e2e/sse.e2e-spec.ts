@@ -70,6 +70,46 @@ describe('GraphQL over SSE at /graphql/stream', () => {
     sse.dispose();
   });
 
+  const post = (query: string) =>
+    fetch(`${app.baseUrl}/graphql/stream`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${app.adminToken}`,
+      },
+      body: JSON.stringify({ query }),
+    });
+
+  it('answers a syntax error with 400 and GRAPHQL_PARSE_FAILED', async () => {
+    const response = await post('subscription {');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [
+        expect.objectContaining({
+          message: expect.stringMatching(/^Syntax Error/),
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        }),
+      ],
+    });
+  });
+
+  it('refuses a document over the token limit when parsing, before validating it', async () => {
+    // ~900 KB: validating this many fields would hold the event loop for seconds.
+    const response = await post(
+      `subscription { evaluationsChanged(context: {}) { ${'full '.repeat(180_000)}} }`,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [
+        expect.objectContaining({
+          message: expect.stringMatching(/more \w+ 5000 tokens/),
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        }),
+      ],
+    });
+  });
+
   it('ends open streams at shutdown, so clients reconnect elsewhere', async () => {
     const other = await startTestApp();
     const config = await createConfig(other, { value: 'x' });

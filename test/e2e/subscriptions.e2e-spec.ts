@@ -45,17 +45,72 @@ describe('subscriptions over graphql-ws', () => {
     await app.close();
   });
 
-  it('applies the HTTP limits to subscriptions too', async () => {
-    const strict = await startTestApp({ env: { GRAPHQL_MAX_DEPTH: '2' } });
+  it('applies the HTTP limits to subscriptions too, with the HTTP error codes', async () => {
+    const strict = await startTestApp({
+      env: { GRAPHQL_MAX_DEPTH: '2', GRAPHQL_MAX_COST: '20' },
+    });
     const strictClient = wsClient(strict);
     try {
       const deep = subscribe(strictClient, CONFIG_CHANGED, {});
       await expect(deep.waitFor(1)).rejects.toThrow(/[Dd]epth/);
       const unknown = subscribe(strictClient, 'subscription { noSuchField }', {});
       await expect(unknown.waitFor(1)).rejects.toThrow(/GRAPHQL_VALIDATION_FAILED/);
+      const costly = subscribe(
+        strictClient,
+        `subscription { configChanged(environment: "development") { ${'key '.repeat(30)}} }`,
+      );
+      await expect(costly.waitFor(1)).rejects.toThrow(
+        /^subscription failed: \[\[\{"message":"[^"]*Cost limit of 20[^"]*","extensions":\{"code":"GRAPHQL_VALIDATION_FAILED"\}\}\]\]$/,
+      );
     } finally {
       await strictClient.dispose();
       await strict.close();
+    }
+  });
+
+  it('answers a syntax error or a document over the token limit with an error for that operation only', async () => {
+    const sdk = await createApiKey(app, { roles: ['SDK'], environment: 'production' });
+    const socket = new WebSocket(
+      `${app.baseUrl.replace('http', 'ws')}/graphql`,
+      'graphql-transport-ws',
+    );
+    const messages: { id?: string; type: string; payload?: unknown }[] = [];
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    const received = (type: string, id?: string) =>
+      eventually(async () => messages.find((m) => m.type === type && m.id === id), {
+        what: `a ${type} message${id ? ` for ${id}` : ''}`,
+      });
+    await new Promise((resolve) => socket.once('open', resolve));
+    const send = (message: object) => socket.send(JSON.stringify(message));
+    try {
+      send({ type: 'connection_init', payload: { authorization: `Bearer ${sdk.token}` } });
+      await received('connection_ack');
+      send({ id: '1', type: 'subscribe', payload: { query: 'subscription {' } });
+      const syntax = await received('error', '1');
+      expect(syntax.payload).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^Syntax Error/),
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        }),
+      ]);
+      const long = `subscription { evaluationsChanged(context: {}) { ${'full '.repeat(6000)}} }`;
+      send({ id: '2', type: 'subscribe', payload: { query: long } });
+      const tokens = await received('error', '2');
+      expect(tokens.payload).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/more \w+ 5000 tokens/),
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        }),
+      ]);
+      const query = 'subscription { evaluationsChanged(context: {}) { full } }';
+      send({ id: '3', type: 'subscribe', payload: { query } });
+      const next = await received('next', '3');
+      expect(next.payload).toEqual({ data: { evaluationsChanged: { full: true } } });
+      expect(socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      socket.close();
+      await closed;
     }
   });
 

@@ -10,10 +10,11 @@ import { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import { MetricsService } from '../metrics/metrics.service';
+import { DateTimeScalar } from './date-time.scalar';
 import { formatGraphQLError } from './format-error';
 import { jitExecutionPlugin } from './jit-execution.plugin';
 import { GraphQLWsServer } from './graphql-ws.server';
-import { graphqlArmor } from './limits';
+import { graphqlArmor, PARSE_OPTIONS } from './limits';
 import { GraphQLSseMiddleware, SseStreams } from './sse.middleware';
 
 /** Every GraphQL request carries the HTTP request, whose `actor` the auth guard fills. */
@@ -22,9 +23,9 @@ export interface GraphQLContext {
 }
 
 /**
- * Apollo on /graphql over HTTP, with depth/cost/alias limits, CSRF prevention, no batching,
- * introspection per config, masked internal errors and request metrics; subscriptions over
- * websocket (GraphQLWsServer) and SSE on the same schema. `authModule` provides the
+ * Apollo on /graphql over HTTP, with token/depth/cost/alias limits, CSRF prevention, no
+ * batching, introspection per config, masked internal errors and request metrics; subscriptions
+ * over websocket (GraphQLWsServer) and SSE on the same schema. `authModule` provides the
  * Authenticator used for websocket connection_init.
  */
 @Module({})
@@ -36,7 +37,7 @@ export class GraphQLApiModule implements NestModule {
   static forRoot(authModule: Type): DynamicModule {
     return {
       module: GraphQLApiModule,
-      providers: [SseStreams, GraphQLWsServer],
+      providers: [SseStreams, GraphQLWsServer, DateTimeScalar],
       imports: [
         authModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -54,6 +55,7 @@ export class GraphQLApiModule implements NestModule {
               csrfPrevention: true,
               allowBatchedHttpRequests: false,
               includeStacktraceInErrorResponses: false,
+              parseOptions: PARSE_OPTIONS,
               validationRules: armor.validationRules,
               plugins: [
                 ...armor.plugins,

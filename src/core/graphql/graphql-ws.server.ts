@@ -3,8 +3,8 @@ import { Plugin } from '@nestjs/apollo';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { ExecutionResult, GraphQLError } from 'graphql';
-import { Context, handleProtocols, makeServer } from 'graphql-ws';
+import { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import { Context, handleProtocols, makeServer, SubscribePayload } from 'graphql-ws';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -15,7 +15,7 @@ import { AppConfig } from '../config/app-config';
 import { databaseUnavailable, isDatabaseUnavailable } from '../database/database-errors';
 import { AppError, ErrorCode } from '../errors/app-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { formatErrors, formatStreamedResult, validateWithLimits } from './limits';
+import { formatErrors, formatStreamedResult, parseWithLimits, validateWithLimits } from './limits';
 import { WS_CLOSE_TRY_AGAIN, WS_MAX_PAYLOAD, WsLimits } from './ws-limits';
 
 /** graphql-ws close codes: 4401 tells a client its credentials were refused. */
@@ -174,18 +174,34 @@ export class GraphQLWsServer implements OnApplicationBootstrap, ApolloServerPlug
     socket.close(WS_CLOSE_INTERNAL_ERROR, 'Internal server error');
   }
 
-  /** graphql-ws with the same limits, error shapes and authentication as over HTTP. */
+  /**
+   * graphql-ws with the same limits, error shapes and authentication as over HTTP. Documents
+   * are parsed and validated in onSubscribe: graphql-ws's own parse throws on a syntax error,
+   * which would close the whole connection; errors returned from here answer the one operation.
+   */
   private graphqlWs() {
     const { schemaHost, authenticator, limits, metrics } = this;
+    const validate = validateWithLimits(this.config);
+    const prepare = (payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
+      const document = parseWithLimits(payload.query);
+      if (Array.isArray(document)) return document;
+      const schema = schemaHost.schema;
+      const errors = validate(schema, document);
+      if (errors.length > 0) return errors;
+      return {
+        schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+      };
+    };
     return makeServer<Record<string, unknown> | undefined, WsExtra>({
-      schema: () => schemaHost.schema,
       context: (ctx) => ({ req: ctx.extra.request }),
-      validate: validateWithLimits(this.config),
       onError: (_ctx, _id, _payload, errors: readonly GraphQLError[]) => formatErrors(errors),
       onNext: (_ctx, _id, _payload, _args, result) =>
         formatStreamedResult(result as ExecutionResult),
-      onSubscribe: (ctx: Context) =>
-        limits.refuseSubscription(Object.keys(ctx.subscriptions).length),
+      onSubscribe: (ctx: Context, _id, payload) =>
+        limits.refuseSubscription(Object.keys(ctx.subscriptions).length) ?? prepare(payload),
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         if (!limits.admit(socket)) {

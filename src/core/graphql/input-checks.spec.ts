@@ -1,4 +1,4 @@
-import { inputIssues, INPUT_LIMITS } from './input-checks';
+import { clipped, inputIssues, INPUT_LIMITS, parseDateTime } from './input-checks';
 
 function nest(levels: number): unknown {
   let value: unknown = 'leaf';
@@ -97,5 +97,72 @@ describe('inputIssues', () => {
   it('stops after maxIssues problems', () => {
     const many = Array.from({ length: 100 }, () => '\u0000');
     expect(inputIssues(many, 'v')).toHaveLength(INPUT_LIMITS.maxIssues);
+  });
+});
+
+describe('parseDateTime', () => {
+  const read = (value: unknown) => parseDateTime(value)?.toISOString() ?? null;
+
+  it('reads ISO 8601 date-times with a zone, seconds and fractions optional', () => {
+    expect(read('2024-01-31T09:30:00Z')).toBe('2024-01-31T09:30:00.000Z');
+    expect(read('2024-01-31T10:30+01:00')).toBe('2024-01-31T09:30:00.000Z');
+    expect(read('2024-01-31t09:30:00.123456789z')).toBe('2024-01-31T09:30:00.123Z');
+    expect(read('2024-02-29T00:00:00Z')).toBe('2024-02-29T00:00:00.000Z');
+  });
+
+  it('refuses days that do not exist instead of rolling them over', () => {
+    expect(read('2024-02-30T00:00:00Z')).toBeNull();
+    expect(read('2023-02-29T12:00:00Z')).toBeNull();
+    expect(read('2024-13-01T00:00:00Z')).toBeNull();
+    expect(read('2024-01-01T25:00:00Z')).toBeNull();
+  });
+
+  it('refuses what is not a date-time with a zone: numbers, booleans, bare dates, other formats', () => {
+    for (const value of [
+      12345,
+      0,
+      true,
+      null,
+      undefined,
+      {},
+      '1',
+      '12345',
+      '',
+      '2024-01-01',
+      '2024-01-01T10:00:00',
+      '2024-01-01 10:00 PST',
+      '2024-01-01 10:00:00Z',
+      'Mon, 01 Jan 2024 10:00:00 GMT',
+      `2024-01-01T10:00:00${'0'.repeat(40)}Z`,
+    ]) {
+      expect(read(value)).toBeNull();
+    }
+  });
+
+  it('reads expanded and small years, for the range check to refuse them by name', () => {
+    expect(read('+275760-09-12T00:00:00Z')).toBe('+275760-09-12T00:00:00.000Z');
+    expect(read('-005000-01-01T00:00:00Z')).toBe('-005000-01-01T00:00:00.000Z');
+    expect(read('0999-12-31T00:00:00Z')).toBe('0999-12-31T00:00:00.000Z');
+    expect(read('+275761-01-01T00:00:00Z')).toBeNull();
+    expect(read('+002024-02-29T00:00:00Z')).toBe('2024-02-29T00:00:00.000Z');
+    expect(read('+002023-02-29T00:00:00Z')).toBeNull();
+    expect(read('+275760-02-30T00:00:00Z')).toBeNull();
+    expect(inputIssues(parseDateTime('+275760-09-12T00:00:00Z'), 'to')).toEqual([
+      expect.objectContaining({ path: 'to', rule: 'dateRange' }),
+    ]);
+  });
+});
+
+describe('clipped', () => {
+  it('keeps short text and cuts long text to 100 characters and an ellipsis', () => {
+    expect(clipped('production')).toBe('production');
+    expect(clipped('a'.repeat(100))).toBe('a'.repeat(100));
+    expect(clipped('a'.repeat(900_000))).toBe(`${'a'.repeat(100)}…`);
+  });
+
+  it('never cuts a surrogate pair in two', () => {
+    const cut = clipped(`${'a'.repeat(99)}😀tail`);
+    expect(cut).toBe(`${'a'.repeat(99)}…`);
+    expect(inputIssues(cut, 'message')).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { parseIsoDate } from '../../engine/dates';
 import { ValidationIssue } from '../errors/app-error';
 
 /** Limits every input value is held to, whatever field it arrives in. */
@@ -21,6 +22,54 @@ export const ONE_LINE_MESSAGE = { message: '$property must not contain a line br
  */
 const EARLIEST_TIME = Date.UTC(1000, 0, 1);
 const LATEST_TIME = Date.UTC(10000, 0, 1) - 1;
+
+/** How much of a client's value a message repeats (see clipped). */
+export const MAX_ECHOED_CHARACTERS = 100;
+
+/**
+ * A client's text as a message may repeat it: at most `max` characters, then an ellipsis. An
+ * argument that names nothing found (a key of 900 KB) must not come back whole in the error.
+ */
+export function clipped(text: string, max = MAX_ECHOED_CHARACTERS): string {
+  if (text.length <= max) return text;
+  // Never cut a surrogate pair in two: the message would hold a lone surrogate.
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
+}
+
+/** What a DateTime argument must look like, for the scalar's refusals. */
+export const DATE_TIME_FORMAT =
+  'an ISO 8601 date-time with a time zone (Z or ±hh:mm), seconds optional, on a real calendar day, such as 2024-01-31T09:30:00Z or 2024-01-31T10:30:00+01:00';
+
+/** ISO 8601's expanded years (`+275760-09-12T…`, `-005000-01-01T…`): the year, then the rest. */
+const EXPANDED_YEAR = /^([+-]\d{6})(-.*)$/;
+
+/**
+ * A DateTime argument: a string in the form the targeting rules' `before`/`after` operators
+ * read (engine/dates), but always with a time and a zone (a bare date says neither which
+ * instant of the day nor in which zone), on a day that exists (2024-02-30 is refused, not
+ * rolled over to March); `t` and `z` may be lower case, as RFC 3339 allows. Anything else —
+ * numbers, booleans, `2024-01-01 10:00 PST` — is null. An expanded year is read too, so that
+ * inputIssues refuses it for its range (the years 1000 to 9999), as it does `0999-…`.
+ */
+export function parseDateTime(value: unknown): Date | null {
+  if (typeof value !== 'string' || value.length > 40) return null;
+  const text = value.toUpperCase();
+  const expanded = EXPANDED_YEAR.exec(text);
+  if (!expanded) return text.indexOf('T') === 10 ? dateOf(parseIsoDate(text)) : null;
+  const year = Number(expanded[1]);
+  // `+002024-…` is the year 2024, read like any other.
+  if (year >= 0 && year <= 9999)
+    return parseDateTime(`${String(year).padStart(4, '0')}${expanded[2]}`);
+  // Beyond four digits (refused for its range anyway), the shape and the day are checked on a
+  // leap year of four digits, which no day of any year's calendar fails; the time on the real one.
+  if (parseDateTime(`2000${expanded[2]}`) === null) return null;
+  return dateOf(Date.parse(text));
+}
+
+function dateOf(time: number | null): Date | null {
+  return time === null || Number.isNaN(time) ? null : new Date(time);
+}
 
 /** A lone UTF-16 surrogate: what has no UTF-8 form, so the database would store U+FFFD. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -5,34 +5,67 @@ import {
   GraphQLError,
   GraphQLFormattedError,
   GraphQLSchema,
+  parse,
+  ParseOptions,
   specifiedRules,
   validate,
 } from 'graphql';
 import { AppConfig } from '../config/app-config';
 import { formatGraphQLError } from './format-error';
 
-/** Depth, cost, alias, directive and token limits, the same on every transport. */
+/** The most tokens a GraphQL document may have: the parser stops at the next one. */
+export const GRAPHQL_MAX_TOKENS = 5000;
+
+/**
+ * How every transport parses a document: Apollo's `parseOptions` over HTTP, parseWithLimits
+ * over websocket and SSE. A document over the token limit is then an ordinary syntax error,
+ * found before any of the work that grows with its size (validation).
+ */
+export const PARSE_OPTIONS: ParseOptions = { maxTokens: GRAPHQL_MAX_TOKENS };
+
+/**
+ * Depth, cost, alias and directive limits, the same on every transport. Armor's token limit
+ * is off: it is a plugin that re-parses in `parsingDidStart`, runs over HTTP only, and whose
+ * refusal Apollo answers as an unexpected error (HTTP 500); PARSE_OPTIONS applies it instead.
+ */
 export function graphqlArmor(config: AppConfig) {
   return new ApolloArmor({
     maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
     costLimit: { maxCost: config.GRAPHQL_MAX_COST },
     maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
     maxDirectives: { n: 50 },
-    maxTokens: { n: 5000 },
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: !config.introspection },
   }).protect();
+}
+
+/** The document, or its syntax error (token limit included) coded as Apollo codes it. */
+export function parseWithLimits(source: string): DocumentNode | GraphQLError[] {
+  try {
+    return parse(source, PARSE_OPTIONS);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    return [
+      new GraphQLError(error.message, {
+        source: error.source,
+        positions: error.positions,
+        extensions: { ...error.extensions, code: 'GRAPHQL_PARSE_FAILED' },
+      }),
+    ];
+  }
 }
 
 /** graphql's `validate` with the limits added, for graphql-ws and graphql-sse. */
 export function validateWithLimits(config: AppConfig) {
   const rules = [...specifiedRules, ...graphqlArmor(config).validationRules];
-  // Coded as Apollo codes them over HTTP, so the error formatter passes them through.
+  // Coded as Apollo codes them over HTTP (armor's own rules say BAD_USER_INPUT), so the
+  // error formatter passes them through and a client sees one code whatever the transport.
   return (schema: GraphQLSchema, document: DocumentNode) =>
     validate(schema, document, rules).map(
       (error) =>
         new GraphQLError(error.message, {
           nodes: error.nodes,
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions },
+          extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
         }),
     );
 }

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ExecutionResult } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import { AppConfig } from '../config/app-config';
-import { formatStreamedResult, validateWithLimits } from './limits';
+import { formatErrors, formatStreamedResult, parseWithLimits, validateWithLimits } from './limits';
 
 /** Open event streams, ended at shutdown so their clients reconnect (elsewhere). */
 @Injectable()
@@ -40,10 +40,30 @@ export class GraphQLSseMiddleware implements NestMiddleware {
     private readonly streams: SseStreams,
   ) {
     this.handler = createHandler({
-      schema: () => schemaHost.schema,
       authenticate: () => null, // no reservations: distinct connections only
-      context: (req) => ({ req: req.raw }),
       validate: validateWithLimits(config),
+      // Parsed here, with the token limit, so a syntax error is coded like one over HTTP.
+      // Returning the arguments skips graphql-sse's own parse and its `context` option.
+      onSubscribe: (req, params) => {
+        const document = parseWithLimits(params.query);
+        if (Array.isArray(document)) {
+          return [
+            JSON.stringify({ errors: formatErrors(document) }),
+            {
+              status: 400,
+              statusText: 'Bad Request',
+              headers: { 'content-type': 'application/json; charset=utf-8' },
+            },
+          ];
+        }
+        return {
+          schema: schemaHost.schema,
+          document,
+          operationName: params.operationName,
+          variableValues: params.variables,
+          contextValue: { req: req.raw },
+        };
+      },
       onNext: (_ctx, _req, result) => formatStreamedResult(result as ExecutionResult),
     });
   }

@@ -11,6 +11,7 @@ import {
 import { Actor } from '../../core/auth/actor';
 import { Allow, CurrentActor } from '../../core/auth/auth.decorators';
 import { Role } from '../../core/auth/role';
+import { IdArgs } from '../../core/graphql/id.args';
 import { ConnectionType } from '../../core/graphql/pagination';
 import { ConfigDeployment } from '../deployments/config-deployment.entity';
 import { DeploymentsService } from '../deployments/deployments.service';
@@ -56,10 +57,7 @@ export class AlertsResolver {
   }
 
   @Query(() => ConfigAlert)
-  alert(
-    @CurrentActor() actor: Actor,
-    @Args('id', { type: () => ID }) id: string,
-  ): Promise<ConfigAlert> {
+  alert(@CurrentActor() actor: Actor, @Args() { id }: IdArgs): Promise<ConfigAlert> {
     return this.rules.getForActor(actor, id);
   }
 

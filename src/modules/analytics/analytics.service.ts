@@ -24,6 +24,15 @@ import { servesOneValue } from './stale-configs.util';
 /** Longest range of a configAnalytics query, and of one at HOUR granularity. */
 export const MAX_RANGE_DAYS = 400;
 export const MAX_HOURLY_RANGE_DAYS = 31;
+/**
+ * The latest `to` a configAnalytics query may name. The range is widened to whole periods, and
+ * the local day `to` falls in may end up to 36 hours after the UTC midnight of its date (in a
+ * zone at UTC-12): from any later time the widened end could fall in the year 10000, which
+ * PostgreSQL cannot be given.
+ */
+export const LATEST_ANALYTICS_TO = '9999-12-31T00:00:00Z';
+const LATEST_TO_TIME = Date.parse(LATEST_ANALYTICS_TO);
+
 /** Entries in each top list. */
 export const TOP_CONFIGS = 10;
 
@@ -138,7 +147,13 @@ function checkRange(args: ConfigAnalyticsArgs): void {
   const span = args.to.getTime() - args.from.getTime();
   const maxDays =
     args.granularity === AnalyticsGranularity.HOUR ? MAX_HOURLY_RANGE_DAYS : MAX_RANGE_DAYS;
-  if (span <= 0) {
+  if (args.to.getTime() > LATEST_TO_TIME) {
+    issues.push({
+      path: 'to',
+      rule: 'maxTime',
+      message: `to must be at most ${LATEST_ANALYTICS_TO}: the range is widened to whole periods, which must end within the year 9999`,
+    });
+  } else if (span <= 0) {
     issues.push({ path: 'to', rule: 'afterFrom', message: 'to must be later than from' });
   } else if (span > maxDays * DAY_MS) {
     issues.push({

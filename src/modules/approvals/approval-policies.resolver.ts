@@ -6,7 +6,9 @@ import { ConnectionType } from '../../core/graphql/pagination';
 import { ApprovalPolicy } from './approval-policy.entity';
 import { ApprovalPolicyChange } from './approval-policy-change.entity';
 import { ApprovalPoliciesService } from './approval-policies.service';
+import { ConfigKeyArgs } from '../configs/dto/configs.args';
 import {
+  ApprovalPoliciesArgs,
   ApprovalPolicyChangesArgs,
   DeleteApprovalPolicyInput,
   DeleteApprovalPolicyPayload,
@@ -26,7 +28,7 @@ export class ApprovalPoliciesResolver {
   @Query(() => [ApprovalPolicy], { description: "An environment's approval policies, by name." })
   approvalPolicies(
     @CurrentActor() actor: Actor,
-    @Args('environment') environment: string,
+    @Args() { environment }: ApprovalPoliciesArgs,
   ): Promise<ApprovalPolicy[]> {
     return this.policies.list(actor, environment);
   }
@@ -38,8 +40,7 @@ export class ApprovalPoliciesResolver {
   })
   governingApprovalPolicy(
     @CurrentActor() actor: Actor,
-    @Args('environment') environment: string,
-    @Args('key') key: string,
+    @Args() { environment, key }: ConfigKeyArgs,
   ): Promise<ApprovalPolicy | null> {
     return this.policies.governingFor(actor, environment, key);
   }

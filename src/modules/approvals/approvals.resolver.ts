@@ -1,6 +1,5 @@
 import {
   Args,
-  ID,
   Mutation,
   Parent,
   Query,
@@ -11,6 +10,7 @@ import {
 import { Actor } from '../../core/auth/actor';
 import { Allow, CurrentActor } from '../../core/auth/auth.decorators';
 import { Role } from '../../core/auth/role';
+import { IdArgs } from '../../core/graphql/id.args';
 import { ConnectionType } from '../../core/graphql/pagination';
 import { ApprovalReview } from './approval-review.entity';
 import { ApprovalUpdates } from './approval-updates.service';
@@ -40,10 +40,7 @@ export class ApprovalsResolver {
   constructor(private readonly service: ApprovalsService) {}
 
   @Query(() => ConfigApproval, { description: 'A change request.' })
-  approval(
-    @CurrentActor() actor: Actor,
-    @Args('id', { type: () => ID }) id: string,
-  ): Promise<ConfigApproval> {
+  approval(@CurrentActor() actor: Actor, @Args() { id }: IdArgs): Promise<ConfigApproval> {
     return this.service.get(actor, id);
   }
 

@@ -21,7 +21,7 @@ import {
   ValidateConfigInput,
   ValidateConfigPayload,
 } from './dto/config.inputs';
-import { ConfigsArgs } from './dto/configs.args';
+import { ConfigKeyArgs, ConfigsArgs } from './dto/configs.args';
 
 export const BusinessConfigConnection = ConnectionType(BusinessConfig, 'BusinessConfig');
 
@@ -32,8 +32,7 @@ export class ConfigsResolver {
   @Query(() => BusinessConfig)
   config(
     @CurrentActor() actor: Actor,
-    @Args('environment') environment: string,
-    @Args('key') key: string,
+    @Args() { environment, key }: ConfigKeyArgs,
   ): Promise<BusinessConfig> {
     return this.configsService.get(actor, environment, key);
   }

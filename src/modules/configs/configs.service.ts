@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { AppError } from '../../core/errors/app-error';
+import { clipped } from '../../core/graphql/input-checks';
 import {
   Connection,
   decodeCursor,
@@ -37,6 +38,7 @@ import {
   DEFAULT_CONFIG_ORDER,
   OrderDirection,
 } from './dto/configs.args';
+import { canonicalJson } from '../../engine/canonical-json';
 
 const FIELDS = [
   'description',
@@ -187,15 +189,16 @@ export class ConfigsService {
     return config!;
   }
 
+  /**
+   * An update that leaves the state as it is changes nothing (no version, no history entry),
+   * as archiving an archived config does: a version counts state changes.
+   */
   async update(actor: Actor, input: UpdateConfigInput): Promise<BusinessConfig> {
     const loaded = await this.load(actor, ChangeOperation.UPDATE_CONFIG, input);
-    return this.commit(
-      loaded,
-      ChangeAction.UPDATE,
-      draft(input, toConfigState(loaded.current)),
-      actor,
-      input,
-    );
+    const current = toConfigState(loaded.current);
+    const next = draft(input, current);
+    if (canonicalJson(next) === canonicalJson(current)) return loaded.current;
+    return this.commit(loaded, ChangeAction.UPDATE, next, actor, input);
   }
 
   async archive(actor: Actor, input: ConfigStateChangeInput): Promise<BusinessConfig> {
@@ -417,8 +420,12 @@ export class ConfigsService {
 
   private async find(environment: EnvironmentIdentity, key: string): Promise<BusinessConfig> {
     const config = await this.configs.findOneBy({ environmentId: environment.id, key });
-    if (!config)
-      throw AppError.notFound(`Config "${key}" in environment "${environment.key}"`, { key });
+    if (!config) {
+      const shown = clipped(key);
+      throw AppError.notFound(`Config "${shown}" in environment "${environment.key}"`, {
+        key: shown,
+      });
+    }
     return config;
   }
 

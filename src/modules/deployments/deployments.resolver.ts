@@ -1,6 +1,5 @@
 import {
   Args,
-  ID,
   Mutation,
   Parent,
   Query,
@@ -11,6 +10,7 @@ import {
 import { Actor } from '../../core/auth/actor';
 import { Allow, CurrentActor } from '../../core/auth/auth.decorators';
 import { Role } from '../../core/auth/role';
+import { IdArgs } from '../../core/graphql/id.args';
 import { ConnectionType } from '../../core/graphql/pagination';
 import { ConfigDeployment } from './config-deployment.entity';
 import { DeploymentUpdates } from './deployment-updates.service';
@@ -38,10 +38,7 @@ export class DeploymentsResolver {
   constructor(private readonly service: DeploymentsService) {}
 
   @Query(() => ConfigDeployment)
-  deployment(
-    @CurrentActor() actor: Actor,
-    @Args('id', { type: () => ID }) id: string,
-  ): Promise<ConfigDeployment> {
+  deployment(@CurrentActor() actor: Actor, @Args() { id }: IdArgs): Promise<ConfigDeployment> {
     return this.service.get(actor, id);
   }
 

@@ -7,6 +7,7 @@ import { EnvironmentsService } from './environments.service';
 import {
   CreateEnvironmentInput,
   CreateEnvironmentPayload,
+  EnvironmentArgs,
   UpdateEnvironmentInput,
   UpdateEnvironmentPayload,
 } from './dto/environment.inputs';
@@ -23,7 +24,10 @@ export class EnvironmentsResolver {
 
   @Query(() => Environment)
   @Allow(Role.VIEWER, Role.SDK)
-  environment(@CurrentActor() actor: Actor, @Args('key') key: string): Promise<Environment> {
+  environment(
+    @CurrentActor() actor: Actor,
+    @Args() { key }: EnvironmentArgs,
+  ): Promise<Environment> {
     return this.environmentsService.getForActor(actor, key);
   }
 

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { Actor } from '../../core/auth/actor';
 import { isUniqueViolation } from '../../core/database/database-errors';
 import { AppError } from '../../core/errors/app-error';
+import { clipped } from '../../core/graphql/input-checks';
 import { PubSub } from '../../core/pubsub/pub-sub';
 import { ENVIRONMENT_CHANGED_CHANNEL, EnvironmentChangedMessage } from './environment-events';
 import { Environment } from './environment.entity';
@@ -42,7 +43,11 @@ export class EnvironmentsService {
     const environment = ENVIRONMENT_KEY_PATTERN.test(key)
       ? await this.environments.findOneBy({ key })
       : null;
-    if (!environment) throw AppError.notFound(`Environment "${key}"`, { key });
+    if (!environment) {
+      // The key may come from a header or a query string of any length.
+      const shown = clipped(key);
+      throw AppError.notFound(`Environment "${shown}"`, { key: shown });
+    }
     assertEnvironmentScope(actor, environment);
     this.identities.set(key, { id: environment.id, key });
     return environment;

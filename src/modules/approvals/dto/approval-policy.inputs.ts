@@ -153,6 +153,14 @@ export class DeleteApprovalPolicyPayload {
 }
 
 @ArgsType()
+export class ApprovalPoliciesArgs {
+  @Field()
+  @IsString()
+  @MaxLength(63)
+  environment!: string;
+}
+
+@ArgsType()
 export class ApprovalPolicyChangesArgs extends PageArgs {
   @Field()
   @IsString()

@@ -8,6 +8,7 @@ import {
   DEPLOYMENT_CONFIG_DESCRIPTION,
   DEPLOYMENT_STRATEGY_DESCRIPTION,
 } from '../business-config.entity';
+import { ConfigKeyField, EnvironmentKeyField } from '../../../core/graphql/key-fields';
 
 /**
  * The config fields a client may set. Their rules (types, constraints, targeting structure,
@@ -111,14 +112,10 @@ export function bypassOf(input: {
 
 @InputType({ isAbstract: true })
 abstract class ConfigRefInput {
-  @Field()
-  @IsString()
-  @MaxLength(63)
+  @EnvironmentKeyField()
   environment!: string;
 
-  @Field()
-  @IsString()
-  @MaxLength(128)
+  @ConfigKeyField()
   key!: string;
 }
 

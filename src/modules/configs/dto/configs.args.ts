@@ -10,6 +10,7 @@ import {
 } from 'class-validator';
 import { PageArgs } from '../../../core/graphql/pagination';
 import { ConfigValueType } from '../business-config.entity';
+import { ConfigKeyField, EnvironmentKeyField } from '../../../core/graphql/key-fields';
 
 @InputType()
 export class ConfigFilter {
@@ -66,6 +67,19 @@ export const DEFAULT_CONFIG_ORDER: ConfigOrder = {
   field: ConfigOrderField.KEY,
   direction: OrderDirection.ASC,
 };
+
+/**
+ * `config` and `governingApprovalPolicy`: held to the lengths writes allow (ConfigRefInput; an
+ * ArgsType cannot inherit an InputType's fields).
+ */
+@ArgsType()
+export class ConfigKeyArgs {
+  @EnvironmentKeyField()
+  environment!: string;
+
+  @ConfigKeyField()
+  key!: string;
+}
 
 @ArgsType()
 export class ConfigsArgs extends PageArgs {

@@ -1,4 +1,4 @@
-import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import {
   IsInt,
   IsNumber,
@@ -13,6 +13,15 @@ import {
 import { Environment } from '../environment.entity';
 
 export const ENVIRONMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** `environment(key:)`: as long as a key may be; what is not a key is simply not found. */
+@ArgsType()
+export class EnvironmentArgs {
+  @Field()
+  @IsString()
+  @MaxLength(63)
+  key!: string;
+}
 
 @InputType()
 export class CreateEnvironmentInput {

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Allow, IsDate, IsString, MaxLength } from 'class-validator';
+import { Allow, IsDate } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
 import { ConfigDeploymentStatus } from '../../deployments/config-deployment.entity';
 import { ExperimentAssignmentType } from '../../experiments/experiment.entity';
@@ -9,6 +9,7 @@ import {
   EvaluationResultType,
   ExplainStepType,
 } from './evaluation.types';
+import { ConfigKeyField, EnvironmentKeyField } from '../../../core/graphql/key-fields';
 
 export enum ServedConfigStateType {
   ACTIVE = 'ACTIVE',
@@ -33,14 +34,10 @@ registerEnumType(ServedConfigStateType, {
 
 @ArgsType()
 export class ExplainServedArgs {
-  @Field()
-  @IsString()
-  @MaxLength(63)
+  @EnvironmentKeyField()
   environment!: string;
 
-  @Field()
-  @IsString()
-  @MaxLength(128)
+  @ConfigKeyField()
   key!: string;
 
   @Field(() => GraphQLJSON, {
