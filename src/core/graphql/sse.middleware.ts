@@ -1,3 +1,5 @@
+import { ApolloServerPlugin, GraphQLServerListener } from '@apollo/server';
+import { Plugin } from '@nestjs/apollo';
 import { BeforeApplicationShutdown, Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
@@ -6,9 +8,15 @@ import { createHandler } from 'graphql-sse/lib/use/express';
 import { AppConfig } from '../config/app-config';
 import { formatErrors, formatStreamedResult, parseWithLimits, validateWithLimits } from './limits';
 
-/** Open event streams, ended at shutdown so their clients reconnect (elsewhere). */
+/**
+ * Open event streams, ended at shutdown so their clients reconnect (elsewhere). Ended when
+ * Apollo drains (as GraphQLWsServer closes its sockets): the HTTP server's drain runs at the
+ * same time and waits for open responses, so a stream left open would hold shutdown for its
+ * whole grace period.
+ */
+@Plugin()
 @Injectable()
-export class SseStreams implements BeforeApplicationShutdown {
+export class SseStreams implements ApolloServerPlugin, BeforeApplicationShutdown {
   private readonly open = new Set<Response>();
 
   track(res: Response): void {
@@ -16,7 +24,15 @@ export class SseStreams implements BeforeApplicationShutdown {
     res.once('close', () => this.open.delete(res));
   }
 
+  async serverWillStart(): Promise<GraphQLServerListener> {
+    return { drainServer: async () => this.endAll() };
+  }
+
   beforeApplicationShutdown(): void {
+    this.endAll();
+  }
+
+  private endAll(): void {
     for (const res of this.open) res.end();
     this.open.clear();
   }
