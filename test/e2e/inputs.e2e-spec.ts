@@ -270,6 +270,16 @@ describe('inputs', () => {
           { key: long },
           'key',
         ],
+        [
+          `query ($key: String!) { experiment(environment: "production", key: $key) { id } }`,
+          { key: long },
+          'key',
+        ],
+        [
+          `query ($key: String!) { experimentResults(environment: "production", key: $key) { experimentKey } }`,
+          { key: 'a'.repeat(201) },
+          'key',
+        ],
       ];
       for (const [query, variables, path] of refusals) {
         const response = await app.gql(query, variables);
@@ -282,6 +292,11 @@ describe('inputs', () => {
       expect(errorCode(missing)).toBe('NOT_FOUND');
       const environment = await app.gql(`{ environment(key: "${'a'.repeat(63)}") { id } }`);
       expect(errorCode(environment)).toBe('NOT_FOUND');
+      const experiment = await app.gql(
+        `{ experiment(environment: "production", key: "${'a'.repeat(200)}") { id } }`,
+      );
+      expect(errorCode(experiment)).toBe('NOT_FOUND');
+      expect(experiment.errors?.[0].message.length).toBeLessThan(150);
     });
   });
 

@@ -39,6 +39,7 @@ import { Experiment } from './experiment.entity';
 import { ExperimentsService } from './experiments.service';
 import { ExperimentUpdates } from './experiment-updates.service';
 import { ExperimentCounts } from './events/experiment-counts';
+import { ExperimentKeyArgs } from './dto/experiment.inputs';
 
 export const ExperimentConnection = ConnectionType(Experiment, 'Experiment');
 
@@ -49,8 +50,7 @@ export class ExperimentsResolver {
   @Query(() => Experiment)
   experiment(
     @CurrentActor() actor: Actor,
-    @Args('environment') environment: string,
-    @Args('key') key: string,
+    @Args() { environment, key }: ExperimentKeyArgs,
   ): Promise<Experiment> {
     return this.service.get(actor, environment, key);
   }

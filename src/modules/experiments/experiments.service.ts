@@ -44,6 +44,7 @@ import {
 import { ExperimentFields, validateExperiment } from './experiment-validation';
 import { toRunningExperiment } from './running-experiment.mapper';
 import { assertContextObject } from '../evaluation/evaluation-context.util';
+import { clipped } from '../../core/graphql/input-checks';
 
 /** A transition retried when a config edit landed between reading and writing. */
 const TRANSITION_ATTEMPTS = 3;
@@ -692,7 +693,9 @@ export class ExperimentsService {
 
   private async find(environmentId: string, key: string): Promise<Experiment> {
     const experiment = await this.findByKey(environmentId, key);
-    if (!experiment) throw AppError.notFound(`Experiment "${key}"`, { key });
+    if (!experiment) {
+      throw AppError.notFound(`Experiment "${clipped(key)}"`, { key: clipped(key) });
+    }
     return experiment;
   }
 

@@ -18,6 +18,7 @@ import {
   ExperimentVariantType,
   MetricKind,
 } from '../experiment.entity';
+import { EnvironmentKeyField } from '../../../core/graphql/key-fields';
 
 /**
  * Inputs are only allowed through here: their rules (counts, weights, values against the
@@ -334,4 +335,16 @@ export class ExperimentUpdatedEvent {
 
   /** Set on COUNTS updates; the exposures field reads them otherwise. */
   exposures?: ExperimentVariantExposures[];
+}
+
+/** `experiment` and `experimentResults`: held to the lengths writes allow (ExperimentRefInput). */
+@ArgsType()
+export class ExperimentKeyArgs {
+  @EnvironmentKeyField()
+  environment!: string;
+
+  @Field()
+  @IsString()
+  @MaxLength(200)
+  key!: string;
 }

@@ -3,6 +3,7 @@ import { Actor } from '../../../core/auth/actor';
 import { CurrentActor } from '../../../core/auth/auth.decorators';
 import { ExperimentResultsOf, ExperimentResultsService } from './experiment-results.service';
 import { ExperimentResults } from './experiment-results.types';
+import { ExperimentKeyArgs } from '../dto/experiment.inputs';
 
 @Resolver(() => ExperimentResults)
 export class ExperimentResultsResolver {
@@ -14,8 +15,7 @@ export class ExperimentResultsResolver {
   })
   experimentResults(
     @CurrentActor() actor: Actor,
-    @Args('environment') environment: string,
-    @Args('key') key: string,
+    @Args() { environment, key }: ExperimentKeyArgs,
   ): Promise<ExperimentResultsOf> {
     return this.service.results(actor, environment, key);
   }
