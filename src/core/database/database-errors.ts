@@ -51,12 +51,18 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return nested.some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
 }
 
-/** The error a client sees when the database cannot be reached: retryable, never masked. */
+/** How long a client is told to wait before retrying when a dependency is down. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The error a client sees when the database cannot be reached: retryable (with the wait,
+ * as HTTP endpoints send it in Retry-After), never masked.
+ */
 export function databaseUnavailable(): AppError {
   return new AppError(
     ErrorCode.ServiceUnavailable,
     'The database is unavailable or did not answer in time; retry later',
-    { dependency: 'database' },
+    { dependency: 'database', retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS },
   );
 }
 

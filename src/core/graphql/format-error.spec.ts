@@ -54,7 +54,11 @@ describe('formatGraphQLError', () => {
       formatted,
       new GraphQLError('raw', { originalError: refused }),
     );
-    expect(result.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', dependency: 'database' });
+    expect(result.extensions).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      dependency: 'database',
+      retryAfterSeconds: 5,
+    });
     expect(result.message).not.toContain('127.0.0.1');
   });
 
@@ -75,6 +79,24 @@ describe('formatGraphQLError', () => {
         },
       ],
     });
+  });
+
+  it('clips a request error that repeats a huge value, in its message and its issue', () => {
+    const value = 'x'.repeat(900_000);
+    const message = `Variable "$n" got invalid value "${value}"; Int cannot represent non-integer value: "${value}"`;
+    const result = formatGraphQLError(
+      { message, extensions: { code: 'BAD_USER_INPUT' } },
+      new GraphQLError(message),
+    );
+    expect(result.message.length).toBeLessThanOrEqual(1001);
+    expect(result.message).toMatch(/^Variable "\$n" got invalid value "x+…$/);
+    expect(result.extensions?.validationErrors).toEqual([
+      {
+        path: 'n',
+        rule: 'type',
+        message: expect.stringMatching(/^Int cannot represent .{900,1000}$/),
+      },
+    ]);
   });
 
   it.each([

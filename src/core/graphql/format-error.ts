@@ -2,8 +2,12 @@ import { Logger } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { databaseUnavailable, isDatabaseUnavailable } from '../database/database-errors';
 import { AppError, ErrorCode, ValidationIssue } from '../errors/app-error';
+import { clipped } from './input-checks';
 
 const logger = new Logger('GraphQLErrors');
+
+/** The longest message a request error is answered with (see clipped). */
+const MAX_MESSAGE = 1000;
 
 /** Codes Apollo and graphql-js raise for malformed requests; they pass through unchanged. */
 const CLIENT_CODES = new Set([
@@ -53,8 +57,13 @@ export function formatGraphQLError(
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     const coercion = code === 'BAD_USER_INPUT' ? variableIssue(formatted.message) : undefined;
-    if (coercion && !('validationErrors' in extensions)) extensions.validationErrors = [coercion];
-    return { ...formatted, extensions };
+    if (coercion && !('validationErrors' in extensions)) {
+      extensions.validationErrors = [
+        { ...coercion, message: clipped(coercion.message, MAX_MESSAGE) },
+      ];
+    }
+    // graphql-js repeats a variable's whole value in its message, however long the client sent it.
+    return { ...formatted, message: clipped(formatted.message, MAX_MESSAGE), extensions };
   }
   logger.error(
     { err: original, path: formatted.path },

@@ -1,7 +1,11 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { retryAfterSeconds } from '../../core/auth/auth-failure-limiter';
-import { databaseUnavailable, isDatabaseUnavailable } from '../../core/database/database-errors';
+import {
+  databaseUnavailable,
+  isDatabaseUnavailable,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from '../../core/database/database-errors';
 import { AppError, ErrorCode } from '../../core/errors/app-error';
 import { OfrepFailure } from './ofrep.mapper';
 
@@ -15,7 +19,6 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 };
 
 /** Seconds a client should wait before retrying while a dependency is down. */
-const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 const logger = new Logger('Ofrep');
 
