@@ -345,6 +345,13 @@ describe('usage metrics', () => {
         errorDetails: expect.stringContaining('entries[0].cacheHits'),
         validationErrors: [expect.objectContaining({ path: 'entries[0].cacheHits', rule: 'min' })],
       });
+      const notADay = await reportOverHttp(
+        report([entry(config.key, { periodStart: '2024-02-30T00:00:00Z' })]),
+      );
+      expect(notADay.status).toBe(400);
+      expect(((await notADay.json()) as { validationErrors: unknown }).validationErrors).toEqual([
+        expect.objectContaining({ path: 'entries[0].periodStart', rule: 'type' }),
+      ]);
       const yearZero = await reportOverHttp(
         report([
           entry(config.key, {

@@ -1,5 +1,10 @@
 import { ValidationIssue } from '../../core/errors/app-error';
-import { INPUT_LIMITS, inputIssues } from '../../core/graphql/input-checks';
+import {
+  DATE_TIME_FORMAT,
+  INPUT_LIMITS,
+  inputIssues,
+  parseDateTime,
+} from '../../core/graphql/input-checks';
 import { isPlainObject } from '../../engine/validate/issues';
 import { DAY_MS } from './usage-metric.util';
 
@@ -75,10 +80,9 @@ export function readUsageReport(
     };
   const time: Check = (value, path) => {
     if (value === undefined || value === null) return fail(path, 'required', 'is required');
-    const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
-    if (!date || Number.isNaN(date.getTime()) || (typeof value === 'string' && !ISO.test(value))) {
-      return fail(path, 'type', 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z');
-    }
+    // A DateTime from GraphQL is checked already; POST /v1/usage sends text, read the same way.
+    const date = value instanceof Date ? value : parseDateTime(value);
+    if (!date) return fail(path, 'type', `must be ${DATE_TIME_FORMAT}`);
     // Within the years every DateTime input takes (POST /v1/usage sends text, not a DateTime).
     const [outside] = inputIssues(date, path);
     return outside ? fail(outside.path, outside.rule, outside.message) : date;
@@ -154,6 +158,3 @@ export function readUsageReport(
     },
   };
 }
-
-/** RFC 3339 date-time, as GraphQL's DateTime scalar takes it. */
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
