@@ -19,17 +19,18 @@ import {
 const STALE_TEMPLATE_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Migrates a template database once; every test file clones it (see createTestDatabase).
- * Without DATABASE_URL, a migrated in-memory PGlite's data directory instead, which every
+ * Migrates a template database once when DATABASE_URL is set; every test file clones it (see
+ * createTestDatabase). Always, a migrated in-memory PGlite's data directory, which every
  * embedded test app starts from (initdb and the migrations took most of an app's start).
  */
 export default async function globalSetup(): Promise<void> {
+  // Embedded apps start in PostgreSQL runs too (the tests of the embedded default).
+  await makeEmbeddedTemplate();
   const url = process.env.DATABASE_URL;
   if (!url) {
     console.warn('\nDATABASE_URL is unset: e2e tests run on the embedded PGlite default.');
     if (!process.env.REDIS_URL)
       console.warn('REDIS_URL is unset: tests that need Redis are skipped.\n');
-    await makeEmbeddedTemplate();
     return;
   }
   const template = templateDatabase();
