@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { RedisConnections } from '../redis/redis-connections';
 import { settlesWithin } from '../runtime/settles-within';
 import { keepConnectionErrorsHandled } from './bullmq-connection-errors';
+import { JobFailureLog } from './job-failure-log';
 import { JobRegistry } from './job-registry';
 import { QueueName } from './queue-name';
 
@@ -19,6 +20,7 @@ const WORKER_CLOSE_WAIT_MS = 2000;
  */
 export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BullMqJobWorker.name);
+  private readonly failures = new JobFailureLog(this.logger);
   private readonly workers: Worker[] = [];
   /** The jobs this process is running, for shutdown to wait for. */
   private readonly running = new Set<Promise<void>>();
@@ -77,12 +79,10 @@ export class BullMqJobWorker implements OnApplicationBootstrap, BeforeApplicatio
       if (!job) return;
       const attempts = job.opts.attempts ?? 1;
       const line = `Job ${job.name} ${job.id} failed (attempt ${job.attemptsMade}/${attempts})`;
-      if (job.attemptsMade >= attempts || error instanceof UnrecoverableError) {
-        this.logger.error(`${line}, giving up: ${error.message}`);
-      } else {
-        this.logger.warn(`${line}, will retry: ${error.message}`);
-      }
+      const last = job.attemptsMade >= attempts || error instanceof UnrecoverableError;
+      this.failures.failed(line, error, last ? 'giving up' : 'will retry');
     });
+    worker.on('completed', () => this.failures.succeeded());
     worker.on('error', (error) => {
       // While Redis is unreachable every retry fails; RedisConnections reports that once.
       if (connection.status !== 'ready') return;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { backoffDelay, JobClass, retryPolicy, RetryPolicy } from './job';
 import { AddJobOptions, assertDelay, assertInterval, assertJobId, JobQueue } from './job-queue';
+import { JobFailureLog } from './job-failure-log';
 import { JobRegistry, RegisteredJob } from './job-registry';
 import { QueueName } from './queue-name';
 
@@ -30,6 +31,7 @@ export class InProcessJobQueue
   implements OnApplicationBootstrap, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(InProcessJobQueue.name);
+  private readonly failures = new JobFailureLog(this.logger);
   /** Waiting, delayed and active jobs by key. */
   private readonly jobs = new Map<string, QueuedJob>();
   private readonly waiting = new Map<QueueName, QueuedJob[]>();
@@ -176,22 +178,17 @@ export class InProcessJobQueue
     try {
       await instance.handle(job.data, { jobId: job.id, attempt: job.attemptsMade });
       this.jobs.delete(job.key);
+      this.failures.succeeded();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const line = `Job ${name} ${job.id} failed (attempt ${attempt})`;
       if (job.attemptsMade >= job.retry.attempts) {
-        this.logger.error(
-          `Job ${name} ${job.id} failed (attempt ${attempt}), giving up: ${reason}`,
-        );
+        this.failures.failed(line, error, 'giving up');
         this.jobs.delete(job.key);
       } else if (this.stopped) {
-        this.logger.warn(
-          `Job ${name} ${job.id} failed (attempt ${attempt}), not retried: shutting down`,
-        );
+        this.logger.warn(`${line}, not retried: shutting down`);
         this.jobs.delete(job.key);
       } else {
-        this.logger.warn(
-          `Job ${name} ${job.id} failed (attempt ${attempt}), will retry: ${reason}`,
-        );
+        this.failures.failed(line, error, 'will retry');
         this.delay(job, backoffDelay(job.attemptsMade, job.retry.backoff));
       }
     } finally {
