@@ -42,6 +42,26 @@ describe('environments', () => {
     expect(read.data?.environment.name).toBe('Pre-production');
   });
 
+  it('refuses a name with a line break, on create and rename', async () => {
+    const create = await app.gql(
+      `mutation ($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { environment { id } } }`,
+      { input: { key: 'two-lines', name: 'Two\r\nlines' } },
+    );
+    expect(errorCode(create)).toBe('BAD_USER_INPUT');
+    expect(create.errors?.[0].extensions?.validationErrors).toEqual([
+      expect.objectContaining({ path: 'input.name' }),
+    ]);
+    const rename = await app.gql(
+      `mutation ($input: UpdateEnvironmentInput!) { updateEnvironment(input: $input) { environment { id } } }`,
+      { input: { key: 'production', name: 'Prod\nuction' } },
+    );
+    expect(errorCode(rename)).toBe('BAD_USER_INPUT');
+    const read = await app.gql<{ environment: { name: string } | null }>(
+      '{ environment(key: "production") { name } }',
+    );
+    expect(read.data?.environment?.name).toBe('Production');
+  });
+
   it('refuses a duplicate key with CONFLICT', async () => {
     const response = await app.gql(
       `mutation { createEnvironment(input: { key: "production", name: "Again" }) { environment { id } } }`,

@@ -10,6 +10,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { ONE_LINE, ONE_LINE_MESSAGE } from '../../../core/graphql/input-checks';
 import { Environment } from '../environment.entity';
 
 export const ENVIRONMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -37,6 +38,7 @@ export class CreateEnvironmentInput {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @Matches(ONE_LINE, ONE_LINE_MESSAGE)
   name!: string;
 }
 
@@ -52,6 +54,7 @@ export class UpdateEnvironmentInput {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @Matches(ONE_LINE, ONE_LINE_MESSAGE)
   name?: string;
 
   @Field(() => Float, { nullable: true, description: 'Fetch-log sample rate: 0 (off) to 1 (all).' })
