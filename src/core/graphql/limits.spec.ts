@@ -59,6 +59,16 @@ describe('validateWithLimits', () => {
     );
   });
 
+  it('hides field suggestions with introspection off, as over HTTP, and keeps them with it on', () => {
+    const [hidden] = validated('{ nam }');
+    expect(hidden.message).toBe('Cannot query field "nam" on type "Query". [Suggestion hidden]');
+    const document = parseWithLimits('{ nam }');
+    if (Array.isArray(document)) throw new Error('expected a document');
+    const open = { ...config, introspection: true } as AppConfig;
+    const [shown] = validateWithLimits(open)(schema, document);
+    expect(shown.message).toMatch(/Did you mean "name"\?/);
+  });
+
   it('accepts a document within the limits', () => {
     expect(validated('{ me { name } }')).toEqual([]);
   });

@@ -55,18 +55,32 @@ export function parseWithLimits(source: string): DocumentNode | GraphQLError[] {
   }
 }
 
-/** graphql's `validate` with the limits added, for graphql-ws and graphql-sse. */
+/** graphql-js's "did you mean" hints, and what armor puts in their place over HTTP. */
+const SUGGESTION = /Did you mean ".+"\?/g;
+const SUGGESTION_MASK = '[Suggestion hidden]';
+
+/**
+ * graphql's `validate` with the limits added, for graphql-ws and graphql-sse. With
+ * introspection off, field suggestions are hidden as armor hides them over HTTP (its
+ * plugin is Apollo's): they would spell the schema out name by name.
+ */
 export function validateWithLimits(config: AppConfig) {
   const rules = [...specifiedRules, ...graphqlArmor(config).validationRules];
+  const hideSuggestions = !config.introspection;
   // Coded as Apollo codes them over HTTP (armor's own rules say BAD_USER_INPUT), so the
   // error formatter passes them through and a client sees one code whatever the transport.
   return (schema: GraphQLSchema, document: DocumentNode) =>
     validate(schema, document, rules).map(
       (error) =>
-        new GraphQLError(error.message, {
-          nodes: error.nodes,
-          extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
-        }),
+        new GraphQLError(
+          hideSuggestions
+            ? error.message.replace(SUGGESTION, SUGGESTION_MASK).trim()
+            : error.message,
+          {
+            nodes: error.nodes,
+            extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ),
     );
 }
 
