@@ -103,6 +103,14 @@ describe('subscriptions over graphql-ws', () => {
           extensions: { code: 'GRAPHQL_PARSE_FAILED' },
         }),
       ]);
+      // Two operations and no operationName: which one to run cannot be told.
+      const two =
+        'subscription a { evaluationsChanged(context: {}) { full } } query b { me { id } }';
+      send({ id: '4', type: 'subscribe', payload: { query: two } });
+      const unnamed = await received('error', '4');
+      expect(unnamed.payload).toEqual([
+        expect.objectContaining({ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }),
+      ]);
       const query = 'subscription { evaluationsChanged(context: {}) { full } }';
       send({ id: '3', type: 'subscribe', payload: { query } });
       const next = await received('next', '3');

@@ -3,7 +3,7 @@ import { Plugin } from '@nestjs/apollo';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import { ExecutionArgs, ExecutionResult, getOperationAST, GraphQLError } from 'graphql';
 import { Context, handleProtocols, makeServer, SubscribePayload } from 'graphql-ws';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -188,6 +188,14 @@ export class GraphQLWsServer implements OnApplicationBootstrap, ApolloServerPlug
       const schema = schemaHost.schema;
       const errors = validate(schema, document);
       if (errors.length > 0) return errors;
+      if (!getOperationAST(document, payload.operationName)) {
+        // As Apollo answers over HTTP (graphql-ws's own error has no code).
+        return [
+          new GraphQLError('Could not identify the operation: name one with operationName', {
+            extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+          }),
+        ];
+      }
       return {
         schema,
         document,
