@@ -255,6 +255,19 @@ describe('experiment exposures and events', () => {
         .path,
     ).toBe('events[0].value');
 
+    // Read as GraphQL's DateTime reads them: no day that is not on the calendar, no zone-less time.
+    for (const occurredAt of ['2024-02-30T10:00:00Z', '2024-01-01T10:00', '0000-01-01T00:00:00Z']) {
+      const refused = await fetch(`${app.baseUrl}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${sdkToken}` },
+        body: JSON.stringify({ events: [{ ...event(), occurredAt }] }),
+      });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        validationErrors: [{ path: 'events[0].occurredAt' }],
+      });
+    }
+
     const many = await track(Array.from({ length: 1001 }, () => event()));
     expect(errorCode(many)).toBe('BAD_USER_INPUT');
     expect(many.errors?.[0].message).toContain('input.events');

@@ -94,6 +94,16 @@ describe('GraphQL over SSE at /graphql/stream', () => {
     });
   });
 
+  it('answers a document whose operation cannot be told with OPERATION_RESOLUTION_FAILURE, as over HTTP', async () => {
+    const response = await post(
+      'subscription a { evaluationsChanged(context: {}) { full } } query b { me { id } }',
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [expect.objectContaining({ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })],
+    });
+  });
+
   it('refuses a document over the token limit when parsing, before validating it', async () => {
     // ~900 KB: validating this many fields would hold the event loop for seconds.
     const response = await post(

@@ -11,6 +11,9 @@ import type { Request, Response } from 'express';
  * that a client's error (a body too large, not JSON, in an unknown charset) is not logged as
  * the server's, and on a GraphQL path it is answered in GraphQL's error shape.
  */
+/** Where requests are GraphQL's (HTTP and SSE), so their errors take GraphQL's shape. */
+const GRAPHQL_PATHS = new Set(['/graphql', '/graphql/stream']);
+
 @Catch()
 export class GraphQLExceptionFilter extends BaseExceptionFilter implements GqlExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
@@ -20,7 +23,7 @@ export class GraphQLExceptionFilter extends BaseExceptionFilter implements GqlEx
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     if (response.headersSent) return void response.end();
-    if (http.getRequest<Request>().path.startsWith('/graphql')) {
+    if (GRAPHQL_PATHS.has(http.getRequest<Request>().path)) {
       response
         .status(client.status)
         .json({ errors: [{ message: client.message, extensions: { code: 'BAD_REQUEST' } }] });

@@ -3,7 +3,7 @@ import { Plugin } from '@nestjs/apollo';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { ExecutionArgs, ExecutionResult, getOperationAST, GraphQLError } from 'graphql';
+import { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import { Context, handleProtocols, makeServer, SubscribePayload } from 'graphql-ws';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,7 +15,13 @@ import { AppConfig } from '../config/app-config';
 import { databaseUnavailable, isDatabaseUnavailable } from '../database/database-errors';
 import { AppError, ErrorCode } from '../errors/app-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { formatErrors, formatStreamedResult, parseWithLimits, validateWithLimits } from './limits';
+import {
+  formatErrors,
+  formatStreamedResult,
+  operationResolutionErrors,
+  parseWithLimits,
+  validateWithLimits,
+} from './limits';
 import { WS_CLOSE_TRY_AGAIN, WS_MAX_PAYLOAD, WsLimits } from './ws-limits';
 
 /** graphql-ws close codes: 4401 tells a client its credentials were refused. */
@@ -186,16 +192,12 @@ export class GraphQLWsServer implements OnApplicationBootstrap, ApolloServerPlug
       const document = parseWithLimits(payload.query);
       if (Array.isArray(document)) return document;
       const schema = schemaHost.schema;
-      const errors = validate(schema, document);
+      // graphql-ws's own error for an operation it cannot tell has no code.
+      const errors = [
+        ...validate(schema, document),
+        ...operationResolutionErrors(document, payload.operationName),
+      ];
       if (errors.length > 0) return errors;
-      if (!getOperationAST(document, payload.operationName)) {
-        // As Apollo answers over HTTP (graphql-ws's own error has no code).
-        return [
-          new GraphQLError('Could not identify the operation: name one with operationName', {
-            extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
-          }),
-        ];
-      }
       return {
         schema,
         document,

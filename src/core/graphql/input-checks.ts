@@ -67,6 +67,17 @@ export function parseDateTime(value: unknown): Date | null {
   return dateOf(Date.parse(text));
 }
 
+/**
+ * A date-time a JSON body sends as text (GraphQL, as a Date its scalar read), read as the
+ * DateTime scalar reads it and held to the same years: the Date, or the issue at `path`.
+ */
+export function readDateTime(value: unknown, path: string): Date | ValidationIssue {
+  const date = value instanceof Date ? value : parseDateTime(value);
+  if (!date) return { path, rule: 'type', message: `must be ${DATE_TIME_FORMAT}` };
+  const [outside] = inputIssues(date, path);
+  return outside ?? date;
+}
+
 function dateOf(time: number | null): Date | null {
   return time === null || Number.isNaN(time) ? null : new Date(time);
 }

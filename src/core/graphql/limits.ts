@@ -2,6 +2,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   DocumentNode,
   ExecutionResult,
+  getOperationAST,
   GraphQLError,
   GraphQLFormattedError,
   GraphQLSchema,
@@ -53,6 +54,22 @@ export function parseWithLimits(source: string): DocumentNode | GraphQLError[] {
       }),
     ];
   }
+}
+
+/**
+ * The error for a document whose operation cannot be told (several, and no operationName, or
+ * a name none has), coded as Apollo codes it over HTTP; none when it can be told.
+ */
+export function operationResolutionErrors(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): GraphQLError[] {
+  if (getOperationAST(document, operationName)) return [];
+  return [
+    new GraphQLError('Could not identify the operation: name one with operationName', {
+      extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+    }),
+  ];
 }
 
 /** graphql-js's "did you mean" hints, and what armor puts in their place over HTTP. */

@@ -6,7 +6,13 @@ import type { Request, Response } from 'express';
 import { ExecutionResult } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import { AppConfig } from '../config/app-config';
-import { formatErrors, formatStreamedResult, parseWithLimits, validateWithLimits } from './limits';
+import {
+  formatErrors,
+  formatStreamedResult,
+  operationResolutionErrors,
+  parseWithLimits,
+  validateWithLimits,
+} from './limits';
 
 /**
  * Open event streams, ended at shutdown so their clients reconnect (elsewhere). Ended when
@@ -62,9 +68,13 @@ export class GraphQLSseMiddleware implements NestMiddleware {
       // Returning the arguments skips graphql-sse's own parse and its `context` option.
       onSubscribe: (req, params) => {
         const document = parseWithLimits(params.query);
-        if (Array.isArray(document)) {
+        // graphql-sse's own error for an operation it cannot tell has no code.
+        const errors = Array.isArray(document)
+          ? document
+          : operationResolutionErrors(document, params.operationName);
+        if (Array.isArray(document) || errors.length > 0) {
           return [
-            JSON.stringify({ errors: formatErrors(document) }),
+            JSON.stringify({ errors: formatErrors(errors) }),
             {
               status: 400,
               statusText: 'Bad Request',

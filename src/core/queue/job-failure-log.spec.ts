@@ -26,7 +26,7 @@ describe('JobFailureLog', () => {
     ]);
   });
 
-  it('says once that jobs fail while the database is down, then once that it is back', () => {
+  it('says once that jobs are retried while the database is down, then once that it is back', () => {
     const failures = new JobFailureLog(logger);
     failures.failed('Job A 1 failed (attempt 1/5)', refused, 'will retry');
     failures.failed('Job B 2 failed (attempt 5/5)', refused, 'giving up');
@@ -38,6 +38,8 @@ describe('JobFailureLog', () => {
     failures.failed('Job A 4 failed (attempt 1/5)', refused, 'will retry');
     expect(logged.map(([level, message]) => [level, message.slice(0, 46)])).toEqual([
       ['warn', 'Job A 1 failed (attempt 1/5), will retry: conn'],
+      // A job given up is said even while the database is down.
+      ['error', 'Job B 2 failed (attempt 5/5), giving up: conne'],
       ['warn', 'Job C 3 failed (attempt 1/5), will retry: boom'],
       ['log', 'Jobs succeed again: the database is back'],
       ['warn', 'Job A 4 failed (attempt 1/5), will retry: conn'],

@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '../database/database-errors';
 /**
  * How both queue adapters log a failed job: a retry at warn, the last attempt at error. While
  * the database is down every job fails for that one reason, and recurring jobs retry every
- * few seconds: that is said once, until a job succeeds again, not once per attempt.
+ * few seconds: those retries are said once, until a job succeeds again, not once per attempt.
  */
 export class JobFailureLog {
   private databaseDown = false;
@@ -14,7 +14,8 @@ export class JobFailureLog {
   /** `what` names the job and attempt, e.g. `Job RollupUsageJob 12 failed (attempt 1/5)`. */
   failed(what: string, error: unknown, outcome: 'will retry' | 'giving up'): void {
     const reason = error instanceof Error ? error.message : String(error);
-    if (isDatabaseUnavailable(error)) {
+    // A job given up is always said: nothing runs it again (a delivery, an apply is lost).
+    if (isDatabaseUnavailable(error) && outcome === 'will retry') {
       if (this.databaseDown) return;
       this.databaseDown = true;
       this.logger.warn(

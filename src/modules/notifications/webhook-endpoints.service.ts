@@ -12,7 +12,11 @@ import { assertEnvironmentScope, EnvironmentsService } from '../environments/env
 import { HostResolver } from './delivery/host-resolver';
 import { assertRoomForChannel } from './channel-limit';
 import { generateWebhookSecret } from './delivery/webhook-signature.util';
-import { addressRefusal, ResolvedAddress, webhookUrlRefusal } from './delivery/webhook-target.util';
+import {
+  addressRefusal,
+  ResolvedAddress,
+  savedWebhookUrlRefusal,
+} from './delivery/webhook-target.util';
 import {
   CreateWebhookEndpointInput,
   EnvironmentPageArgs,
@@ -168,7 +172,7 @@ export class WebhookEndpointsService {
    */
   private async assertUrl(url: string): Promise<void> {
     const allowPrivate = this.config.ALLOW_PRIVATE_WEBHOOKS;
-    let refusal = webhookUrlRefusal(url, allowPrivate);
+    let refusal = savedWebhookUrlRefusal(url, allowPrivate);
     if (!refusal && !allowPrivate) {
       const host = new URL(url).hostname;
       if (!isIP(host.replace(/^\[|\]$/g, ''))) {

@@ -18,8 +18,6 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ServiceUnavailable]: 503,
 };
 
-/** Seconds a client should wait before retrying while a dependency is down. */
-
 const logger = new Logger('Ofrep');
 
 export interface OfrepErrorResponse {

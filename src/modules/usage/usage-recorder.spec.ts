@@ -43,13 +43,14 @@ class FakeExposureTable {
 class FakeRepository {
   readonly rows: UsageRow[] = [];
   down = false;
-  /** The next write is refused as PostgreSQL refuses data (SQLSTATE 22021: NUL in text). */
-  refuseNext = false;
+  /** A write holding a row of this key is refused as PostgreSQL refuses data (SQLSTATE 22021). */
+  refusedKey?: string;
+  writes = 0;
 
   async add(rows: readonly UsageRow[]): Promise<void> {
+    this.writes += 1;
     if (this.down) throw new Error('connect ECONNREFUSED');
-    if (this.refuseNext) {
-      this.refuseNext = false;
+    if (rows.some((row) => row.configKey === this.refusedKey)) {
       const refusal = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
         code: '22021',
       });
@@ -202,23 +203,55 @@ describe('UsageRecorder', () => {
     }
   });
 
-  it('drops rows the database refuses as data, so later writes do not fail with them', async () => {
+  it('drops only the rows the database refuses as data, writing the rest, and goes on writing', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
       const { usage, repository } = recorder();
-      repository.refuseNext = true;
+      repository.refusedKey = 'refused';
+      for (let i = 0; i < 6; i += 1) usage.add('env', `banner-${i}`, UsageMetric.RefusedSave);
+      usage.add('env', 'refused', UsageMetric.RefusedSave, '', 7);
+      await usage.flush();
+      expect(repository.total(UsageMetric.RefusedSave)).toBe(6);
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(error).toHaveBeenCalledWith(
+        expect.objectContaining({ configKey: 'refused' }),
+        expect.stringContaining('refused a usage row'),
+      );
+      // Halves, not one write per row: 7 rows took a handful of writes.
+      expect(repository.writes).toBeLessThanOrEqual(7);
       usage.record('env', UsageChannel.GraphQL, [config.evaluate({})]);
       await usage.flush();
-      expect(error).toHaveBeenCalledWith(
-        expect.anything(),
-        expect.stringContaining('refused 2 usage rows'),
-      );
-      usage.add('env', 'banner', UsageMetric.RefusedSave);
-      await usage.flush();
-      expect(repository.total(UsageMetric.Evaluations)).toBe(0);
-      expect(repository.total(UsageMetric.RefusedSave)).toBe(1);
+      expect(repository.total(UsageMetric.Evaluations)).toBe(1);
     } finally {
       error.mockRestore();
+    }
+  });
+
+  it('keeps the rows not yet written when the database goes down while refused rows are split off', async () => {
+    const { usage, repository } = recorder();
+    repository.refusedKey = 'refused';
+    const add = repository.add.bind(repository);
+    let calls = 0;
+    // The first half is written, then the database goes down.
+    repository.add = async (rows) => {
+      calls += 1;
+      if (calls === 3) repository.down = true;
+      return add(rows);
+    };
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      for (let i = 0; i < 3; i += 1) usage.add('env', `banner-${i}`, UsageMetric.RefusedSave);
+      usage.add('env', 'refused', UsageMetric.RefusedSave);
+      await usage.flush();
+      const written = repository.total(UsageMetric.RefusedSave);
+      repository.down = false;
+      repository.refusedKey = undefined;
+      await usage.flush();
+      // Every row once: nothing written twice, nothing lost but what was never refused.
+      expect(written).toBeGreaterThan(0);
+      expect(repository.total(UsageMetric.RefusedSave)).toBe(4);
+    } finally {
+      warn.mockRestore();
     }
   });
 

@@ -344,22 +344,43 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
       }
     }
     if (rows.size === 0) return;
+    const { unwritten, error } = await this.writeRows(rows.values());
+    if (error) {
+      this.keep(unwritten, error);
+      return;
+    }
+    if (this.failing) this.logger.log('Usage counts are written again');
+    this.failing = false;
+  }
+
+  /**
+   * Writes rows (with their late rollups) in one statement. When the database refuses the
+   * data itself (one bad row), the rows are written in halves until the refused ones stand
+   * alone, and those are dropped with an error in the log: kept, they would fail every later
+   * write with them. Another failure (the database down) leaves the rows not yet written,
+   * to be kept for the next try.
+   */
+  private async writeRows(rows: UsageRow[]): Promise<{ unwritten: UsageRow[]; error?: unknown }> {
     try {
       const written = new UsageRows();
-      written.addAll(withLateRollups(rows.values(), this.now()));
+      written.addAll(withLateRollups(rows, this.now()));
       await this.repository.add(written.values());
-      if (this.failing) this.logger.log('Usage counts are written again');
-      this.failing = false;
+      return { unwritten: [] };
     } catch (error) {
-      if (isRefusedData(error)) {
-        // Kept, they would fail every later write with them.
+      if (!isRefusedData(error)) return { unwritten: rows, error };
+      if (rows.length === 1) {
+        const [row] = rows;
         this.logger.error(
-          { err: error },
-          `The database refused ${rows.size} usage rows; they are dropped, not retried`,
+          { err: error, configKey: row.configKey, metric: row.metric },
+          'The database refused a usage row; it is dropped, not retried',
         );
-        return;
+        return { unwritten: [] };
       }
-      this.keep(rows.values(), error);
+      const half = rows.length >> 1;
+      const first = await this.writeRows(rows.slice(0, half));
+      if (first.error)
+        return { unwritten: [...first.unwritten, ...rows.slice(half)], error: first.error };
+      return this.writeRows(rows.slice(half));
     }
   }
 

@@ -1,10 +1,5 @@
 import { ValidationIssue } from '../../core/errors/app-error';
-import {
-  DATE_TIME_FORMAT,
-  INPUT_LIMITS,
-  inputIssues,
-  parseDateTime,
-} from '../../core/graphql/input-checks';
+import { INPUT_LIMITS, readDateTime } from '../../core/graphql/input-checks';
 import { isPlainObject } from '../../engine/validate/issues';
 import { DAY_MS } from './usage-metric.util';
 
@@ -80,12 +75,9 @@ export function readUsageReport(
     };
   const time: Check = (value, path) => {
     if (value === undefined || value === null) return fail(path, 'required', 'is required');
-    // A DateTime from GraphQL is checked already; POST /v1/usage sends text, read the same way.
-    const date = value instanceof Date ? value : parseDateTime(value);
-    if (!date) return fail(path, 'type', `must be ${DATE_TIME_FORMAT}`);
-    // Within the years every DateTime input takes (POST /v1/usage sends text, not a DateTime).
-    const [outside] = inputIssues(date, path);
-    return outside ? fail(outside.path, outside.rule, outside.message) : date;
+    // POST /v1/usage sends text: read as GraphQL's DateTime is.
+    const date = readDateTime(value, path);
+    return date instanceof Date ? date : fail(date.path, date.rule, date.message);
   };
   const list = (value: unknown, path: string, max: number, optional = false) => {
     if (value === undefined || value === null) {

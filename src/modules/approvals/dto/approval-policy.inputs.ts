@@ -19,6 +19,7 @@ import {
 import { PageArgs } from '../../../core/graphql/pagination';
 import { ApprovalPolicy } from '../approval-policy.entity';
 import { ApprovalPolicyChange } from '../approval-policy-change.entity';
+import { EnvironmentKeyField } from '../../../core/graphql/key-fields';
 
 export const MAX_LEVELS = 5;
 export const MAX_APPROVERS_PER_LEVEL = 50;
@@ -154,9 +155,7 @@ export class DeleteApprovalPolicyPayload {
 
 @ArgsType()
 export class ApprovalPoliciesArgs {
-  @Field()
-  @IsString()
-  @MaxLength(63)
+  @EnvironmentKeyField()
   environment!: string;
 }
 

@@ -12,15 +12,14 @@ import {
 } from 'class-validator';
 import { ONE_LINE, ONE_LINE_MESSAGE } from '../../../core/graphql/input-checks';
 import { Environment } from '../environment.entity';
+import { EnvironmentKeyField } from '../../../core/graphql/key-fields';
 
 export const ENVIRONMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** `environment(key:)`: as long as a key may be; what is not a key is simply not found. */
 @ArgsType()
 export class EnvironmentArgs {
-  @Field()
-  @IsString()
-  @MaxLength(63)
+  @EnvironmentKeyField()
   key!: string;
 }
 

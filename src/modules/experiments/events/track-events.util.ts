@@ -1,5 +1,5 @@
 import { ValidationIssue } from '../../../core/errors/app-error';
-import { INPUT_LIMITS } from '../../../core/graphql/input-checks';
+import { INPUT_LIMITS, readDateTime } from '../../../core/graphql/input-checks';
 import { isPlainObject } from '../../../engine/validate/issues';
 
 /** Events one `trackEvents` batch may hold. */
@@ -99,8 +99,9 @@ export function readTrackEvents(
         fail(at(path, 'value'), 'type', 'must be a finite number');
       } else value = item.value;
     }
-    const occurredAt = dateOf(item.occurredAt);
-    if (!occurredAt) fail(at(path, 'occurredAt'), 'type', 'must be a date-time (ISO 8601)');
+    // POST /v1/events sends text: read as GraphQL's DateTime is.
+    const read = readDateTime(item.occurredAt, at(path, 'occurredAt'));
+    const occurredAt = read instanceof Date ? read : fail(read.path, read.rule, read.message);
     if (id && eventName && subject && occurredAt) {
       events.push({ id, experimentKey, eventName, subject, value, occurredAt });
     }
@@ -119,13 +120,4 @@ export function isFuture(event: TrackedEvent, now: number): boolean {
  */
 export function isExpired(event: TrackedEvent, now: number, retentionDays: number): boolean {
   return event.occurredAt.getTime() < now - retentionDays * DAY_MS;
-}
-
-function dateOf(value: unknown): Date | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
-  if (typeof value !== 'string' || value.length > 40) return undefined;
-  // Date.parse accepts much that is not ISO 8601; require at least a full date and time.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time);
 }

@@ -2,6 +2,7 @@ import {
   addressRefusal,
   guardedLookup,
   ResolvedAddress,
+  savedWebhookUrlRefusal,
   webhookUrlRefusal,
 } from './webhook-target.util';
 
@@ -47,13 +48,18 @@ describe('webhookUrlRefusal', () => {
     expect(refusedRule('http://hooks.example.com/', true)).toBeNull();
   });
 
-  it('refuses credentials in the URL and port 0, even when private targets are allowed', () => {
+  it('refuses credentials in the URL and port 0 when saved, even when private targets are allowed', () => {
+    const savedRule = (url: string, allowPrivate: boolean) =>
+      savedWebhookUrlRefusal(url, allowPrivate)?.rule ?? null;
     for (const allowPrivate of [false, true]) {
-      expect(refusedRule('https://user:pass@hooks.example.com/', allowPrivate)).toBe('credentials');
-      expect(refusedRule('https://user@hooks.example.com/', allowPrivate)).toBe('credentials');
-      expect(refusedRule('https://hooks.example.com:0/', allowPrivate)).toBe('port');
+      expect(savedRule('https://user:pass@hooks.example.com/', allowPrivate)).toBe('credentials');
+      expect(savedRule('https://user@hooks.example.com/', allowPrivate)).toBe('credentials');
+      expect(savedRule('https://hooks.example.com:0/', allowPrivate)).toBe('port');
+      expect(savedRule('http://10.0.0.1/', allowPrivate)).toBe(allowPrivate ? null : 'https');
     }
-    expect(refusedRule('https://hooks.example.com:8443/')).toBeNull();
+    expect(savedRule('https://hooks.example.com:8443/', false)).toBeNull();
+    // Delivery keeps to the address rules: an endpoint saved before still delivers.
+    expect(refusedRule('https://user:pass@hooks.example.com/')).toBeNull();
   });
 
   it('refuses other schemes and relative URLs', () => {

@@ -64,14 +64,6 @@ export function webhookUrlRefusal(raw: string, allowPrivate: boolean): TargetRef
   if (url.protocol === 'http:' && !allowPrivate) {
     return { rule: 'https', message: `must be an https:// URL (${ALLOW_HINT} and plain http)` };
   }
-  if (url.username !== '' || url.password !== '') {
-    // The URL is listed to anyone who may read endpoints, and logged with each delivery.
-    return {
-      rule: 'credentials',
-      message: 'must not hold a user name or password (deliveries are signed with the secret)',
-    };
-  }
-  if (url.port === '0') return { rule: 'port', message: 'must name a port from 1 to 65535' };
   const host = url.hostname;
   if (isIP(host) === 4 && writtenHost(raw)?.toLowerCase() !== host) {
     return {
@@ -89,6 +81,25 @@ export function webhookUrlRefusal(raw: string, allowPrivate: boolean): TargetRef
   if (name === 'localhost' || name.endsWith('.localhost')) {
     return { rule: 'privateAddress', message: `${host} is a loopback name (${ALLOW_HINT})` };
   }
+  return null;
+}
+
+/**
+ * `webhookUrlRefusal`, and what a URL may not hold when it is saved: a user name or password
+ * (the URL is listed to anyone who may read endpoints, and logged with each delivery), or
+ * port 0. Checked on save only, so endpoints saved before these rules still deliver.
+ */
+export function savedWebhookUrlRefusal(raw: string, allowPrivate: boolean): TargetRefusal | null {
+  const refusal = webhookUrlRefusal(raw, allowPrivate);
+  if (refusal) return refusal;
+  const url = new URL(raw);
+  if (url.username !== '' || url.password !== '') {
+    return {
+      rule: 'credentials',
+      message: 'must not hold a user name or password (deliveries are signed with the secret)',
+    };
+  }
+  if (url.port === '0') return { rule: 'port', message: 'must name a port from 1 to 65535' };
   return null;
 }
 
