@@ -1,6 +1,6 @@
 import { ApolloServerPlugin, GraphQLServerListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
-import { BeforeApplicationShutdown, Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
 import { ExecutionResult } from 'graphql';
@@ -22,7 +22,7 @@ import {
  */
 @Plugin()
 @Injectable()
-export class SseStreams implements ApolloServerPlugin, BeforeApplicationShutdown {
+export class SseStreams implements ApolloServerPlugin {
   private readonly open = new Set<Response>();
 
   track(res: Response): void {
@@ -31,16 +31,12 @@ export class SseStreams implements ApolloServerPlugin, BeforeApplicationShutdown
   }
 
   async serverWillStart(): Promise<GraphQLServerListener> {
-    return { drainServer: async () => this.endAll() };
-  }
-
-  beforeApplicationShutdown(): void {
-    this.endAll();
-  }
-
-  private endAll(): void {
-    for (const res of this.open) res.end();
-    this.open.clear();
+    return {
+      drainServer: async () => {
+        for (const res of this.open) res.end();
+        this.open.clear();
+      },
+    };
   }
 }
 

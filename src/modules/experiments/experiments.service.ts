@@ -694,7 +694,8 @@ export class ExperimentsService {
   private async find(environmentId: string, key: string): Promise<Experiment> {
     const experiment = await this.findByKey(environmentId, key);
     if (!experiment) {
-      throw AppError.notFound(`Experiment "${clipped(key)}"`, { key: clipped(key) });
+      const shown = clipped(key);
+      throw AppError.notFound(`Experiment "${shown}"`, { key: shown });
     }
     return experiment;
   }
